@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Run a command inside the cached Debian sid root that holds Blender, in a
+# private mount namespace: /proc, /dev, /tmp's test folders and the repo are
+# bind-mounted for this command only and vanish with it.
+#   tools/in-root.sh [--no-repo] COMMAND ARGS...
+set -euo pipefail
+
+ROOT="${MULTI_RENDER_ROOT:-/var/cache/multi-render/blender-sid}"
+REPO="$(cd "$(dirname "$0")/.." && pwd)"
+MOUNT_REPO=1
+if [ "${1:-}" = "--no-repo" ]; then MOUNT_REPO=0; shift; fi
+
+exec unshare -m --propagation private -- /bin/sh -c '
+    set -e
+    root="$1"; repo="$2"; mount_repo="$3"; shift 3
+    mount -t proc proc "$root/proc"
+    mount --rbind /dev "$root/dev"
+    mount --bind /tmp "$root/tmp"
+    if [ "$mount_repo" = 1 ]; then
+        mkdir -p "$root$repo"
+        mount --bind "$repo" "$root$repo"
+    fi
+    cd "$( [ "$mount_repo" = 1 ] && echo "$repo" || echo / )"
+    exec chroot "$root" /usr/bin/env -C "$PWD" "$@"
+' in-root "$ROOT" "$REPO" "$MOUNT_REPO" "$@"
