@@ -1,10 +1,34 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""Multi Render: render a queue of shots of one scene without freezing Blender."""
+"""Multi Render: render a queue of shots of one scene without freezing Blender.
+
+register() adds the pieces in order and unregister() removes them in reverse;
+nothing is discovered by reflection."""
+
+from __future__ import annotations
+
+import bpy
+
+from . import app_handlers, keymap, prefs, props, session
+from .operators import queue, shots
+from .ui import menus, panel
+
+_CLASSES = (*prefs.CLASSES, *queue.CLASSES, *shots.CLASSES, *panel.CLASSES)
 
 
 def register() -> None:
-    pass
+    props.register()
+    for cls in _CLASSES:
+        bpy.utils.register_class(cls)
+    menus.register()
+    keymap.register()
+    app_handlers.register()
 
 
 def unregister() -> None:
-    pass
+    session.abort_active("the add-on was disabled")
+    app_handlers.unregister()
+    keymap.unregister()
+    menus.unregister()
+    for cls in reversed(_CLASSES):
+        bpy.utils.unregister_class(cls)
+    props.unregister()

@@ -1,0 +1,64 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""Output file names: the default path of a shot, safe file names, the final
+path Blender writes, and whether a folder can take the file."""
+
+from __future__ import annotations
+
+import os
+import re
+
+# Characters that would create folders or are refused by common file systems.
+_UNSAFE = re.compile(r'[\x00-\x1f/\\:*?"<>|]')
+
+
+def safe_filename(name: str, fallback: str = "shot") -> str:
+    """A file name made from a user-visible name: no separators, no control
+    characters, never "." or "..", never empty, at most 200 characters."""
+    cleaned = _UNSAFE.sub("_", name).strip().strip(".")
+    cleaned = cleaned[:200].strip()
+    return cleaned or fallback
+
+
+def with_extension(path: str, extension: str, use_extension: bool) -> str:
+    """The path Blender writes for a still when `use_file_extension` is on:
+    the format's extension is added unless the path already ends with it."""
+    if not use_extension or not extension:
+        return path
+    if path.lower().endswith(extension.lower()):
+        return path
+    return path + extension
+
+
+def default_output_base(scene_output: str, shot_name: str) -> str:
+    """Where a shot with an empty filepath writes: the folder of the scene's
+    output path (itself already absolute), with the shot's safe name."""
+    folder = scene_output if scene_output.endswith(("/", os.sep)) else os.path.dirname(scene_output)
+    return os.path.join(folder, safe_filename(shot_name))
+
+
+def output_base(shot_filepath: str, scene_output: str, shot_name: str) -> str:
+    """The shot's output path before the extension. `shot_filepath` and
+    `scene_output` are already absolute. A path ending in a separator is a
+    folder that gets the shot's safe name."""
+    if not shot_filepath:
+        return default_output_base(scene_output, shot_name)
+    if shot_filepath.endswith(("/", os.sep)):
+        return os.path.join(shot_filepath, safe_filename(shot_name))
+    return shot_filepath
+
+
+def folder_problem(file_path: str) -> str | None:
+    """Why the folder of `file_path` cannot receive the file, or None. Nothing
+    is created: the nearest existing ancestor must be a writable folder."""
+    folder = os.path.dirname(os.path.abspath(file_path))
+    probe = folder
+    while not os.path.exists(probe):
+        parent = os.path.dirname(probe)
+        if parent == probe:
+            return f"no part of the folder '{folder}' exists"
+        probe = parent
+    if not os.path.isdir(probe):
+        return f"the folder '{folder}' cannot be created: '{probe}' is a file"
+    if not os.access(probe, os.W_OK | os.X_OK):
+        return f"the folder '{probe}' is not writable"
+    return None

@@ -1,0 +1,151 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""The queue state machine: which shot to start, when, and what became of it.
+
+The Blender side feeds it render events recorded by the handlers and asks
+`next_action()` on every timer tick (or after each blocking render in
+background mode). A shot is only settled once Blender's render job has
+really ended, because a new INVOKE render is silently refused while the
+previous job still exists."""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from enum import Enum
+
+from .status import RenderEvent, ShotStatus
+
+
+class Action(Enum):
+    WAIT = "wait"  # a render job exists: look again on the next tick
+    START = "start"  # start rendering `QueueRun.current`
+    FINISH = "finish"  # nothing more to do: restore and report
+
+
+@dataclass
+class ShotRun:
+    index: int  # position in the scene's shot list
+    name: str
+    output_path: str
+    status: ShotStatus = ShotStatus.PENDING
+    reason: str = ""
+    seconds: float = 0.0
+    events: list[RenderEvent] = field(default_factory=list)
+    started_at: float = 0.0
+
+
+class QueueRun:
+    def __init__(
+        self,
+        shots: Sequence[tuple[int, str, str]],
+        clock: Callable[[], float] = time.monotonic,
+        file_exists: Callable[[str], bool] = os.path.exists,
+    ) -> None:
+        """`shots`: (list index, name, output path) of each enabled shot, in order."""
+        self.shots = [ShotRun(index, name, path) for index, name, path in shots]
+        self._clock = clock
+        self._file_exists = file_exists
+        self._position = 0
+        self._rendering = False
+        self.stop_reason = ""
+        self.started_at = clock()
+        self.ended_at: float | None = None
+
+    # -- what the Blender side asks -------------------------------------------------
+    @property
+    def current(self) -> ShotRun | None:
+        """The shot being rendered, or the next one to start."""
+        return self.shots[self._position] if self._position < len(self.shots) else None
+
+    @property
+    def finished(self) -> bool:
+        return self.ended_at is not None
+
+    @property
+    def position_text(self) -> str:
+        """'Shot i/N: name' for the progress display."""
+        shot = self.current
+        if shot is None:
+            return ""
+        return f"Shot {self._position + 1}/{len(self.shots)}: {shot.name}"
+
+    def next_action(self, job_running: bool) -> Action:
+        if self.finished:
+            return Action.FINISH
+        if job_running:
+            return Action.WAIT
+        if self._rendering:
+            self._settle_current()
+        if self.stop_reason or self.current is None:
+            self._finish()
+            return Action.FINISH
+        return Action.START
+
+    # -- what the Blender side tells ------------------------------------------------
+    def started(self) -> None:
+        """The render of the current shot was started (or, in background mode, ran)."""
+        shot = self._require_current()
+        shot.status = ShotStatus.RENDERING
+        shot.started_at = self._clock()
+        shot.events.clear()
+        self._rendering = True
+
+    def start_failed(self, reason: str) -> None:
+        """The render could not be started: the shot failed, the queue goes on."""
+        shot = self._require_current()
+        shot.status = ShotStatus.FAILED
+        shot.reason = reason
+        self._rendering = False
+        self._position += 1
+
+    def request_stop(self, reason: str) -> None:
+        """Stop after the render in progress has ended (e.g. Esc between shots)."""
+        self.stop_reason = self.stop_reason or reason
+
+    def record(self, event: RenderEvent) -> None:
+        if self._rendering and self.current is not None:
+            self.current.events.append(event)
+
+    def abort(self, reason: str) -> None:
+        """End the queue now (file load, add-on disabled, an error). A shot that
+        is rendering counts as cancelled; later shots stay pending."""
+        if self.finished:
+            return
+        self.stop_reason = self.stop_reason or reason
+        if self._rendering:
+            self._settle_current(forced=True)
+        self._finish()
+
+    # -- internals ------------------------------------------------------------------
+    def _require_current(self) -> ShotRun:
+        shot = self.current
+        if shot is None:
+            raise RuntimeError("the queue has no shot left")
+        return shot
+
+    def _settle_current(self, forced: bool = False) -> None:
+        shot = self._require_current()
+        shot.seconds = self._clock() - shot.started_at
+        self._rendering = False
+        self._position += 1
+        if RenderEvent.CANCEL in shot.events or forced:
+            shot.status = ShotStatus.CANCELLED
+            self.stop_reason = self.stop_reason or "cancelled"
+        elif RenderEvent.COMPLETE not in shot.events:
+            shot.status = ShotStatus.FAILED
+            shot.reason = "the render ended without a result"
+        elif not self._file_exists(shot.output_path):
+            shot.status = ShotStatus.FAILED
+            shot.reason = f"no file was written at '{shot.output_path}'"
+        else:
+            shot.status = ShotStatus.DONE
+
+    def _finish(self) -> None:
+        self.ended_at = self._clock()
+
+    @property
+    def seconds(self) -> float:
+        end = self.ended_at if self.ended_at is not None else self._clock()
+        return end - self.started_at

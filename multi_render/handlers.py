@@ -1,0 +1,79 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""Render handlers. Under INVOKE they run on the render job's worker thread,
+so they only append to an inbox; the queue drains it on the main thread.
+Only our own functions are ever added to or removed from Blender's lists."""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Callable
+from typing import Any
+
+import bpy
+
+from .core.status import RenderEvent
+
+# deque.append and popleft are atomic, so the render thread and the main
+# thread can share it without a lock.
+_inbox: deque[RenderEvent] = deque()
+
+
+def on_render_init(_scene: Any, _depsgraph: Any = None) -> None:
+    _inbox.append(RenderEvent.INIT)
+
+
+def on_render_pre(_scene: Any, _depsgraph: Any = None) -> None:
+    _inbox.append(RenderEvent.PRE)
+
+
+def on_render_post(_scene: Any, _depsgraph: Any = None) -> None:
+    _inbox.append(RenderEvent.POST)
+
+
+def on_render_write(_scene: Any, _depsgraph: Any = None) -> None:
+    _inbox.append(RenderEvent.WRITE)
+
+
+def on_render_cancel(_scene: Any, _depsgraph: Any = None) -> None:
+    _inbox.append(RenderEvent.CANCEL)
+
+
+def on_render_complete(_scene: Any, _depsgraph: Any = None) -> None:
+    _inbox.append(RenderEvent.COMPLETE)
+
+
+def _handler_lists() -> tuple[tuple[list[Callable[..., None]], Callable[..., None]], ...]:
+    h = bpy.app.handlers
+    return (
+        (h.render_init, on_render_init),
+        (h.render_pre, on_render_pre),
+        (h.render_post, on_render_post),
+        (h.render_write, on_render_write),
+        (h.render_cancel, on_render_cancel),
+        (h.render_complete, on_render_complete),
+    )
+
+
+def add() -> None:
+    _inbox.clear()
+    for handlers, function in _handler_lists():
+        if function not in handlers:
+            handlers.append(function)
+
+
+def remove() -> None:
+    for handlers, function in _handler_lists():
+        while function in handlers:
+            handlers.remove(function)
+    _inbox.clear()
+
+
+def installed() -> bool:
+    return any(function in handlers for handlers, function in _handler_lists())
+
+
+def drain() -> list[RenderEvent]:
+    events = []
+    while _inbox:
+        events.append(_inbox.popleft())
+    return events

@@ -1,0 +1,110 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""Render Shots: a modal operator that drives the queue on a window-manager
+timer and starts each render with INVOKE_DEFAULT, so Blender keeps showing
+progress and its cancel button. It always passes events through, so Esc
+and the progress bar's X reach Blender's own render job."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import bpy
+
+from .. import session
+from ..bl_types import OperatorResult
+from ..core import report, validation
+from ..core.queue import Action
+
+# How often the modal looks at the render job while a queue runs.
+TICK_SECONDS = 0.5
+
+
+class MULTIRENDER_OT_render_shots(bpy.types.Operator):
+    bl_idname = "multi_render.render_shots"
+    bl_label = "Render Shots"
+    bl_description = "Render every enabled shot in turn without freezing Blender. Esc stops the queue"
+    bl_options = {"REGISTER"}
+
+    _session: session.QueueSession | None = None
+    _timer: Any = None
+
+    @classmethod
+    def poll(cls, context: bpy.types.Context) -> bool:
+        if session.active() is not None:
+            cls.poll_message_set("A shot queue is already running")
+            return False
+        if session.render_job_running():
+            cls.poll_message_set("A render is running: wait for it to finish")
+            return False
+        return context.scene is not None
+
+    def invoke(self, context: bpy.types.Context, _event: bpy.types.Event) -> OperatorResult:
+        return self._start(context)
+
+    def execute(self, context: bpy.types.Context) -> OperatorResult:
+        if bpy.app.background:
+            return self._run_blocking(context)
+        if context.window is None:
+            # Called from a timer or another context without a window: the
+            # modal queue needs one to receive its timer events.
+            window = context.window_manager.windows[0]
+            with context.temp_override(window=window):
+                return bpy.ops.multi_render.render_shots("INVOKE_DEFAULT")  # type: ignore[attr-defined,no-any-return]
+        return self._start(context)
+
+    # -- the non-blocking queue ---------------------------------------------------------
+    def _start(self, context: bpy.types.Context) -> OperatorResult:
+        queue, problems = session.QueueSession.prepare(context.scene)  # type: ignore[arg-type]
+        if queue is None:
+            self.report({"ERROR"}, validation.summary(problems))
+            return {"CANCELLED"}
+        window_manager = context.window_manager
+        self._session = queue
+        self._timer = window_manager.event_timer_add(TICK_SECONDS, window=context.window)
+        queue.on_end = self._remove_timer
+        queue.begin()
+        window_manager.modal_handler_add(self)
+        return {"RUNNING_MODAL"}
+
+    def modal(self, context: bpy.types.Context, event: bpy.types.Event) -> OperatorResult:
+        queue = self._session
+        if queue is None or queue.ended:
+            # Ended elsewhere: a file load or the add-on being disabled.
+            return {"CANCELLED"}
+        if event.type == "ESC" and event.value == "PRESS":
+            # Esc between renders (during one, Blender's render job takes it).
+            queue.request_stop("cancelled")
+        if event.type == "TIMER":
+            action = queue.tick()
+            if action == Action.START:
+                queue.start_current(blocking=False)
+            elif action == Action.FINISH:
+                return self._finish(queue)
+        return {"PASS_THROUGH"}
+
+    def cancel(self, _context: bpy.types.Context) -> None:
+        # Blender ends the modal itself (window closed, file loaded).
+        if self._session is not None:
+            self._session.abort("Blender ended the queue")
+
+    def _finish(self, queue: session.QueueSession) -> OperatorResult:
+        text = queue.end()
+        self.report({"ERROR" if report.is_error(queue.run) else "INFO"}, text)
+        return {"FINISHED"}
+
+    def _remove_timer(self) -> None:
+        if self._timer is not None:
+            bpy.context.window_manager.event_timer_remove(self._timer)
+            self._timer = None
+
+    # -- background mode ----------------------------------------------------------------
+    def _run_blocking(self, context: bpy.types.Context) -> OperatorResult:
+        queue, problems = session.run_blocking(context.scene)  # type: ignore[arg-type]
+        if queue is None:
+            self.report({"ERROR"}, validation.summary(problems))
+            return {"CANCELLED"}
+        self.report({"ERROR" if report.is_error(queue.run) else "INFO"}, queue.report_text)
+        return {"FINISHED"}
+
+
+CLASSES = (MULTIRENDER_OT_render_shots,)

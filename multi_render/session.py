@@ -1,0 +1,190 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""One queue run on the Blender side: validate, apply each shot, start its
+render, follow the handlers' events, restore and report. The modal operator
+(UI) and the blocking loop (background mode) share this code."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import bpy
+
+from . import handlers, scene_state
+from .core import report, validation
+from .core.queue import Action, QueueRun, ShotRun
+from .core.status import ShotStatus
+from .props import runtime_state, scene_shots
+
+# The queue running in this Blender session, if any. Cleared on every exit
+# path, so it never survives a file load or the add-on being disabled.
+_active: QueueSession | None = None
+
+
+def active() -> QueueSession | None:
+    return _active
+
+
+def abort_active(reason: str) -> None:
+    """End a running queue at once (file load, add-on disabled)."""
+    if _active is not None:
+        _active.abort(reason)
+
+
+class QueueSession:
+    def __init__(self, scene_name: str, run: QueueRun) -> None:
+        self.scene_name = scene_name
+        self.run = run
+        self.guard = scene_state.SettingsGuard(scene_name)
+        self.report_text = ""
+        self.ended = False
+        # Called once when the session ends, e.g. to remove the operator's timer.
+        self.on_end: Callable[[], None] | None = None
+
+    # -- life cycle -------------------------------------------------------------------
+    @classmethod
+    def prepare(cls, scene: bpy.types.Scene) -> tuple[QueueSession | None, list[validation.Problem]]:
+        """A session for the scene's enabled shots, or the problems that stop it."""
+        specs = scene_state.read_shots(scene)
+        problems = validation.validate(specs, scene.name)
+        if problems:
+            return None, problems
+        run = QueueRun([(spec.index, spec.name, spec.output_path) for spec in specs if spec.enabled])
+        return cls(scene.name, run), []
+
+    def begin(self) -> None:
+        global _active
+        _active = self
+        handlers.add()
+        for shot in self.run.shots:
+            self._sync_shot(shot, force=True)
+        runtime = runtime_state()
+        runtime.is_running = True
+        runtime.last_report = ""
+        self._show_progress()
+
+    def abort(self, reason: str) -> None:
+        self.run.abort(reason)
+        self.end()
+
+    def end(self) -> str:
+        """Restore the scene, remove what the queue added, and report. Safe to call twice."""
+        global _active
+        if self.ended:
+            return self.report_text
+        self.ended = True
+        if not self.run.finished:
+            self.run.abort("stopped")
+        self.guard.restore()
+        handlers.remove()
+        if _active is self:
+            _active = None
+        for shot in self.run.shots:
+            self._sync_shot(shot)
+        self.report_text = report.summary(self.run)
+        runtime = runtime_state()
+        runtime.is_running = False
+        runtime.progress_text = ""
+        runtime.last_report = self.report_text
+        _redraw_all()
+        if self.on_end is not None:
+            self.on_end()
+        print(f"multi_render: {self.report_text}")
+        return self.report_text
+
+    # -- one step ---------------------------------------------------------------------
+    def tick(self) -> Action:
+        for event in handlers.drain():
+            self.run.record(event)
+        before = self.run.current
+        action = self.run.next_action(render_job_running())
+        if before is not None and before is not self.run.current:
+            self._sync_shot(before)
+        return action
+
+    def start_current(self, blocking: bool) -> None:
+        """Apply the current shot and start its render: INVOKE (the UI stays
+        live, Blender shows progress and its cancel button) or, in background
+        mode, EXEC, which returns when the image is written."""
+        shot = self.run.current
+        scene = bpy.data.scenes.get(self.scene_name)
+        if shot is None:
+            return
+        item = _shot_item(scene, shot)
+        if scene is None or item is None:
+            self.run.started()
+            self.run.start_failed("the shot was removed from the list during the queue")
+            self._sync_shot(shot)
+            return
+        self.guard.restore()
+        scene_state.apply_shot(self.guard, scene, item, shot.output_path)
+        self.run.started()
+        self._sync_shot(shot)
+        self._show_progress()
+        try:
+            result = bpy.ops.render.render("EXEC_DEFAULT" if blocking else "INVOKE_DEFAULT", write_still=True)
+        except RuntimeError as error:
+            self.run.start_failed(str(error).strip().splitlines()[-1])
+            self._sync_shot(shot)
+            return
+        if not blocking and "CANCELLED" in result:
+            self.run.start_failed("Blender refused to start the render (is another render running?)")
+            self._sync_shot(shot)
+
+    def request_stop(self, reason: str) -> None:
+        self.run.request_stop(reason)
+
+    # -- display ----------------------------------------------------------------------
+    def _show_progress(self) -> None:
+        runtime_state().progress_text = self.run.position_text
+        _redraw_all()
+
+    def _sync_shot(self, shot: ShotRun, force: bool = False) -> None:
+        """Copy a shot's status and output to its list item (only on change, so
+        an idle queue does not touch the .blend's data)."""
+        item = _shot_item(bpy.data.scenes.get(self.scene_name), shot)
+        if item is None:
+            return
+        output = shot.output_path if shot.status == ShotStatus.DONE else ""
+        if force or item.status != shot.status.value:
+            item.status = shot.status.value
+        if force or item.output != output:
+            item.output = output
+
+
+def _shot_item(scene: bpy.types.Scene | None, shot: ShotRun) -> Any:
+    """The list item of a shot, found by position and checked by name, so a
+    list edited during the queue never gets another shot's status."""
+    if scene is None:
+        return None
+    items = scene_shots(scene).shots
+    if shot.index < len(items) and items[shot.index].name == shot.name:
+        return items[shot.index]
+    return next((item for item in items if item.name == shot.name), None)
+
+
+def render_job_running() -> bool:
+    """Whether Blender has a render job. It outlives the render handlers by up
+    to 0.2 s, and INVOKE refuses to start a render while it exists."""
+    return bool(bpy.app.is_job_running("RENDER"))  # type: ignore[func-returns-value]
+
+
+def _redraw_all() -> None:
+    window_manager = bpy.context.window_manager
+    for window in window_manager.windows:
+        for area in window.screen.areas:
+            area.tag_redraw()
+
+
+def run_blocking(scene: bpy.types.Scene) -> tuple[QueueSession | None, list[validation.Problem]]:
+    """Background mode: render the enabled shots one after another, blocking."""
+    session, problems = QueueSession.prepare(scene)
+    if session is None:
+        return None, problems
+    session.begin()
+    try:
+        while session.tick() == Action.START:
+            session.start_current(blocking=True)
+    finally:
+        session.end()
+    return session, []

@@ -1,0 +1,49 @@
+import os
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from multi_render.core import paths
+
+
+def test_safe_filename_removes_separators_and_dots() -> None:
+    assert paths.safe_filename("cam/01") == "cam_01"
+    assert paths.safe_filename("../x") == "_x"
+    assert paths.safe_filename("..") == "shot"
+    assert paths.safe_filename("  ") == "shot"
+    assert paths.safe_filename('a:b*c?"<>|\\') == "a_b_c______"
+    assert paths.safe_filename("Front") == "Front"
+
+
+@given(st.text())
+def test_safe_filename_is_always_one_plain_name(name: str) -> None:
+    safe = paths.safe_filename(name)
+    assert safe
+    assert "/" not in safe and "\\" not in safe and "\x00" not in safe
+    assert safe not in {".", ".."}
+    assert os.path.basename(safe) == safe
+    assert len(safe) <= 200
+
+
+def test_with_extension_adds_it_once() -> None:
+    assert paths.with_extension("/o/a", ".png", True) == "/o/a.png"
+    assert paths.with_extension("/o/a.png", ".png", True) == "/o/a.png"
+    assert paths.with_extension("/o/a.PNG", ".png", True) == "/o/a.PNG"
+    assert paths.with_extension("/o/a", ".png", False) == "/o/a"
+
+
+def test_default_output_uses_the_scene_folder_and_shot_name() -> None:
+    assert paths.output_base("", "/tmp/", "Front") == "/tmp/Front"
+    assert paths.output_base("", "/renders/frame_", "cam/1") == "/renders/cam_1"
+    assert paths.output_base("/out/", "/tmp/", "Side") == "/out/Side"
+    assert paths.output_base("/out/side_view", "/tmp/", "Side") == "/out/side_view"
+
+
+def test_folder_problem(tmp_path: os.PathLike[str]) -> None:
+    folder = str(tmp_path)
+    assert paths.folder_problem(os.path.join(folder, "new", "deeper", "a.png")) is None
+    blocker = os.path.join(folder, "a_file")
+    with open(blocker, "w") as handle:
+        handle.write("x")
+    problem = paths.folder_problem(os.path.join(blocker, "sub", "a.png"))
+    assert problem is not None and "is a file" in problem and "a_file" in problem

@@ -1,0 +1,127 @@
+from multi_render.core import report
+from multi_render.core.queue import Action, QueueRun
+from multi_render.core.status import RenderEvent, ShotStatus
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 100.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def make_run(count: int = 3, written: set[str] | None = None) -> tuple[QueueRun, Clock]:
+    clock = Clock()
+    files = written if written is not None else {f"/o/{i}.png" for i in range(count)}
+    run = QueueRun([(i, f"s{i}", f"/o/{i}.png") for i in range(count)], clock=clock, file_exists=files.__contains__)
+    return run, clock
+
+
+def render(run: QueueRun, *events: RenderEvent) -> None:
+    run.started()
+    for event in events:
+        run.record(event)
+
+
+OK = (RenderEvent.INIT, RenderEvent.PRE, RenderEvent.POST, RenderEvent.WRITE, RenderEvent.COMPLETE)
+
+
+def test_renders_every_shot_in_order() -> None:
+    run, clock = make_run(3)
+    order = []
+    while (action := run.next_action(job_running=False)) == Action.START:
+        assert run.current is not None
+        order.append(run.current.index)
+        render(run, *OK)
+        clock.now += 2
+    assert action == Action.FINISH
+    assert order == [0, 1, 2]
+    assert [s.status for s in run.shots] == [ShotStatus.DONE] * 3
+    assert [s.seconds for s in run.shots] == [2.0, 2.0, 2.0]
+    assert report.summary(run) == "Rendered 3 shots (6.0 s)"
+
+
+def test_waits_while_the_render_job_still_exists() -> None:
+    run, _ = make_run(2)
+    assert run.next_action(job_running=False) == Action.START
+    render(run, *OK)
+    # The handlers have fired but Blender's job lingers: no new start yet.
+    assert run.next_action(job_running=True) == Action.WAIT
+    assert run.shots[0].status == ShotStatus.RENDERING
+    assert run.next_action(job_running=False) == Action.START
+    assert run.shots[0].status == ShotStatus.DONE
+    assert run.position_text == "Shot 2/2: s1"
+
+
+def test_cancel_stops_the_queue_and_leaves_later_shots_pending() -> None:
+    run, _ = make_run(4)
+    run.next_action(False)
+    render(run, *OK)
+    run.next_action(False)
+    render(run, RenderEvent.INIT, RenderEvent.PRE, RenderEvent.POST, RenderEvent.CANCEL)
+    assert run.next_action(False) == Action.FINISH
+    assert [s.status for s in run.shots] == [
+        ShotStatus.DONE,
+        ShotStatus.CANCELLED,
+        ShotStatus.PENDING,
+        ShotStatus.PENDING,
+    ]
+    text = report.summary(run)
+    assert text.startswith("Rendered 1 shot, 1 cancelled, 2 not started: cancelled (")
+
+
+def test_stop_requested_between_shots_finishes_without_starting() -> None:
+    run, _ = make_run(3)
+    run.next_action(False)
+    render(run, *OK)
+    run.request_stop("cancelled")
+    assert run.next_action(job_running=True) == Action.WAIT
+    assert run.next_action(job_running=False) == Action.FINISH
+    assert [s.status for s in run.shots][:2] == [ShotStatus.DONE, ShotStatus.PENDING]
+
+
+def test_a_render_without_result_or_file_fails_and_the_queue_goes_on() -> None:
+    run, _ = make_run(3, written={"/o/2.png"})
+    run.next_action(False)
+    render(run, RenderEvent.INIT, RenderEvent.PRE)  # ended with neither complete nor cancel
+    run.next_action(False)
+    render(run, *OK)  # complete, but no file on disk
+    run.next_action(False)
+    render(run, *OK)
+    assert run.next_action(False) == Action.FINISH
+    assert [s.status for s in run.shots] == [ShotStatus.FAILED, ShotStatus.FAILED, ShotStatus.DONE]
+    assert run.shots[0].reason == "the render ended without a result"
+    assert "no file was written" in run.shots[1].reason
+    assert report.is_error(run)
+    assert "2 failed" in report.summary(run)
+
+
+def test_start_failure_marks_the_shot_and_continues() -> None:
+    run, _ = make_run(2)
+    run.next_action(False)
+    run.started()
+    run.start_failed("Blender refused")
+    assert run.next_action(False) == Action.START
+    assert run.current is not None and run.current.index == 1
+    assert run.shots[0].status == ShotStatus.FAILED
+
+
+def test_abort_cancels_the_running_shot_only() -> None:
+    run, _ = make_run(3)
+    run.next_action(False)
+    render(run, RenderEvent.INIT)
+    run.abort("another file was loaded")
+    assert run.finished
+    assert run.next_action(False) == Action.FINISH
+    assert [s.status for s in run.shots] == [ShotStatus.CANCELLED, ShotStatus.PENDING, ShotStatus.PENDING]
+    assert "another file was loaded" in report.summary(run)
+
+
+def test_events_outside_a_render_are_ignored() -> None:
+    run, _ = make_run(1)
+    run.record(RenderEvent.CANCEL)  # e.g. the person's own F12 before the queue started a shot
+    assert run.next_action(False) == Action.START
+    render(run, *OK)
+    assert run.next_action(False) == Action.FINISH
+    assert run.shots[0].status == ShotStatus.DONE

@@ -1,0 +1,70 @@
+from multi_render.core.shots import ShotSpec
+from multi_render.core.validation import summary, validate
+
+
+def shot(index: int, name: str = "", camera: str = "Cam", **changes: object) -> ShotSpec:
+    values: dict[str, object] = {
+        "index": index,
+        "name": name or f"Shot {index + 1}",
+        "enabled": True,
+        "camera": camera,
+        "camera_in_scene": True,
+        "camera_is_camera": True,
+        "output_path": f"/out/{name or index}.png",
+    }
+    values.update(changes)
+    return ShotSpec(**values)  # type: ignore[arg-type]
+
+
+def no_folder_problem(_path: str) -> None:
+    return None
+
+
+def test_valid_list_has_no_problem() -> None:
+    assert validate([shot(0, "a"), shot(1, "b")], "Scene", no_folder_problem) == []
+
+
+def test_no_enabled_shot() -> None:
+    problems = validate([shot(0, enabled=False)], "Scene", no_folder_problem)
+    assert [p.field for p in problems] == ["enabled"]
+    assert validate([], "Scene", no_folder_problem)[0].message.startswith("No enabled shot")
+
+
+def test_disabled_shots_are_not_checked() -> None:
+    shots = [shot(0, "a"), shot(1, "b", camera="", enabled=False)]
+    assert validate(shots, "Scene", no_folder_problem) == []
+
+
+def test_every_bad_camera_is_named() -> None:
+    shots = [
+        shot(0, "no cam", camera=""),
+        shot(1, "mesh", camera="Cube", camera_is_camera=False),
+        shot(2, "gone", camera="Old", camera_in_scene=False),
+        shot(3, "fine"),
+    ]
+    problems = validate(shots, "Studio", no_folder_problem)
+    assert [(p.shot_index, p.field) for p in problems] == [(0, "camera"), (1, "camera"), (2, "camera")]
+    text = summary(problems)
+    assert "Shot 1 'no cam' has no camera" in text
+    assert "Shot 2 'mesh': 'Cube' is not a camera" in text
+    assert "camera 'Old' is not in scene 'Studio'" in text
+    assert "3 problems" in text
+
+
+def test_two_shots_writing_one_file() -> None:
+    shots = [shot(0, "a", output_path="/o/x.png"), shot(1, "b", output_path="/o/./x.png"), shot(2, "c")]
+    problems = validate(shots, "Scene", no_folder_problem)
+    assert len(problems) == 1
+    assert problems[0].field == "filepath"
+    assert "shot 1 'a' and shot 2 'b'" in problems[0].message.lower()
+    assert "/o/x.png" in problems[0].message
+
+
+def test_unwritable_folder_is_reported_per_shot() -> None:
+    def refuse(path: str) -> str | None:
+        return "the folder '/ro' is not writable" if path.startswith("/ro/") else None
+
+    shots = [shot(0, "a", output_path="/ro/a.png"), shot(1, "b"), shot(2, "c", output_path="/ro/c.png")]
+    problems = validate(shots, "Scene", refuse)
+    assert [p.shot_index for p in problems] == [0, 2]
+    assert all("not writable" in p.message for p in problems)
