@@ -21,3 +21,8 @@ class ShotSpec:
     def label(self) -> str:
         """How messages name a shot: its position (from 1) and its name."""
         return f"shot {self.index + 1} '{self.name}'"
+
+    @property
+    def title(self) -> str:
+        """The label at the start of a sentence."""
+        return f"Shot {self.index + 1} '{self.name}'"

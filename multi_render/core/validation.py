@@ -37,13 +37,13 @@ def validate(
         problems.extend(_camera_problems(shot, scene_name))
         reason = folder_problem(shot.output_path)
         if reason:
-            problems.append(Problem(shot.index, "filepath", f"{shot.label.capitalize()}: {reason}"))
+            problems.append(Problem(shot.index, "filepath", f"{shot.title}: {reason}"))
     problems.extend(_shared_outputs(enabled))
     return problems
 
 
 def _camera_problems(shot: ShotSpec, scene_name: str) -> list[Problem]:
-    label = shot.label.capitalize()
+    label = shot.title
     if not shot.camera:
         return [Problem(shot.index, "camera", f"{label} has no camera")]
     if not shot.camera_is_camera:
@@ -67,12 +67,12 @@ def _shared_outputs(enabled: Sequence[ShotSpec]) -> list[Problem]:
     problems = []
     for path_shots in by_path.values():
         if len(path_shots) > 1:
-            names = " and ".join(shot.label for shot in path_shots)
+            names = " and ".join([path_shots[0].title, *(shot.label for shot in path_shots[1:])])
             problems.append(
                 Problem(
                     path_shots[1].index,
                     "filepath",
-                    f"{names.capitalize()} would write the same file '{path_shots[0].output_path}'",
+                    f"{names} would write the same file '{path_shots[0].output_path}'",
                 )
             )
     return problems

@@ -38,7 +38,7 @@ class Block:
 sys.meta_path.insert(0, Block())
 package = types.ModuleType('multi_render'); package.__path__ = [{str(CORE.parent)!r}]
 sys.modules['multi_render'] = package
-for name in {sorted(p.stem for p in CORE.glob('*.py') if p.stem != '__init__')!r}:
+for name in {sorted(p.stem for p in CORE.glob("*.py") if p.stem != "__init__")!r}:
     importlib.import_module('multi_render.core.' + name)
 print('ok')
 """

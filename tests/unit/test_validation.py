@@ -56,7 +56,7 @@ def test_two_shots_writing_one_file() -> None:
     problems = validate(shots, "Scene", no_folder_problem)
     assert len(problems) == 1
     assert problems[0].field == "filepath"
-    assert "shot 1 'a' and shot 2 'b'" in problems[0].message.lower()
+    assert "Shot 1 'a' and shot 2 'b' would write" in problems[0].message
     assert "/o/x.png" in problems[0].message
 
 
@@ -68,3 +68,18 @@ def test_unwritable_folder_is_reported_per_shot() -> None:
     problems = validate(shots, "Scene", refuse)
     assert [p.shot_index for p in problems] == [0, 2]
     assert all("not writable" in p.message for p in problems)
+
+
+def test_messages_keep_the_names_as_written() -> None:
+    problems = validate(
+        [
+            shot(0, "Cam_Green", camera=""),
+            shot(1, "CloseUp", output_path="/o/x.png"),
+            shot(2, "WIDE", output_path="/o/x.png"),
+        ],
+        "Scene",
+        no_folder_problem,
+    )
+    text = summary(problems)
+    assert "Shot 1 'Cam_Green' has no camera" in text
+    assert "Shot 2 'CloseUp' and shot 3 'WIDE' would write the same file" in text

@@ -1,0 +1,116 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""Scenes for the tests, the demo and the benchmark, built from scratch in a
+running Blender. Each camera sees a wall of its own colour behind a grey
+subject, so an image tells which camera rendered it."""
+
+from __future__ import annotations
+
+import math
+
+import bpy
+
+COLORS: dict[str, tuple[float, float, float]] = {
+    "Red": (1.0, 0.0, 0.0),
+    "Green": (0.0, 1.0, 0.0),
+    "Blue": (0.0, 0.0, 1.0),
+    "Yellow": (1.0, 1.0, 0.0),
+    "Magenta": (1.0, 0.0, 1.0),
+    "Cyan": (0.0, 1.0, 1.0),
+}
+SUBJECT_COLOR = (0.5, 0.5, 0.5)
+# Where in an image (fractions of width and height) the wall is always seen.
+WALL_SAMPLE = (0.1, 0.5)
+
+
+def _square(
+    name: str, center: tuple[float, float, float], across: tuple[float, float], half: float
+) -> bpy.types.Object:
+    """A vertical square facing the origin: `across` is its horizontal axis."""
+    cx, cy, cz = center
+    ax, ay = across
+    corners = [
+        (cx + sx * half * ax, cy + sx * half * ay, cz + sz * half) for sx, sz in ((-1, -1), (1, -1), (1, 1), (-1, 1))
+    ]
+    mesh = bpy.data.meshes.new(name)
+    mesh.from_pydata(corners, [], [(0, 1, 2, 3)])
+    return bpy.data.objects.new(name, mesh)
+
+
+def build_color_cameras(count: int = 4, size: int = 64, engine: str = "BLENDER_WORKBENCH") -> list[str]:
+    """Empty the current scene and add `count` cameras on a ring around a
+    subject, each facing a wall of its own colour. Returns the camera names."""
+    scene = bpy.context.scene
+    for obj in list(scene.objects):
+        bpy.data.objects.remove(obj)
+
+    subject = bpy.data.objects.new("Subject", bpy.data.meshes.new("Subject"))
+    subject.data.from_pydata(  # type: ignore[union-attr]
+        [(x, y, z) for x in (-1, 1) for y in (-1, 1) for z in (-1, 1)],
+        [],
+        [(0, 1, 3, 2), (4, 6, 7, 5), (0, 4, 5, 1), (2, 3, 7, 6), (0, 2, 6, 4), (1, 5, 7, 3)],
+    )
+    subject.color = (*SUBJECT_COLOR, 1.0)
+    scene.collection.objects.link(subject)
+
+    names = []
+    for number, (color_name, rgb) in enumerate(list(COLORS.items())[:count]):
+        angle = 2 * math.pi * number / count
+        outward = (math.cos(angle), math.sin(angle))
+        camera = bpy.data.objects.new(f"Cam_{color_name}", bpy.data.cameras.new(f"Cam_{color_name}"))
+        camera.location = (6 * outward[0], 6 * outward[1], 0.0)
+        # A camera looks down its -Z axis; this turns it to look at the origin.
+        camera.rotation_euler = (math.pi / 2, 0.0, angle + math.pi / 2)
+        scene.collection.objects.link(camera)
+        wall = _square(f"Wall_{color_name}", (-10 * outward[0], -10 * outward[1], 0.0), (-outward[1], outward[0]), 40)
+        wall.color = (*rgb, 1.0)
+        scene.collection.objects.link(wall)
+        names.append(camera.name)
+    scene.camera = bpy.data.objects[names[0]]
+
+    render = scene.render
+    render.engine = engine
+    render.resolution_x = render.resolution_y = size
+    render.resolution_percentage = 100
+    render.image_settings.file_format = "PNG"
+    render.film_transparent = False
+    scene.view_settings.view_transform = "Standard"
+    shading = scene.display.shading
+    shading.light = "FLAT"
+    shading.color_type = "OBJECT"
+    shading.show_cavity = False
+    shading.show_shadows = False
+    shading.show_object_outline = False
+    shading.show_specular_highlight = False
+    return names
+
+
+def make_slow(scene: bpy.types.Scene, size: int = 256) -> None:
+    """Cycles with a huge sample count: a render that runs until cancelled."""
+    scene.render.engine = "CYCLES"
+    scene.render.resolution_x = scene.render.resolution_y = size
+    scene.cycles.samples = 1_000_000  # type: ignore[attr-defined]
+    scene.cycles.use_adaptive_sampling = False  # type: ignore[attr-defined]
+    scene.cycles.time_limit = 0  # type: ignore[attr-defined]
+    scene.cycles.device = "CPU"  # type: ignore[attr-defined]
+
+
+def pixel(path: str, fx: float, fy: float) -> tuple[float, float, float]:
+    """The RGB of one pixel of an image file, at fractions of its size."""
+    image = bpy.data.images.load(path, check_existing=False)
+    try:
+        width, height = image.size
+        x, y = min(int(fx * width), width - 1), min(int(fy * height), height - 1)
+        start = (y * width + x) * image.channels
+        values = image.pixels[start : start + 3]
+        return (values[0], values[1], values[2])
+    finally:
+        bpy.data.images.remove(image)
+
+
+def wall_color(path: str) -> str:
+    """The name of the colour an image's wall has ("Red", ...), or "?"."""
+    rgb = pixel(path, *WALL_SAMPLE)
+    for name, expected in COLORS.items():
+        if all(abs(a - b) < 0.1 for a, b in zip(rgb, expected, strict=True)):
+            return name
+    return "?"
