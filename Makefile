@@ -1,0 +1,32 @@
+# One entry point. `make test` is what CI runs (.ci/run).
+# BLENDER=/path/to/blender uses your own Blender 5.x instead of provisioning one.
+.PHONY: test provision lint unit build test-blender test-blender42 test-e2e demo clean
+
+test: provision lint unit build test-blender test-blender42 test-e2e
+
+provision:
+	tools/dev.sh provision
+
+lint: provision
+	tools/dev.sh lint
+
+unit: provision
+	tools/dev.sh unit
+
+build: provision
+	tools/dev.sh build
+
+test-blender: build
+	tools/dev.sh blender
+
+test-blender42: build
+	tools/dev.sh blender42
+
+test-e2e: build
+	tools/dev.sh e2e
+
+demo: build
+	tools/dev.sh demo
+
+clean:
+	rm -rf build dist artifacts demo-output

@@ -1,0 +1,169 @@
+"""The pytest side of the GUI tests: a real Blender window on an X display,
+driven through the agent (Python on Blender's main thread) and through
+xdotool (real key presses and mouse clicks, as a person makes them)."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import socket
+import subprocess
+import time
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parents[1]
+WINDOW_SIZE = (1280, 800)
+
+
+class BlenderError(AssertionError):
+    """Code sent to Blender raised; the message holds its traceback."""
+
+
+class BlenderApp:
+    def __init__(self, blender: str, profile: Path, display: str, workdir: Path) -> None:
+        self.blender = blender
+        self.profile = profile
+        self.display = display
+        self.workdir = workdir
+        self.log_path = workdir / "blender.log"
+        self.socket_path = workdir / "agent.sock"
+        self.process: subprocess.Popen[bytes] | None = None
+        self._socket: socket.socket | None = None
+        self._reader: Any = None
+
+    # -- process ----------------------------------------------------------------------
+    @property
+    def env(self) -> dict[str, str]:
+        return {
+            **os.environ,
+            "DISPLAY": self.display,
+            "BLENDER_USER_RESOURCES": str(self.profile),
+            "MULTI_RENDER_AGENT_SOCKET": str(self.socket_path),
+            "MULTI_RENDER_TOOLS": str(REPO / "tools"),
+        }
+
+    def start(self, *arguments: str, timeout: float = 90) -> None:
+        self.workdir.mkdir(parents=True, exist_ok=True)
+        if self.socket_path.exists():
+            self.socket_path.unlink()
+        command = [
+            self.blender,
+            "--window-geometry",
+            "0",
+            "0",
+            str(WINDOW_SIZE[0]),
+            str(WINDOW_SIZE[1]),
+            "--python",
+            str(HERE / "agent.py"),
+            *arguments,
+        ]
+        log = self.log_path.open("wb")
+        self.process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, env=self.env, cwd=self.workdir)
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise BlenderError(f"Blender exited with {self.process.returncode} while starting\n{self.log_tail()}")
+            if self.socket_path.exists():
+                try:
+                    self._socket = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+                    self._socket.connect(str(self.socket_path))
+                    self._reader = self._socket.makefile("rb")
+                    break
+                except OSError:
+                    time.sleep(0.1)
+            time.sleep(0.1)
+        else:
+            raise BlenderError(f"Blender's test agent did not answer within {timeout} s\n{self.log_tail()}")
+        # The agent answers from a timer, so the event loop and window are up.
+        self.wait_until("len(bpy.context.window_manager.windows) > 0")
+
+    def quit(self, timeout: float = 30) -> int | None:
+        if self.process is None:
+            return None
+        if self.process.poll() is None and self._socket is not None:
+            with contextlib.suppress(OSError):
+                self._socket.sendall(b'{"code": "bpy.ops.wm.quit_blender()", "mode": "exec"}\n')
+        try:
+            self.process.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+        if self._socket is not None:
+            self._socket.close()
+        return self.process.returncode
+
+    @property
+    def alive(self) -> bool:
+        return self.process is not None and self.process.poll() is None
+
+    def log_text(self) -> str:
+        return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
+
+    def log_tail(self, lines: int = 60) -> str:
+        return "\n".join(self.log_text().splitlines()[-lines:])
+
+    # -- Python inside Blender ----------------------------------------------------------
+    def _request(self, code: str, mode: str, timeout: float) -> Any:
+        if self._socket is None or self._reader is None:
+            raise BlenderError("Blender is not running")
+        self._socket.settimeout(timeout)
+        self._socket.sendall((json.dumps({"code": code, "mode": mode}) + "\n").encode())
+        try:
+            line = self._reader.readline()
+        except TimeoutError as error:
+            raise BlenderError(f"no answer from Blender within {timeout} s to: {code}\n{self.log_tail()}") from error
+        if not line:
+            raise BlenderError(f"Blender closed the connection (exit code {self.process and self.process.poll()})")
+        reply = json.loads(line)
+        if not reply["ok"]:
+            raise BlenderError(f"{code}\n{reply['error']}")
+        return reply["value"]
+
+    def exec(self, code: str, timeout: float = 60) -> Any:
+        """Run statements in Blender; returns what they assign to `result`."""
+        return self._request(code, "exec", timeout)
+
+    def eval(self, expression: str, timeout: float = 60) -> Any:
+        return self._request(expression, "eval", timeout)
+
+    def wait_until(self, expression: str, timeout: float = 30, interval: float = 0.05) -> Any:
+        """Poll an expression in Blender until it is truthy; return its value."""
+        deadline = time.monotonic() + timeout
+        while True:
+            value = self.eval(expression)
+            if value:
+                return value
+            if time.monotonic() > deadline:
+                raise BlenderError(f"timed out after {timeout} s waiting for: {expression}\n{self.log_tail(30)}")
+            time.sleep(interval)
+
+    # -- a person's input -------------------------------------------------------------
+    def xdotool(self, *arguments: str) -> str:
+        result = subprocess.run(
+            ["xdotool", *arguments], env=self.env, capture_output=True, text=True, check=True, timeout=20
+        )
+        return result.stdout
+
+    def key(self, *keys: str, at: tuple[int, int] | None = None) -> None:
+        """Real key presses. With no window manager, X sends keys to the
+        window under the pointer: move it over Blender first."""
+        x, y = at or (WINDOW_SIZE[0] // 2, WINDOW_SIZE[1] // 2)
+        self.xdotool("mousemove", str(x), str(y))
+        time.sleep(0.1)
+        self.xdotool("key", "--delay", "80", *keys)
+
+    def type_text(self, text: str) -> None:
+        self.xdotool("type", "--delay", "60", text)
+
+    def click(self, x: int, y: int) -> None:
+        self.xdotool("mousemove", str(x), str(y))
+        time.sleep(0.15)
+        self.xdotool("click", "1")
+
+    def screenshot(self, name: str) -> Path:
+        path = self.workdir / f"{name}.png"
+        subprocess.run(["import", "-window", "root", str(path)], env=self.env, check=True, timeout=30)
+        return path

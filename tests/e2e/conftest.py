@@ -1,0 +1,98 @@
+"""Fixtures of the GUI layer: one X display (Xvfb) and one user profile with
+the built extension installed for the whole session, and a fresh Blender
+window for each test. A failing test shows Blender's output and keeps a
+screenshot under artifacts/e2e/<test>/."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from blender_app import REPO, WINDOW_SIZE, BlenderApp
+
+ARTIFACTS = REPO / "artifacts" / "e2e"
+BLENDER = os.environ.get("MULTI_RENDER_BLENDER", "blender")
+
+
+@pytest.fixture(scope="session")
+def x_display() -> Iterator[str]:
+    """An Xvfb display of our own (Mesa's llvmpipe draws Blender's OpenGL)."""
+    if shutil.which("Xvfb") is None:
+        pytest.fail("Xvfb is not installed: the GUI tests need it (make provision installs it)")
+    read_end, write_end = os.pipe()
+    screen = f"{WINDOW_SIZE[0]}x{WINDOW_SIZE[1]}x24"
+    xvfb = subprocess.Popen(
+        ["Xvfb", "-displayfd", str(write_end), "-screen", "0", screen, "-nolisten", "tcp"],
+        pass_fds=(write_end,),
+        stderr=subprocess.DEVNULL,
+    )
+    os.close(write_end)
+    with os.fdopen(read_end) as pipe:
+        number = pipe.readline().strip()
+    if not number:
+        xvfb.kill()
+        pytest.fail("Xvfb did not start")
+    yield f":{number}"
+    xvfb.terminate()
+    xvfb.wait(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def profile(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A throwaway user profile with the built zip installed and enabled."""
+    zip_path = os.environ.get("MULTI_RENDER_ZIP", "")
+    if not os.path.isfile(zip_path):
+        pytest.fail(f"MULTI_RENDER_ZIP must name the built extension (got {zip_path!r}): run make build")
+    folder = tmp_path_factory.mktemp("profile")
+    env = {**os.environ, "BLENDER_USER_RESOURCES": str(folder)}
+    install = [BLENDER, "--command", "extension", "install-file", "-r", "user_default", "-e", zip_path]
+    subprocess.run(install, env=env, check=True, capture_output=True, timeout=120)
+    # No splash over the window, and tests never write the profile back.
+    settings = (
+        "import bpy; p = bpy.context.preferences; p.view.show_splash = False; "
+        "p.use_preferences_save = False; bpy.ops.wm.save_userpref()"
+    )
+    subprocess.run([BLENDER, "-b", "--python-expr", settings], env=env, check=True, capture_output=True, timeout=120)
+    return folder
+
+
+def _artifact_dir(node_name: str) -> Path:
+    folder = ARTIFACTS / re.sub(r"[^\w.-]+", "_", node_name)
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    return folder
+
+
+@pytest.fixture
+def blender(request: pytest.FixtureRequest, x_display: str, profile: Path) -> Iterator[BlenderApp]:
+    """A fresh Blender window with the extension enabled, quit afterwards."""
+    app = BlenderApp(BLENDER, profile, x_display, _artifact_dir(request.node.name))
+    app.start()
+    yield app
+    app.quit()
+    tracebacks = [line for line in app.log_text().splitlines() if line.startswith("Traceback")]
+    assert not tracebacks, f"Blender printed a traceback:\n{app.log_tail()}"
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Iterator[None]:
+    outcome = yield
+    report = outcome.get_result()
+    app = getattr(item, "funcargs", {}).get("blender")
+    if report.failed and isinstance(app, BlenderApp):
+        screenshot = ""
+        if app.alive:
+            try:
+                screenshot = str(app.screenshot(f"failure-{report.when}"))
+            except (OSError, subprocess.SubprocessError) as error:
+                screenshot = f"(no screenshot: {error})"
+        report.sections.append(("Blender output (tail)", app.log_tail(80)))
+        report.sections.append(("Artifacts", f"log: {app.log_path}\nscreenshot: {screenshot}"))
