@@ -114,3 +114,67 @@ def wall_color(path: str) -> str:
         if all(abs(a - b) < 0.1 for a, b in zip(rgb, expected, strict=True)):
             return name
     return "?"
+
+
+def dump_settings(owner: object, depth: int = 3, skip: frozenset[str] = frozenset({"multi_render"})) -> object:
+    """Every readable setting of an RNA struct, nested structs included, as
+    plain values: two dumps compare equal when nothing was changed. Datablocks
+    are named, not followed."""
+    if isinstance(owner, bpy.types.ID) and depth < 3:
+        return f"<{type(owner).__name__} {owner.name}>"
+    values: dict[str, object] = {}
+    for prop in owner.bl_rna.properties:  # type: ignore[attr-defined]
+        key = prop.identifier
+        if key in {"rna_type", *skip} or prop.type == "COLLECTION":
+            continue
+        try:
+            value = getattr(owner, key)
+        except (AttributeError, RuntimeError):
+            continue
+        if prop.type == "POINTER":
+            if value is None:
+                values[key] = None
+            elif isinstance(value, bpy.types.ID):
+                values[key] = f"<{type(value).__name__} {value.name}>"
+            elif depth > 0:
+                values[key] = dump_settings(value, depth - 1, skip)
+        elif hasattr(value, "__len__") and not isinstance(value, str):
+            values[key] = [round(v, 6) if isinstance(v, float) else v for v in value]
+        else:
+            values[key] = round(value, 6) if isinstance(value, float) else value
+    return values
+
+
+def dump_scene(scene: bpy.types.Scene) -> dict[str, object]:
+    """What the queue must leave exactly as it found it."""
+    return {
+        "scene": dump_settings(scene),
+        "render": dump_settings(scene.render),
+        "view_layers": [dump_settings(layer, depth=1) for layer in scene.view_layers],
+        "markers": [(m.name, m.frame, m.camera.name if m.camera else None) for m in scene.timeline_markers],
+        "is_dirty_file": bool(bpy.data.filepath) and bpy.data.is_dirty,
+    }
+
+
+def dump_layout() -> dict[str, object]:
+    """The windows, their workspace and screen, and every area's type and box."""
+    return {
+        "windows": [
+            {
+                "workspace": window.workspace.name,
+                "screen": window.screen.name,
+                "areas": [(a.type, a.ui_type, a.x, a.y, a.width, a.height) for a in window.screen.areas],
+            }
+            for window in bpy.context.window_manager.windows
+        ]
+    }
+
+
+def handlers_from(module_part: str) -> list[str]:
+    """'list:function' for every app handler whose module name contains `module_part`."""
+    found = []
+    for name in dir(bpy.app.handlers):
+        handlers = getattr(bpy.app.handlers, name)
+        if not name.startswith("_") and isinstance(handlers, list):
+            found += [f"{name}:{f.__name__}" for f in handlers if module_part in getattr(f, "__module__", "")]
+    return found

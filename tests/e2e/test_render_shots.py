@@ -1,0 +1,96 @@
+"""Render Shots in the real GUI: the queue renders every shot with its own
+camera while Blender stays live, then leaves the scene exactly as it was."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from blender_app import BlenderApp
+
+SETUP = """
+import scenes, os
+cameras = scenes.build_color_cameras({count}, size={size})
+scene = bpy.context.scene
+scene.render.filepath = {output!r} + os.sep
+bpy.context.preferences.view.render_display_type = {display!r}
+bpy.ops.multi_render.shots_from_cameras()
+scene.camera = bpy.data.objects[cameras[-1]]
+scene.frame_current = 7
+before = scenes.dump_scene(scene)
+layout_before = scenes.dump_layout()
+result = [shot.name for shot in scene.multi_render.shots]
+"""
+
+START = "result = sorted(bpy.ops.multi_render.render_shots('INVOKE_DEFAULT'))"
+RUNNING = "bpy.context.window_manager.multi_render.is_running"
+STATUSES = "[shot.status for shot in bpy.context.scene.multi_render.shots]"
+
+
+def setup(blender: BlenderApp, tmp_path: object, count: int = 4, size: int = 64, display: str = "NONE") -> list[str]:
+    return blender.exec(SETUP.format(count=count, size=size, output=str(tmp_path), display=display))  # type: ignore[no-any-return]
+
+
+def finish(blender: BlenderApp, timeout: float = 60) -> str:
+    blender.wait_until(f"not {RUNNING}", timeout=timeout)
+    return blender.eval("bpy.context.window_manager.multi_render.last_report")  # type: ignore[no-any-return]
+
+
+def assert_restored(blender: BlenderApp) -> None:
+    assert blender.eval("scenes.dump_scene(bpy.context.scene) == before"), blender.exec(
+        "now = scenes.dump_scene(bpy.context.scene)\n"
+        "result = {k: (before[k], now[k]) for k in before if before[k] != now[k]}"
+    )
+    # Only the add-on's permanent load_pre handler: the render ones are gone.
+    assert blender.eval("scenes.handlers_from('multi_render')") == ["load_pre:on_load_pre"]
+
+
+def test_four_cameras_render_four_images(blender: BlenderApp, tmp_path: object) -> None:
+    names = setup(blender, tmp_path)
+    assert names == ["Cam_Blue", "Cam_Green", "Cam_Red", "Cam_Yellow"]
+
+    assert blender.exec(START) == ["RUNNING_MODAL"]
+    assert blender.eval(RUNNING)
+    # Blender stays live while the queue runs: the agent answers from a timer
+    # and the progress text names the shot.
+    progress = blender.wait_until("bpy.context.window_manager.multi_render.progress_text", timeout=10)
+    assert progress.startswith("Shot ") and "/4: Cam_" in progress
+    report = finish(blender)
+
+    assert report.startswith("Rendered 4 shots (")
+    assert blender.eval(STATUSES) == ["DONE"] * 4
+    outputs = blender.eval("[shot.output for shot in bpy.context.scene.multi_render.shots]")
+    assert outputs == [f"{tmp_path}/{name}.png" for name in names]
+    colors = blender.eval(f"[scenes.wall_color(path) for path in {outputs!r}]")
+    assert colors == ["Blue", "Green", "Red", "Yellow"]
+    # The grey subject in the middle: linear 0.5 is 0.735 in the sRGB file.
+    assert blender.eval("scenes.pixel(" + repr(outputs[0]) + ", 0.5, 0.5)") == pytest.approx([0.735] * 3, abs=0.02)
+    assert_restored(blender)
+    assert blender.eval("scenes.dump_layout() == layout_before")
+
+
+def test_starting_twice_is_refused_with_a_reason(blender: BlenderApp, tmp_path: object) -> None:
+    setup(blender, tmp_path, count=2)
+    blender.exec(START)
+    message = blender.exec(
+        "try:\n    bpy.ops.multi_render.render_shots('INVOKE_DEFAULT')\n    result = 'started'\n"
+        "except RuntimeError as error:\n    result = str(error)"
+    )
+    assert "A shot queue is already running" in message
+    finish(blender)
+    assert blender.eval(STATUSES) == ["DONE", "DONE"]
+
+
+def test_bad_input_in_the_ui_renders_nothing(blender: BlenderApp, tmp_path: object) -> None:
+    setup(blender, tmp_path, count=3)
+    blender.exec("bpy.context.scene.multi_render.shots[1].camera = None")
+    message = blender.exec(
+        "try:\n    bpy.ops.multi_render.render_shots('INVOKE_DEFAULT')\n    result = 'started'\n"
+        "except RuntimeError as error:\n    result = str(error)"
+    )
+    assert "Shot 2 'Cam_Green' has no camera" in message
+    time.sleep(1.0)
+    assert not blender.eval(RUNNING)
+    assert not blender.eval("bpy.app.is_job_running('RENDER')")
+    assert blender.eval(STATUSES) == ["PENDING"] * 3
+    assert_restored(blender)
