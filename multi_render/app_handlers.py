@@ -12,7 +12,7 @@ from . import session
 
 @bpy.app.handlers.persistent  # type: ignore[untyped-decorator]
 def on_load_pre(*_args: Any) -> None:
-    session.abort_active("another file was loaded")
+    session.abort_active("another file was loaded", restore_layout=False)
 
 
 def register() -> None:

@@ -5,6 +5,7 @@ render, follow the handlers' events, restore and report. The modal operator
 
 from __future__ import annotations
 
+import traceback
 from collections.abc import Callable
 from typing import Any
 
@@ -14,6 +15,7 @@ from . import handlers, scene_state
 from .core import report, validation
 from .core.queue import Action, QueueRun, ShotRun
 from .core.status import ShotStatus
+from .layout_guard import LayoutGuard
 from .props import runtime_state, scene_shots
 
 # The queue running in this Blender session, if any. Cleared on every exit
@@ -25,10 +27,10 @@ def active() -> QueueSession | None:
     return _active
 
 
-def abort_active(reason: str) -> None:
+def abort_active(reason: str, restore_layout: bool = True) -> None:
     """End a running queue at once (file load, add-on disabled)."""
     if _active is not None:
-        _active.abort(reason)
+        _active.abort(reason, restore_layout)
 
 
 class QueueSession:
@@ -36,6 +38,7 @@ class QueueSession:
         self.scene_name = scene_name
         self.run = run
         self.guard = scene_state.SettingsGuard(scene_name)
+        self.layout: LayoutGuard | None = None  # only with a window manager to guard
         self.report_text = ""
         self.ended = False
         # Called once when the session ends, e.g. to remove the operator's timer.
@@ -52,9 +55,11 @@ class QueueSession:
         run = QueueRun([(spec.index, spec.name, spec.output_path) for spec in specs if spec.enabled])
         return cls(scene.name, run), []
 
-    def begin(self) -> None:
+    def begin(self, guard_layout: bool = False) -> None:
         global _active
         _active = self
+        if guard_layout:
+            self.layout = LayoutGuard()
         handlers.add()
         for shot in self.run.shots:
             self._sync_shot(shot, force=True)
@@ -63,8 +68,10 @@ class QueueSession:
         runtime.last_report = ""
         self._show_progress()
 
-    def abort(self, reason: str) -> None:
+    def abort(self, reason: str, restore_layout: bool = True) -> None:
         self.run.abort(reason)
+        if not restore_layout:
+            self.layout = None  # e.g. a file is loading: its own screens replace ours
         self.end()
 
     def end(self) -> str:
@@ -73,23 +80,37 @@ class QueueSession:
         if self.ended:
             return self.report_text
         self.ended = True
-        if not self.run.finished:
-            self.run.abort("stopped")
-        self.guard.restore()
-        handlers.remove()
         if _active is self:
             _active = None
-        for shot in self.run.shots:
-            self._sync_shot(shot)
+        if not self.run.finished:
+            self.run.abort("stopped")
+        # Every step runs even if an earlier one fails: a half-restored scene
+        # is worse than a reported error.
+        errors = []
+        steps: list[Callable[[], None]] = [self.guard.restore, handlers.remove, _cancel_run_soon]
+        steps += [lambda shot=shot: self._sync_shot(shot) for shot in self.run.shots]  # type: ignore[misc]
+        for step in steps:
+            try:
+                step()
+            except Exception as error:
+                traceback.print_exc()
+                errors.append(f"{type(error).__name__}: {error}")
         self.report_text = report.summary(self.run)
+        if errors:
+            self.report_text += ". Could not clean up: " + "; ".join(errors)
         runtime = runtime_state()
-        runtime.is_running = False
         runtime.progress_text = ""
         runtime.last_report = self.report_text
-        _redraw_all()
         if self.on_end is not None:
             self.on_end()
         print(f"multi_render: {self.report_text}")
+        layout = self.layout
+        if layout is None:
+            _mark_stopped()
+        else:
+            # The layout goes back outside the operator's context; the queue
+            # counts as running until it has.
+            _run_soon(lambda: _restore_layout(layout))
         return self.report_text
 
     # -- one step ---------------------------------------------------------------------
@@ -115,6 +136,12 @@ class QueueSession:
             self.run.started()
             self.run.start_failed("the shot was removed from the list during the queue")
             self._sync_shot(shot)
+            return
+        if self.layout is not None and self.layout.in_render_screen():
+            # Starting a render from Blender's maximized render view would
+            # nest another one: go back first (outside this operator's
+            # context) and start the shot on the next tick.
+            _run_soon(self.layout.leave_render_screens)
             return
         self.guard.restore()
         scene_state.apply_shot(self.guard, scene, item, shot.output_path)
@@ -161,6 +188,43 @@ def _shot_item(scene: bpy.types.Scene | None, shot: ShotRun) -> Any:
     if shot.index < len(items) and items[shot.index].name == shot.name:
         return items[shot.index]
     return next((item for item in items if item.name == shot.name), None)
+
+
+# The one pending layout step, kept so that it can be unregistered.
+_pending: list[Callable[[], None]] = []
+
+
+def _run_soon(function: Callable[[], None]) -> None:
+    """Call `function` once from a timer, outside any operator's context."""
+    _cancel_run_soon()
+
+    def once() -> None:
+        _pending.clear()
+        function()
+
+    _pending.append(once)
+    bpy.app.timers.register(once, first_interval=0.0)
+
+
+def _cancel_run_soon() -> None:
+    for function in _pending:
+        if bpy.app.timers.is_registered(function):
+            bpy.app.timers.unregister(function)
+    _pending.clear()
+
+
+def _restore_layout(layout: LayoutGuard) -> None:
+    try:
+        layout.restore()
+    finally:
+        _mark_stopped()
+
+
+def _mark_stopped() -> None:
+    runtime = getattr(bpy.context.window_manager, "multi_render", None)
+    if runtime is not None:  # None once the add-on is disabled
+        runtime.is_running = False
+    _redraw_all()
 
 
 def render_job_running() -> bool:

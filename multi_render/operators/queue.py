@@ -62,7 +62,7 @@ class MULTIRENDER_OT_render_shots(bpy.types.Operator):
         self._session = queue
         self._timer = window_manager.event_timer_add(TICK_SECONDS, window=context.window)
         queue.on_end = self._remove_timer
-        queue.begin()
+        queue.begin(guard_layout=True)
         window_manager.modal_handler_add(self)
         return {"RUNNING_MODAL"}
 

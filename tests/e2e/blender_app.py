@@ -163,6 +163,37 @@ class BlenderApp:
         time.sleep(0.15)
         self.xdotool("click", "1")
 
+    def status_bar_row(self, y: int) -> list[tuple[int, int, int]]:
+        """The RGB pixels of one screen row."""
+        raw = subprocess.run(
+            ["import", "-window", "root", "-crop", f"{WINDOW_SIZE[0]}x1+0+{y}", "-depth", "8", "rgb:-"],
+            env=self.env,
+            capture_output=True,
+            check=True,
+            timeout=30,
+        ).stdout
+        return [(raw[i], raw[i + 1], raw[i + 2]) for i in range(0, len(raw) - 2, 3)]
+
+    def find_render_cancel_button(self) -> tuple[int, int]:
+        """Where the X of the status bar's render progress bar is. The bar is
+        a long dark track; the X is the lighter box right after it."""
+        y = WINDOW_SIZE[1] - 19
+        runs: list[tuple[int, int, int]] = []  # (start, end, grey level)
+        row = self.status_bar_row(y)
+        start = 0
+        for x in range(1, len(row) + 1):
+            if x == len(row) or row[x] != row[start]:
+                runs.append((start, x - 1, row[start][0]))
+                start = x
+        for number, (start, end, grey) in enumerate(runs):
+            if end - start > 60 and 28 <= grey <= 45:  # the progress track
+                for b_start, b_end, b_grey in runs[number + 1 :]:
+                    if b_start - end > 4:
+                        break
+                    if b_end - b_start >= 10 and b_grey >= 60:
+                        return ((b_start + b_end) // 2, WINDOW_SIZE[1] - 12)
+        raise AssertionError(f"no render progress bar in the status bar (row {y}: {runs})")
+
     def screenshot(self, name: str) -> Path:
         path = self.workdir / f"{name}.png"
         subprocess.run(["import", "-window", "root", str(path)], env=self.env, check=True, timeout=30)

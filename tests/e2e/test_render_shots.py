@@ -17,6 +17,7 @@ bpy.context.preferences.view.render_display_type = {display!r}
 bpy.ops.multi_render.shots_from_cameras()
 scene.camera = bpy.data.objects[cameras[-1]]
 scene.frame_current = 7
+{extra}
 before = scenes.dump_scene(scene)
 layout_before = scenes.dump_layout()
 result = [shot.name for shot in scene.multi_render.shots]
@@ -27,8 +28,26 @@ RUNNING = "bpy.context.window_manager.multi_render.is_running"
 STATUSES = "[shot.status for shot in bpy.context.scene.multi_render.shots]"
 
 
-def setup(blender: BlenderApp, tmp_path: object, count: int = 4, size: int = 64, display: str = "NONE") -> list[str]:
-    return blender.exec(SETUP.format(count=count, size=size, output=str(tmp_path), display=display))  # type: ignore[no-any-return]
+# Cycles for about 1.5 s a shot: long enough to press a key during a render.
+TIMED_CYCLES = """
+scene.render.engine = "CYCLES"
+scene.cycles.samples = 1_000_000
+scene.cycles.use_adaptive_sampling = False
+scene.cycles.time_limit = 1.5
+scene.cycles.device = "CPU"
+"""
+
+
+def setup(
+    blender: BlenderApp,
+    tmp_path: object,
+    count: int = 4,
+    size: int = 64,
+    display: str = "NONE",
+    extra: str = "",
+) -> list[str]:
+    code = SETUP.format(count=count, size=size, output=str(tmp_path), display=display, extra=extra)
+    return blender.exec(code)  # type: ignore[no-any-return]
 
 
 def finish(blender: BlenderApp, timeout: float = 60) -> str:
@@ -93,4 +112,60 @@ def test_bad_input_in_the_ui_renders_nothing(blender: BlenderApp, tmp_path: obje
     assert not blender.eval(RUNNING)
     assert not blender.eval("bpy.app.is_job_running('RENDER')")
     assert blender.eval(STATUSES) == ["PENDING"] * 3
+    assert_restored(blender)
+
+
+def _stop_during_second_shot(blender: BlenderApp, tmp_path: object, stop: str) -> None:
+    names = setup(blender, tmp_path, extra=TIMED_CYCLES)
+    blender.exec(START)
+    blender.wait_until(
+        "bpy.context.window_manager.multi_render.progress_text.startswith('Shot 2/4')"
+        " and bpy.app.is_job_running('RENDER')",
+        timeout=30,
+    )
+    time.sleep(0.3)
+    if stop == "escape":
+        blender.key("Escape")
+    else:
+        blender.click(*blender.find_render_cancel_button())
+    report = finish(blender, timeout=20)
+
+    assert report.startswith("Rendered 1 shot, 1 cancelled, 2 not started: cancelled (")
+    assert blender.eval(STATUSES) == ["DONE", "CANCELLED", "PENDING", "PENDING"]
+    time.sleep(1.5)  # nothing starts later either
+    assert not blender.eval("bpy.app.is_job_running('RENDER')")
+    files = sorted(path.name for path in tmp_path.iterdir())  # type: ignore[attr-defined]
+    assert files == [f"{names[0]}.png"]
+    assert_restored(blender)
+
+    # The next run renders everything.
+    blender.exec("scene.render.engine = 'BLENDER_WORKBENCH'; before = scenes.dump_scene(scene)")
+    blender.exec(START)
+    assert finish(blender).startswith("Rendered 4 shots")
+    assert blender.eval(STATUSES) == ["DONE"] * 4
+    assert_restored(blender)
+
+
+def test_escape_during_shot_two_stops_the_queue(blender: BlenderApp, tmp_path: object) -> None:
+    _stop_during_second_shot(blender, tmp_path, "escape")
+
+
+def test_progress_bar_x_during_shot_two_stops_the_queue(blender: BlenderApp, tmp_path: object) -> None:
+    _stop_during_second_shot(blender, tmp_path, "x_button")
+
+
+@pytest.mark.parametrize("display", ["NONE", "SCREEN", "AREA", "WINDOW"])
+def test_every_render_display_mode_leaves_the_layout_unchanged(
+    blender: BlenderApp, tmp_path: object, display: str
+) -> None:
+    setup(blender, tmp_path, count=3, display=display)
+    blender.exec(START)
+    blender.wait_until("bpy.context.window_manager.multi_render.progress_text.startswith('Shot 2/3')", timeout=20)
+    blender.screenshot(f"during-{display}")
+    assert finish(blender).startswith("Rendered 3 shots")
+    time.sleep(0.5)
+    blender.screenshot(f"after-{display}")
+    assert blender.eval(STATUSES) == ["DONE"] * 3
+    assert blender.eval("bpy.context.preferences.view.render_display_type") == display
+    assert blender.eval("scenes.dump_layout()") == blender.eval("layout_before")
     assert_restored(blender)
