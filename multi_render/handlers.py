@@ -5,6 +5,7 @@ Only our own functions are ever added to or removed from Blender's lists."""
 
 from __future__ import annotations
 
+import time
 from collections import deque
 from collections.abc import Callable
 from typing import Any
@@ -15,31 +16,35 @@ from .core.status import RenderEvent
 
 # deque.append and popleft are atomic, so the render thread and the main
 # thread can share it without a lock.
-_inbox: deque[RenderEvent] = deque()
+_inbox: deque[tuple[RenderEvent, float]] = deque()
+
+
+def _record(event: RenderEvent) -> None:
+    _inbox.append((event, time.monotonic()))
 
 
 def on_render_init(_scene: Any, _depsgraph: Any = None) -> None:
-    _inbox.append(RenderEvent.INIT)
+    _record(RenderEvent.INIT)
 
 
 def on_render_pre(_scene: Any, _depsgraph: Any = None) -> None:
-    _inbox.append(RenderEvent.PRE)
+    _record(RenderEvent.PRE)
 
 
 def on_render_post(_scene: Any, _depsgraph: Any = None) -> None:
-    _inbox.append(RenderEvent.POST)
+    _record(RenderEvent.POST)
 
 
 def on_render_write(_scene: Any, _depsgraph: Any = None) -> None:
-    _inbox.append(RenderEvent.WRITE)
+    _record(RenderEvent.WRITE)
 
 
 def on_render_cancel(_scene: Any, _depsgraph: Any = None) -> None:
-    _inbox.append(RenderEvent.CANCEL)
+    _record(RenderEvent.CANCEL)
 
 
 def on_render_complete(_scene: Any, _depsgraph: Any = None) -> None:
-    _inbox.append(RenderEvent.COMPLETE)
+    _record(RenderEvent.COMPLETE)
 
 
 def _handler_lists() -> tuple[tuple[list[Callable[..., None]], Callable[..., None]], ...]:
@@ -72,7 +77,7 @@ def installed() -> bool:
     return any(function in handlers for handlers, function in _handler_lists())
 
 
-def drain() -> list[RenderEvent]:
+def drain() -> list[tuple[RenderEvent, float]]:
     events = []
     while _inbox:
         events.append(_inbox.popleft())

@@ -5,6 +5,8 @@ render, follow the handlers' events, restore and report. The modal operator
 
 from __future__ import annotations
 
+import os
+import time
 import traceback
 from collections.abc import Callable
 from typing import Any
@@ -41,6 +43,7 @@ class QueueSession:
         self.layout: LayoutGuard | None = None  # only with a window manager to guard
         self.report_text = ""
         self.ended = False
+        self._started_wall: dict[int, float] = {}  # time.time() at each shot's start
         # Called once when the session ends, e.g. to remove the operator's timer.
         self.on_end: Callable[[], None] | None = None
 
@@ -115,13 +118,28 @@ class QueueSession:
 
     # -- one step ---------------------------------------------------------------------
     def tick(self) -> Action:
-        for event in handlers.drain():
-            self.run.record(event)
+        for event, at in handlers.drain():
+            self.run.record(event, at)
         before = self.run.current
         action = self.run.next_action(render_job_running())
         if before is not None and before is not self.run.current:
+            if before.status == ShotStatus.CANCELLED:
+                self._remove_unfinished(before)
             self._sync_shot(before)
         return action
+
+    def status_bar_clicked(self) -> None:
+        self.run.status_bar_clicked(time.monotonic())
+
+    def _remove_unfinished(self, shot: ShotRun) -> None:
+        """A render stopped with the progress bar's X still writes its
+        unfinished image: remove it if this run wrote it (Esc writes none)."""
+        started = self._started_wall.get(shot.index)
+        try:
+            if started is not None and os.path.getmtime(shot.output_path) >= started - 1.0:
+                os.remove(shot.output_path)
+        except OSError:
+            pass
 
     def start_current(self, blocking: bool) -> None:
         """Apply the current shot and start its render: INVOKE (the UI stays
@@ -146,6 +164,7 @@ class QueueSession:
         self.guard.restore()
         scene_state.apply_shot(self.guard, scene, item, shot.output_path)
         self.run.started()
+        self._started_wall[shot.index] = time.time()
         self._sync_shot(shot)
         self._show_progress()
         try:

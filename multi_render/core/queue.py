@@ -34,6 +34,13 @@ class ShotRun:
     seconds: float = 0.0
     events: list[RenderEvent] = field(default_factory=list)
     started_at: float = 0.0
+    completed_at: float | None = None  # when render_complete fired
+    stop_clicked_at: float | None = None  # last click on the status bar during the render
+
+
+# Blender's progress-bar X stops a render but reports it as complete. A click
+# in the status bar followed this closely by the render's end is that X.
+STOP_CLICK_WINDOW = 1.0
 
 
 class QueueRun:
@@ -90,6 +97,7 @@ class QueueRun:
         shot.status = ShotStatus.RENDERING
         shot.started_at = self._clock()
         shot.events.clear()
+        shot.completed_at = shot.stop_clicked_at = None
         self._rendering = True
 
     def start_failed(self, reason: str) -> None:
@@ -104,9 +112,17 @@ class QueueRun:
         """Stop after the render in progress has ended (e.g. Esc between shots)."""
         self.stop_reason = self.stop_reason or reason
 
-    def record(self, event: RenderEvent) -> None:
+    def record(self, event: RenderEvent, at: float | None = None) -> None:
+        """A render handler fired (at `at`, on this run's clock)."""
         if self._rendering and self.current is not None:
             self.current.events.append(event)
+            if event == RenderEvent.COMPLETE:
+                self.current.completed_at = self._clock() if at is None else at
+
+    def status_bar_clicked(self, at: float | None = None) -> None:
+        """The person clicked the status bar, where the render's X is."""
+        if self._rendering and self.current is not None:
+            self.current.stop_clicked_at = self._clock() if at is None else at
 
     def abort(self, reason: str) -> None:
         """End the queue now (file load, add-on disabled, an error). A shot that
@@ -133,6 +149,10 @@ class QueueRun:
         if RenderEvent.CANCEL in shot.events or forced:
             shot.status = ShotStatus.CANCELLED
             self.stop_reason = self.stop_reason or "cancelled"
+        elif _stopped_by_click(shot):
+            shot.status = ShotStatus.CANCELLED
+            shot.reason = "stopped from the progress bar"
+            self.stop_reason = self.stop_reason or "cancelled"
         elif RenderEvent.COMPLETE not in shot.events:
             shot.status = ShotStatus.FAILED
             shot.reason = "the render ended without a result"
@@ -149,3 +169,9 @@ class QueueRun:
     def seconds(self) -> float:
         end = self.ended_at if self.ended_at is not None else self._clock()
         return end - self.started_at
+
+
+def _stopped_by_click(shot: ShotRun) -> bool:
+    if shot.completed_at is None or shot.stop_clicked_at is None:
+        return False
+    return 0.0 <= shot.completed_at - shot.stop_clicked_at <= STOP_CLICK_WINDOW

@@ -71,6 +71,8 @@ class MULTIRENDER_OT_render_shots(bpy.types.Operator):
         if queue is None or queue.ended:
             # Ended elsewhere: a file load or the add-on being disabled.
             return {"CANCELLED"}
+        if event.type == "LEFTMOUSE" and event.value == "PRESS" and _in_status_bar(context, event):
+            queue.status_bar_clicked()
         if event.type == "ESC" and event.value == "PRESS":
             # Esc between renders (during one, Blender's render job takes it).
             queue.request_stop("cancelled")
@@ -105,6 +107,14 @@ class MULTIRENDER_OT_render_shots(bpy.types.Operator):
             return {"CANCELLED"}
         self.report({"ERROR" if report.is_error(queue.run) else "INFO"}, queue.report_text)
         return {"FINISHED"}
+
+
+def _in_status_bar(context: bpy.types.Context, event: bpy.types.Event) -> bool:
+    """Whether the pointer is below every area of the window: the status bar."""
+    window = context.window
+    if window is None or not window.screen.areas:
+        return False
+    return event.mouse_y < min(area.y for area in window.screen.areas)
 
 
 CLASSES = (MULTIRENDER_OT_render_shots,)

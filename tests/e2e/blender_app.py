@@ -159,9 +159,15 @@ class BlenderApp:
         self.xdotool("type", "--delay", "60", text)
 
     def click(self, x: int, y: int) -> None:
+        """A left click as a hand makes it: Blender highlights a button when
+        the pointer moves onto it and only then takes the press."""
+        self.xdotool("mousemove", str(x - 6), str(y))
+        time.sleep(0.2)
         self.xdotool("mousemove", str(x), str(y))
-        time.sleep(0.15)
-        self.xdotool("click", "1")
+        time.sleep(0.3)
+        self.xdotool("mousedown", "1")
+        time.sleep(0.1)
+        self.xdotool("mouseup", "1")
 
     def status_bar_row(self, y: int) -> list[tuple[int, int, int]]:
         """The RGB pixels of one screen row."""
@@ -174,9 +180,20 @@ class BlenderApp:
         ).stdout
         return [(raw[i], raw[i + 1], raw[i + 2]) for i in range(0, len(raw) - 2, 3)]
 
-    def find_render_cancel_button(self) -> tuple[int, int]:
-        """Where the X of the status bar's render progress bar is. The bar is
-        a long dark track; the X is the lighter box right after it."""
+    def find_render_cancel_button(self, timeout: float = 5) -> tuple[int, int]:
+        """Where the X of the status bar's render progress bar is, once
+        Blender has drawn it. The bar is a long dark track; the X is the
+        lighter box right after it."""
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                return self._find_render_cancel_button()
+            except AssertionError:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.2)
+
+    def _find_render_cancel_button(self) -> tuple[int, int]:
         y = WINDOW_SIZE[1] - 19
         runs: list[tuple[int, int, int]] = []  # (start, end, grey level)
         row = self.status_bar_row(y)

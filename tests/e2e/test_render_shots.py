@@ -41,6 +41,7 @@ scene.cycles.device = "CPU"
 def setup(
     blender: BlenderApp,
     tmp_path: object,
+    *,
     count: int = 4,
     size: int = 64,
     display: str = "NONE",
@@ -127,7 +128,8 @@ def _stop_during_second_shot(blender: BlenderApp, tmp_path: object, stop: str) -
     if stop == "escape":
         blender.key("Escape")
     else:
-        blender.click(*blender.find_render_cancel_button())
+        x, y = blender.find_render_cancel_button()
+        blender.click(x, y)
     report = finish(blender, timeout=20)
 
     assert report.startswith("Rendered 1 shot, 1 cancelled, 2 not started: cancelled (")

@@ -125,3 +125,26 @@ def test_events_outside_a_render_are_ignored() -> None:
     render(run, *OK)
     assert run.next_action(False) == Action.FINISH
     assert run.shots[0].status == ShotStatus.DONE
+
+
+def test_a_click_on_the_status_bar_just_before_the_end_is_a_stop() -> None:
+    # Blender reports a render stopped with the progress bar's X as complete.
+    run, clock = make_run(3)
+    run.next_action(False)
+    render(run, *OK[:-1])
+    run.status_bar_clicked(at=clock.now + 5.0)
+    run.record(RenderEvent.COMPLETE, at=clock.now + 5.4)
+    assert run.next_action(False) == Action.FINISH
+    assert run.shots[0].status == ShotStatus.CANCELLED
+    assert run.shots[0].reason == "stopped from the progress bar"
+    assert [s.status for s in run.shots][1:] == [ShotStatus.PENDING] * 2
+
+
+def test_an_earlier_status_bar_click_is_not_a_stop() -> None:
+    run, clock = make_run(1)
+    run.next_action(False)
+    render(run, *OK[:-1])
+    run.status_bar_clicked(at=clock.now + 1.0)
+    run.record(RenderEvent.COMPLETE, at=clock.now + 9.0)
+    assert run.next_action(False) == Action.FINISH
+    assert run.shots[0].status == ShotStatus.DONE
