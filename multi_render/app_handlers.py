@@ -15,11 +15,23 @@ def on_load_pre(*_args: Any) -> None:
     session.abort_active("another file was loaded", restore_layout=False)
 
 
+@bpy.app.handlers.persistent  # type: ignore[untyped-decorator]
+def on_load_post(*_args: Any) -> None:
+    # Blender stops a running render during the load, after load_pre, and
+    # writes its unfinished image then.
+    session.remove_unfinished_files()
+
+
+_HANDLERS = ((bpy.app.handlers.load_pre, on_load_pre), (bpy.app.handlers.load_post, on_load_post))
+
+
 def register() -> None:
-    if on_load_pre not in bpy.app.handlers.load_pre:
-        bpy.app.handlers.load_pre.append(on_load_pre)
+    for handlers, function in _HANDLERS:
+        if function not in handlers:
+            handlers.append(function)
 
 
 def unregister() -> None:
-    while on_load_pre in bpy.app.handlers.load_pre:
-        bpy.app.handlers.load_pre.remove(on_load_pre)
+    for handlers, function in _HANDLERS:
+        while function in handlers:
+            handlers.remove(function)

@@ -61,6 +61,7 @@ class QueueSession:
     def begin(self, guard_layout: bool = False) -> None:
         global _active
         _active = self
+        _unfinished_files.clear()
         if guard_layout:
             self.layout = LayoutGuard()
         handlers.add()
@@ -91,6 +92,11 @@ class QueueSession:
         # is worse than a reported error.
         errors = []
         steps: list[Callable[[], None]] = [self.guard.restore, handlers.remove, _cancel_run_soon]
+        steps += [
+            lambda shot=shot: self._remove_unfinished(shot)
+            for shot in self.run.shots
+            if shot.status == ShotStatus.CANCELLED
+        ]  # type: ignore[misc]
         steps += [lambda shot=shot: self._sync_shot(shot) for shot in self.run.shots]  # type: ignore[misc]
         for step in steps:
             try:
@@ -106,7 +112,7 @@ class QueueSession:
         runtime.last_report = self.report_text
         if self.on_end is not None:
             self.on_end()
-        print(f"multi_render: {self.report_text}")
+        print(f"multi_render: {self.report_text}", flush=True)
         layout = self.layout
         if layout is None:
             _mark_stopped()
@@ -132,14 +138,14 @@ class QueueSession:
         self.run.status_bar_clicked(time.monotonic())
 
     def _remove_unfinished(self, shot: ShotRun) -> None:
-        """A render stopped with the progress bar's X still writes its
-        unfinished image: remove it if this run wrote it (Esc writes none)."""
+        """A render stopped with the progress bar's X, or by a file load,
+        still writes its unfinished image: remove it if this run wrote it
+        (Esc writes none). A file load stops the render after load_pre, so
+        the file is looked for again once the load is done."""
         started = self._started_wall.get(shot.index)
-        try:
-            if started is not None and os.path.getmtime(shot.output_path) >= started - 1.0:
-                os.remove(shot.output_path)
-        except OSError:
-            pass
+        if started is not None:
+            remove_if_written_since(shot.output_path, started)
+            _unfinished_files.append((shot.output_path, started))
 
     def start_current(self, blocking: bool) -> None:
         """Apply the current shot and start its render: INVOKE (the UI stays
@@ -207,6 +213,26 @@ def _shot_item(scene: bpy.types.Scene | None, shot: ShotRun) -> Any:
     if shot.index < len(items) and items[shot.index].name == shot.name:
         return items[shot.index]
     return next((item for item in items if item.name == shot.name), None)
+
+
+# Unfinished images that may still be written after the queue ended (the
+# render job is stopped later during a file load); see remove_unfinished_files.
+_unfinished_files: list[tuple[str, float]] = []
+
+
+def remove_if_written_since(path: str, started: float) -> None:
+    try:
+        if os.path.getmtime(path) >= started - 1.0:
+            os.remove(path)
+    except OSError:
+        pass
+
+
+def remove_unfinished_files() -> None:
+    """Called after a file load: remove images a stopped render wrote late."""
+    for path, started in _unfinished_files:
+        remove_if_written_since(path, started)
+    _unfinished_files.clear()
 
 
 # The one pending layout step, kept so that it can be unregistered.

@@ -13,6 +13,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+import xkeys
+
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parents[1]
 WINDOW_SIZE = (1280, 800)
@@ -153,7 +155,9 @@ class BlenderApp:
         x, y = at or (WINDOW_SIZE[0] // 2, WINDOW_SIZE[1] // 2)
         self.xdotool("mousemove", str(x), str(y))
         time.sleep(0.1)
-        self.xdotool("key", "--delay", "80", *keys)
+        for chord in keys:
+            xkeys.press(self.display, chord)
+            time.sleep(0.08)
 
     def type_text(self, text: str) -> None:
         self.xdotool("type", "--delay", "60", text)
@@ -169,10 +173,17 @@ class BlenderApp:
         time.sleep(0.1)
         self.xdotool("mouseup", "1")
 
+    def grey_column(self, x: int, top: int, bottom: int) -> list[int]:
+        """The red channel (grey level in Blender's theme) of a screen column."""
+        return [pixel[0] for pixel in self._pixels(f"1x{bottom - top}+{x}+{top}")]
+
     def status_bar_row(self, y: int) -> list[tuple[int, int, int]]:
         """The RGB pixels of one screen row."""
+        return self._pixels(f"{WINDOW_SIZE[0]}x1+0+{y}")
+
+    def _pixels(self, geometry: str) -> list[tuple[int, int, int]]:
         raw = subprocess.run(
-            ["import", "-window", "root", "-crop", f"{WINDOW_SIZE[0]}x1+0+{y}", "-depth", "8", "rgb:-"],
+            ["import", "-window", "root", "-crop", geometry, "-depth", "8", "rgb:-"],
             env=self.env,
             capture_output=True,
             check=True,

@@ -61,8 +61,8 @@ def assert_restored(blender: BlenderApp) -> None:
         "now = scenes.dump_scene(bpy.context.scene)\n"
         "result = {k: (before[k], now[k]) for k in before if before[k] != now[k]}"
     )
-    # Only the add-on's permanent load_pre handler: the render ones are gone.
-    assert blender.eval("scenes.handlers_from('multi_render')") == ["load_pre:on_load_pre"]
+    # Only the permanent file-load handlers: the render ones are gone.
+    assert blender.eval("scenes.handlers_from('multi_render')") == ["load_post:on_load_post", "load_pre:on_load_pre"]
 
 
 def test_four_cameras_render_four_images(blender: BlenderApp, tmp_path: object) -> None:

@@ -1,0 +1,101 @@
+"""How a person starts Render Shots, with real input: the sidebar panel, the
+keyboard shortcut, F3 menu search; and the shortcut's registration."""
+
+from __future__ import annotations
+
+import time
+
+from blender_app import WINDOW_SIZE, BlenderApp
+
+SETUP = """
+import scenes, os
+scenes.build_color_cameras(3, size=32)
+scene = bpy.context.scene
+scene.render.filepath = {output!r} + os.sep
+bpy.context.preferences.view.render_display_type = "NONE"
+bpy.ops.multi_render.shots_from_cameras()
+"""
+DONE = "bpy.context.window_manager.multi_render.last_report.startswith('Rendered 3 shots')"
+STATUSES = "[shot.status for shot in bpy.context.scene.multi_render.shots]"
+MODULE = "bl_ext.user_default.multi_render"
+
+
+def test_sidebar_panel_is_drawn(blender: BlenderApp, tmp_path: object) -> None:
+    blender.exec(SETUP.format(output=str(tmp_path)))
+    blender.exec(
+        """
+drawn = []
+panel = bpy.types.MULTIRENDER_PT_shots
+original_draw = panel.draw
+def counting_draw(self, context):
+    drawn.append(1)
+    original_draw(self, context)
+panel.draw = counting_draw
+area = main_window_context()["area"]
+area.spaces.active.show_region_ui = True
+sidebar = next(region for region in area.regions if region.type == "UI")
+area.tag_redraw()
+"""
+    )
+    # Click the sidebar's last tab, as a person would: our category is the
+    # last one registered. Tabs are dark boxes down the sidebar's right edge.
+    left, bottom, width, height = blender.eval("(sidebar.x, sidebar.y, sidebar.width, sidebar.height)")
+    x = left + width - 9
+    top = WINDOW_SIZE[1] - (bottom + height)
+    last_tab_end = None
+    for _ in range(25):  # until Blender has drawn the newly opened sidebar
+        greys = blender.grey_column(x, top, top + height)
+        light_from = next((y for y in range(len(greys) - 100) if min(greys[y : y + 100]) > 100), 0)
+        dark = [y for y in range(light_from) if greys[y] < 70]
+        if dark:
+            last_tab_end = max(dark)
+            break
+        time.sleep(0.2)
+    assert last_tab_end is not None, "the sidebar shows no tabs"
+    blender.click(x, top + last_tab_end - 20)
+    blender.wait_until("len(drawn) > 0", timeout=10)
+    time.sleep(0.5)
+    path = blender.screenshot("panel")
+    assert path.stat().st_size > 10_000
+    assert blender.eval("sidebar.active_panel_category") == "Render Shots"
+
+
+def test_shortcut_is_in_the_addon_keyconfig_and_clashes_with_nothing(blender: BlenderApp) -> None:
+    items = blender.eval(
+        "[(km.name, i.type, i.ctrl, i.shift, i.alt) for km in bpy.context.window_manager.keyconfigs.addon.keymaps"
+        " for i in km.keymap_items if i.idname == 'multi_render.render_shots']"
+    )
+    assert items == [["Screen", "F12", True, True, False]]
+    clashes = blender.eval(
+        "[(km.name, i.idname) for km in bpy.context.window_manager.keyconfigs.default.keymaps"
+        " for i in km.keymap_items if i.type == 'F12' and i.ctrl and i.shift and not i.alt]"
+    )
+    assert clashes == []
+    # Disabling removes it; enabling adds it once.
+    blender.exec(f"import addon_utils; addon_utils.disable({MODULE!r}, default_set=True)")
+    count = (
+        "len([i for km in bpy.context.window_manager.keyconfigs.addon.keymaps"
+        " for i in km.keymap_items if i.idname == 'multi_render.render_shots'])"
+    )
+    assert blender.eval(count) == 0
+    blender.exec(f"addon_utils.enable({MODULE!r}, default_set=True)")
+    assert blender.eval(count) == 1
+
+
+def test_keyboard_shortcut_starts_the_queue(blender: BlenderApp, tmp_path: object) -> None:
+    blender.exec(SETUP.format(output=str(tmp_path)))
+    blender.key("ctrl+shift+F12")
+    blender.wait_until(DONE, timeout=30)
+    assert blender.eval(STATUSES) == ["DONE"] * 3
+
+
+def test_f3_search_finds_render_shots(blender: BlenderApp, tmp_path: object) -> None:
+    blender.exec(SETUP.format(output=str(tmp_path)))
+    blender.key("F3")
+    time.sleep(0.8)
+    blender.type_text("Render Shots")
+    time.sleep(1.0)
+    blender.screenshot("f3-search")
+    blender.xdotool("key", "Return")
+    blender.wait_until(DONE, timeout=30)
+    assert blender.eval(STATUSES) == ["DONE"] * 3
