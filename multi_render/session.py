@@ -91,13 +91,13 @@ class QueueSession:
         # Every step runs even if an earlier one fails: a half-restored scene
         # is worse than a reported error.
         errors = []
-        steps: list[Callable[[], None]] = [self.guard.restore, handlers.remove, _cancel_run_soon]
-        steps += [
-            lambda shot=shot: self._remove_unfinished(shot)
-            for shot in self.run.shots
-            if shot.status == ShotStatus.CANCELLED
-        ]  # type: ignore[misc]
-        steps += [lambda shot=shot: self._sync_shot(shot) for shot in self.run.shots]  # type: ignore[misc]
+        steps: list[Callable[[], None]] = [
+            self.guard.restore,
+            handlers.remove,
+            _cancel_run_soon,
+            self._remove_cancelled_outputs,
+            self._sync_all_shots,
+        ]
         for step in steps:
             try:
                 step()
@@ -136,6 +136,15 @@ class QueueSession:
 
     def status_bar_clicked(self) -> None:
         self.run.status_bar_clicked(time.monotonic())
+
+    def _remove_cancelled_outputs(self) -> None:
+        for shot in self.run.shots:
+            if shot.status == ShotStatus.CANCELLED:
+                self._remove_unfinished(shot)
+
+    def _sync_all_shots(self) -> None:
+        for shot in self.run.shots:
+            self._sync_shot(shot)
 
     def _remove_unfinished(self, shot: ShotRun) -> None:
         """A render stopped with the progress bar's X, or by a file load,
