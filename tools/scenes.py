@@ -40,8 +40,12 @@ def build_color_cameras(count: int = 4, size: int = 64, engine: str = "BLENDER_W
     """Empty the current scene and add `count` cameras on a ring around a
     subject, each facing a wall of its own colour. Returns the camera names."""
     scene = bpy.context.scene
-    for obj in list(scene.objects):
+    # Every object and its data, linked or not, so names come out the same.
+    for obj in list(bpy.data.objects):
         bpy.data.objects.remove(obj)
+    for data in (bpy.data.meshes, bpy.data.cameras):
+        for block in list(data):
+            data.remove(block)
 
     subject = bpy.data.objects.new("Subject", bpy.data.meshes.new("Subject"))
     subject.data.from_pydata(  # type: ignore[union-attr]

@@ -14,6 +14,7 @@ cameras = scenes.build_color_cameras({count}, size={size})
 scene = bpy.context.scene
 scene.render.filepath = {output!r} + os.sep
 bpy.context.preferences.view.render_display_type = {display!r}
+scene.multi_render.shots.clear()
 bpy.ops.multi_render.shots_from_cameras()
 scene.camera = bpy.data.objects[cameras[-1]]
 scene.frame_current = 7
@@ -171,3 +172,55 @@ def test_every_render_display_mode_leaves_the_layout_unchanged(
     assert blender.eval("bpy.context.preferences.view.render_display_type") == display
     assert blender.eval("scenes.dump_layout()") == blender.eval("layout_before")
     assert_restored(blender)
+
+
+TRY_START = (
+    "try:\n    bpy.ops.multi_render.render_shots('INVOKE_DEFAULT')\n    result = 'started'\n"
+    "except RuntimeError as error:\n    result = str(error)"
+)
+
+
+def test_refused_while_any_render_runs(blender: BlenderApp, tmp_path: object) -> None:
+    setup(blender, tmp_path, count=2, extra="scenes.make_slow(scene, size=64)")
+    blender.exec("bpy.ops.render.render('INVOKE_DEFAULT')")  # the person's own F12
+    blender.wait_until("bpy.app.is_job_running('RENDER')", timeout=10)
+    assert "A render is running" in blender.exec(TRY_START)
+    assert blender.eval(STATUSES) == ["PENDING", "PENDING"]
+    blender.key("Escape")
+    blender.wait_until("not bpy.app.is_job_running('RENDER')", timeout=20)
+
+
+BREAKAGES = {
+    "no camera": ("shots[1].camera = None", "Shot 2 'Cam_Green' has no camera"),
+    "camera deleted": (
+        "bpy.data.objects.remove(bpy.data.objects['Cam_Blue'])",
+        "Shot 1 'Cam_Blue' has no camera",
+    ),
+    "camera not in scene": (
+        "scene.collection.objects.unlink(bpy.data.objects['Cam_Red'])",
+        "Shot 3 'Cam_Red': camera 'Cam_Red' is not in scene 'Scene'",
+    ),
+    "same file": (
+        "shots[0].filepath = shots[2].filepath = os.path.join(scene.render.filepath, 'same')",
+        "Shot 1 'Cam_Blue' and shot 3 'Cam_Red' would write the same file",
+    ),
+    "folder cannot be created": (
+        "open(os.path.join(scene.render.filepath, 'blocker'), 'w').close()\n"
+        "shots[1].filepath = os.path.join(scene.render.filepath, 'blocker', 'inside')",
+        "Shot 2 'Cam_Green': the folder",
+    ),
+    "nothing ticked": ("for shot in shots: shot.enabled = False", "No enabled shot to render"),
+}
+
+
+def test_every_bad_input_is_named_and_renders_nothing(blender: BlenderApp, tmp_path: object) -> None:
+    for name, (breakage, expected) in BREAKAGES.items():
+        setup(blender, tmp_path, count=3)
+        blender.exec("shots = scene.multi_render.shots\n" + breakage + "\nbefore = scenes.dump_scene(scene)")
+        message = blender.exec(TRY_START)
+        assert expected in message, (name, message)
+        assert not blender.eval(RUNNING), name
+        assert not blender.eval("bpy.app.is_job_running('RENDER')"), name
+        assert [path.suffix for path in tmp_path.iterdir()] in ([], [""]), name  # type: ignore[attr-defined]
+        assert set(blender.eval(STATUSES)) == {"PENDING"}, name
+        assert_restored(blender)
