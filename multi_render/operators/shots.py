@@ -17,17 +17,25 @@ def _shots_of(context: bpy.types.Context) -> Any:
     return scene_shots(context.scene)  # type: ignore[arg-type]
 
 
-def _editable(cls: type[bpy.types.Operator], context: bpy.types.Context, needs_active: bool) -> bool:
-    if context.scene is None:
-        return False
-    if session.active() is not None:
-        cls.poll_message_set("The shot list cannot change while a queue runs")
-        return False
-    data = _shots_of(context)
-    if needs_active and not 0 <= data.active_shot_index < len(data.shots):
-        cls.poll_message_set("No shot is selected")
-        return False
-    return True
+class _ShotListOperator(bpy.types.Operator):
+    """What every list-editing operator shares: undo, and no editing while a
+    queue runs (its shots are found by position and name)."""
+
+    bl_options = {"REGISTER", "UNDO"}
+    needs_active_shot = False
+
+    @classmethod
+    def poll(cls, context: bpy.types.Context) -> bool:
+        if context.scene is None:
+            return False
+        if session.active() is not None:
+            cls.poll_message_set("The shot list cannot change while a queue runs")
+            return False
+        data = _shots_of(context)
+        if cls.needs_active_shot and not 0 <= data.active_shot_index < len(data.shots):
+            cls.poll_message_set("No shot is selected")
+            return False
+        return True
 
 
 def _unique_name(data: Any, base: str) -> str:
@@ -47,15 +55,10 @@ def copy_shot(source: Any, target: Any) -> None:
             setattr(target, prop.identifier, getattr(source, prop.identifier))
 
 
-class MULTIRENDER_OT_shot_add(bpy.types.Operator):
+class MULTIRENDER_OT_shot_add(_ShotListOperator):
     bl_idname = "multi_render.shot_add"
     bl_label = "Add Shot"
     bl_description = "Add a shot that renders from the scene's active camera"
-    bl_options = {"REGISTER", "UNDO"}
-
-    @classmethod
-    def poll(cls, context: bpy.types.Context) -> bool:
-        return _editable(cls, context, needs_active=False)
 
     def execute(self, context: bpy.types.Context) -> OperatorResult:
         data = _shots_of(context)
@@ -67,15 +70,11 @@ class MULTIRENDER_OT_shot_add(bpy.types.Operator):
         return {"FINISHED"}
 
 
-class MULTIRENDER_OT_shot_remove(bpy.types.Operator):
+class MULTIRENDER_OT_shot_remove(_ShotListOperator):
     bl_idname = "multi_render.shot_remove"
     bl_label = "Remove Shot"
     bl_description = "Remove the selected shot"
-    bl_options = {"REGISTER", "UNDO"}
-
-    @classmethod
-    def poll(cls, context: bpy.types.Context) -> bool:
-        return _editable(cls, context, needs_active=True)
+    needs_active_shot = True
 
     def execute(self, context: bpy.types.Context) -> OperatorResult:
         data = _shots_of(context)
@@ -84,17 +83,13 @@ class MULTIRENDER_OT_shot_remove(bpy.types.Operator):
         return {"FINISHED"}
 
 
-class MULTIRENDER_OT_shot_move(bpy.types.Operator):
+class MULTIRENDER_OT_shot_move(_ShotListOperator):
     bl_idname = "multi_render.shot_move"
     bl_label = "Move Shot"
     bl_description = "Move the selected shot up or down the list"
-    bl_options = {"REGISTER", "UNDO"}
+    needs_active_shot = True
 
     direction: EnumProperty(items=(("UP", "Up", "Move up"), ("DOWN", "Down", "Move down")))  # type: ignore[valid-type]
-
-    @classmethod
-    def poll(cls, context: bpy.types.Context) -> bool:
-        return _editable(cls, context, needs_active=True)
 
     def execute(self, context: bpy.types.Context) -> OperatorResult:
         data = _shots_of(context)
@@ -107,15 +102,11 @@ class MULTIRENDER_OT_shot_move(bpy.types.Operator):
         return {"FINISHED"}
 
 
-class MULTIRENDER_OT_shot_duplicate(bpy.types.Operator):
+class MULTIRENDER_OT_shot_duplicate(_ShotListOperator):
     bl_idname = "multi_render.shot_duplicate"
     bl_label = "Duplicate Shot"
     bl_description = "Add a copy of the selected shot below it"
-    bl_options = {"REGISTER", "UNDO"}
-
-    @classmethod
-    def poll(cls, context: bpy.types.Context) -> bool:
-        return _editable(cls, context, needs_active=True)
+    needs_active_shot = True
 
     def execute(self, context: bpy.types.Context) -> OperatorResult:
         data = _shots_of(context)
@@ -130,17 +121,12 @@ class MULTIRENDER_OT_shot_duplicate(bpy.types.Operator):
         return {"FINISHED"}
 
 
-class MULTIRENDER_OT_shots_from_cameras(bpy.types.Operator):
+class MULTIRENDER_OT_shots_from_cameras(_ShotListOperator):
     bl_idname = "multi_render.shots_from_cameras"
     bl_label = "Shots from Cameras"
     bl_description = "Add one shot for each camera of the scene that has none yet"
-    bl_options = {"REGISTER", "UNDO"}
 
     selected_only: BoolProperty(name="Selected Cameras Only", default=False)  # type: ignore[valid-type]
-
-    @classmethod
-    def poll(cls, context: bpy.types.Context) -> bool:
-        return _editable(cls, context, needs_active=False)
 
     def execute(self, context: bpy.types.Context) -> OperatorResult:
         data = _shots_of(context)
