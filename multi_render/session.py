@@ -303,6 +303,9 @@ def run_blocking(scene: bpy.types.Scene) -> tuple[QueueSession | None, list[vali
     try:
         while session.tick() == Action.START:
             session.start_current(blocking=True)
+    except Exception as error:
+        traceback.print_exc()
+        session.run.abort(f"internal error: {type(error).__name__}: {error}")
     finally:
         session.end()
     return session, []

@@ -156,7 +156,6 @@ def dump_scene(scene: bpy.types.Scene) -> dict[str, object]:
         "render": dump_settings(scene.render),
         "view_layers": [dump_settings(layer, depth=1) for layer in scene.view_layers],
         "markers": [(m.name, m.frame, m.camera.name if m.camera else None) for m in scene.timeline_markers],
-        "is_dirty_file": bool(bpy.data.filepath) and bpy.data.is_dirty,
     }
 
 

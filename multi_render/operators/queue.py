@@ -6,6 +6,7 @@ and the progress bar's X reach Blender's own render job."""
 
 from __future__ import annotations
 
+import traceback
 from typing import Any
 
 import bpy
@@ -71,17 +72,24 @@ class MULTIRENDER_OT_render_shots(bpy.types.Operator):
         if queue is None or queue.ended:
             # Ended elsewhere: a file load or the add-on being disabled.
             return {"CANCELLED"}
-        if event.type == "LEFTMOUSE" and event.value == "PRESS" and _in_status_bar(context, event):
-            queue.status_bar_clicked()
-        if event.type == "ESC" and event.value == "PRESS":
-            # Esc between renders (during one, Blender's render job takes it).
-            queue.request_stop("cancelled")
-        if event.type == "TIMER":
-            action = queue.tick()
-            if action == Action.START:
-                queue.start_current(blocking=False)
-            elif action == Action.FINISH:
-                return self._finish(queue)
+        try:
+            if event.type == "LEFTMOUSE" and event.value == "PRESS" and _in_status_bar(context, event):
+                queue.status_bar_clicked()
+            if event.type == "ESC" and event.value == "PRESS":
+                # Esc between renders (during one, Blender's render job takes it).
+                queue.request_stop("cancelled")
+            if event.type == "TIMER":
+                action = queue.tick()
+                if action == Action.START:
+                    queue.start_current(blocking=False)
+                elif action == Action.FINISH:
+                    return self._finish(queue)
+        except Exception as error:
+            # An exception would make Blender drop this operator and leave the
+            # scene changed: end the queue here, restored and reported.
+            traceback.print_exc()
+            queue.run.abort(f"internal error: {type(error).__name__}: {error}")
+            return self._finish(queue)
         return {"PASS_THROUGH"}
 
     def cancel(self, _context: bpy.types.Context) -> None:

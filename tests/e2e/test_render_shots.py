@@ -224,3 +224,36 @@ def test_every_bad_input_is_named_and_renders_nothing(blender: BlenderApp, tmp_p
         assert [path.suffix for path in tmp_path.iterdir()] in ([], [""]), name  # type: ignore[attr-defined]
         assert set(blender.eval(STATUSES)) == {"PENDING"}, name
         assert_restored(blender)
+
+
+@pytest.mark.expect_traceback  # the injected failure is printed, on purpose
+def test_an_internal_error_ends_the_queue_restored_and_reported(blender: BlenderApp, tmp_path: object) -> None:
+    setup(blender, tmp_path, count=3)
+    blend = f"{tmp_path}/scene.blend"
+    blender.exec(
+        f"""
+bpy.ops.wm.save_as_mainfile(filepath={blend!r})
+import os, sys
+saved_at = os.path.getmtime({blend!r})
+queue_module = sys.modules["bl_ext.user_default.multi_render.session"]
+original_start = queue_module.QueueSession.start_current
+def failing_start(self, blocking):
+    if self.run.current.index == 1:
+        raise RuntimeError("injected failure")
+    original_start(self, blocking)
+queue_module.QueueSession.start_current = failing_start
+"""
+    )
+    try:
+        blender.exec(START)
+        report = finish(blender)
+    finally:
+        blender.exec("queue_module.QueueSession.start_current = original_start")
+    assert "internal error: RuntimeError: injected failure" in report
+    assert blender.eval(STATUSES) == ["DONE", "PENDING", "PENDING"]
+    assert_restored(blender)
+    # The add-on never saves the .blend.
+    assert blender.eval(f"os.path.getmtime({blend!r}) == saved_at")
+    # And the next run works.
+    blender.exec(START)
+    assert finish(blender).startswith("Rendered 3 shots")
