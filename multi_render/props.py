@@ -4,6 +4,8 @@ runtime state on the WindowManager (never saved)."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import bpy
 from bpy.props import (
     BoolProperty,
@@ -35,6 +37,24 @@ def _is_camera(_shot: bpy.types.PropertyGroup, obj: bpy.types.Object) -> bool:
     return obj.type == "CAMERA"
 
 
+def _engine_ids(_shot: Any, _context: Any, _text: str) -> list[str]:
+    """Search list for the engine override: every render engine of this Blender."""
+    items = bpy.types.RenderSettings.bl_rna.properties["engine"].enum_items  # type: ignore[attr-defined]
+    return [item.identifier for item in items]
+
+
+_FORMAT_ITEMS = [
+    (fmt, fmt.replace("_", " ").title(), f"Write {fmt.replace('_', ' ')} images")
+    for fmt in ("PNG", "JPEG", "BMP", "TIFF", "OPEN_EXR", "OPEN_EXR_MULTILAYER", "WEBP", "TARGA")
+]
+_DEPTH_ITEMS = [(depth, depth, f"{depth} bits per channel") for depth in ("8", "16", "32")]
+
+
+class MULTIRENDER_PG_collection_visibility(bpy.types.PropertyGroup):
+    collection: PointerProperty(name="Collection", type=bpy.types.Collection)  # type: ignore[valid-type]
+    hidden: BoolProperty(name="Hidden", default=True, description="Hide the collection in this shot's render")  # type: ignore[valid-type]
+
+
 class MULTIRENDER_PG_shot(bpy.types.PropertyGroup):
     name: StringProperty(name="Name", default="Shot", description="The shot's name, used in reports and file names")  # type: ignore[valid-type]
     enabled: BoolProperty(name="Enabled", default=True, description="Render this shot with Render Shots")  # type: ignore[valid-type]
@@ -49,6 +69,32 @@ class MULTIRENDER_PG_shot(bpy.types.PropertyGroup):
         ),
     )
     status: EnumProperty(name="Status", items=_STATUS_ITEMS, default=ShotStatus.PENDING.value)  # type: ignore[valid-type]
+
+    # Overrides: each is off by default and the shot then uses the scene's value.
+    use_frame: BoolProperty(name="Frame", description="Render a still at another frame")  # type: ignore[valid-type]
+    frame: IntProperty(name="Frame", default=1)  # type: ignore[valid-type]
+    use_frame_range: BoolProperty(name="Frame Range", description="Render these frames as one animation")  # type: ignore[valid-type]
+    frame_start: IntProperty(name="Start", default=1)  # type: ignore[valid-type]
+    frame_end: IntProperty(name="End", default=10)  # type: ignore[valid-type]
+    frame_step: IntProperty(name="Step", default=1, min=1)  # type: ignore[valid-type]
+    use_resolution: BoolProperty(name="Resolution", description="Render at another resolution")  # type: ignore[valid-type]
+    resolution_x: IntProperty(name="X", default=1920, min=4, subtype="PIXEL")  # type: ignore[valid-type]
+    resolution_y: IntProperty(name="Y", default=1080, min=4, subtype="PIXEL")  # type: ignore[valid-type]
+    resolution_percentage: IntProperty(name="%", default=100, min=1, max=32767, subtype="PERCENTAGE")  # type: ignore[valid-type]
+    use_engine: BoolProperty(name="Engine", description="Render with another engine")  # type: ignore[valid-type]
+    engine: StringProperty(name="Engine", default="CYCLES", search=_engine_ids)  # type: ignore[valid-type]
+    use_samples: BoolProperty(name="Samples", description="Other render samples (Cycles and EEVEE)")  # type: ignore[valid-type]
+    samples: IntProperty(name="Samples", default=64, min=1)  # type: ignore[valid-type]
+    use_view_layer: BoolProperty(name="View Layer", description="Render only this view layer")  # type: ignore[valid-type]
+    view_layer: StringProperty(name="View Layer")  # type: ignore[valid-type]
+    use_world: BoolProperty(name="World", description="Render with another world")  # type: ignore[valid-type]
+    world: PointerProperty(name="World", type=bpy.types.World)  # type: ignore[valid-type]
+    collections: CollectionProperty(  # type: ignore[valid-type]
+        name="Collections", type=MULTIRENDER_PG_collection_visibility, description="Collections shown or hidden"
+    )
+    use_file_format: BoolProperty(name="File Format", description="Write another image format")  # type: ignore[valid-type]
+    file_format: EnumProperty(name="Format", items=_FORMAT_ITEMS, default="PNG")  # type: ignore[valid-type]
+    color_depth: EnumProperty(name="Color Depth", items=_DEPTH_ITEMS, default="8")  # type: ignore[valid-type]
     output: StringProperty(  # type: ignore[valid-type]
         name="Last Output", subtype="FILE_PATH", description="The file the last run wrote (empty if none)"
     )
@@ -57,12 +103,16 @@ class MULTIRENDER_PG_shot(bpy.types.PropertyGroup):
 class MULTIRENDER_PG_scene(bpy.types.PropertyGroup):
     shots: CollectionProperty(type=MULTIRENDER_PG_shot)  # type: ignore[valid-type]
     active_shot_index: IntProperty(name="Active Shot", min=0)  # type: ignore[valid-type]
+    skip_existing: BoolProperty(  # type: ignore[valid-type]
+        name="Skip Existing Files", description="Do not render shots whose files are already on disk"
+    )
 
 
 class MULTIRENDER_PG_runtime(bpy.types.PropertyGroup):
     is_running: BoolProperty(name="Running", description="A shot queue is running")  # type: ignore[valid-type]
     progress_text: StringProperty(name="Progress")  # type: ignore[valid-type]
     last_report: StringProperty(name="Last Report")  # type: ignore[valid-type]
+    is_paused: BoolProperty(name="Paused", description="The queue holds after the current render")  # type: ignore[valid-type]
 
 
 def scene_shots(scene: bpy.types.Scene) -> MULTIRENDER_PG_scene:
@@ -75,7 +125,7 @@ def runtime_state(window_manager: bpy.types.WindowManager | None = None) -> MULT
     return (window_manager or bpy.context.window_manager).multi_render  # type: ignore[union-attr,no-any-return]
 
 
-CLASSES = (MULTIRENDER_PG_shot, MULTIRENDER_PG_scene, MULTIRENDER_PG_runtime)
+CLASSES = (MULTIRENDER_PG_collection_visibility, MULTIRENDER_PG_shot, MULTIRENDER_PG_scene, MULTIRENDER_PG_runtime)
 
 
 def register() -> None:

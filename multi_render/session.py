@@ -5,10 +5,12 @@ render, follow the handlers' events, restore and report. The modal operator
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import time
 import traceback
 from collections.abc import Callable
+from datetime import datetime
 from typing import Any
 
 import bpy
@@ -44,19 +46,38 @@ class QueueSession:
         self.report_text = ""
         self.ended = False
         self._started_wall: dict[int, float] = {}  # time.time() at each shot's start
+        self.now = datetime.now()  # when the run started: {date} and {time}
         # Called once when the session ends, e.g. to remove the operator's timer.
         self.on_end: Callable[[], None] | None = None
 
     # -- life cycle -------------------------------------------------------------------
     @classmethod
-    def prepare(cls, scene: bpy.types.Scene) -> tuple[QueueSession | None, list[validation.Problem]]:
-        """A session for the scene's enabled shots, or the problems that stop it."""
-        specs = scene_state.read_shots(scene)
+    def prepare(
+        cls, scene: bpy.types.Scene, only_remaining: bool = False
+    ) -> tuple[QueueSession | None, list[validation.Problem]]:
+        """A session for the scene's ticked shots (with `only_remaining`, those
+        not done by the last run), or the problems that stop it."""
+        now = datetime.now()  # one {date} and {time} for the whole run
+        items = scene_shots(scene).shots
+        specs = [
+            dataclasses.replace(
+                spec, enabled=spec.enabled and not (only_remaining and items[spec.index].status == "DONE")
+            )
+            for spec in scene_state.read_shots(scene, now)
+        ]
         problems = validation.validate(specs, scene.name)
         if problems:
+            if only_remaining and problems[0].field == "enabled":
+                problems = [validation.Problem(None, "enabled", "Every ticked shot is done: nothing remains to render")]
             return None, problems
-        run = QueueRun([(spec.index, spec.name, spec.output_path) for spec in specs if spec.enabled])
-        return cls(scene.name, run), []
+        chosen = [spec for spec in specs if spec.enabled]
+        run = QueueRun(
+            [(spec.index, spec.name, spec.files) for spec in chosen],
+            skip_existing=scene_shots(scene).skip_existing,
+        )
+        session = cls(scene.name, run)
+        session.now = now
+        return session, []
 
     def begin(self, guard_layout: bool = False) -> None:
         global _active
@@ -69,6 +90,7 @@ class QueueSession:
             self._sync_shot(shot, force=True)
         runtime = runtime_state()
         runtime.is_running = True
+        runtime.is_paused = False
         runtime.last_report = ""
         self._show_progress()
 
@@ -109,6 +131,7 @@ class QueueSession:
             self.report_text += ". Could not clean up: " + "; ".join(errors)
         runtime = runtime_state()
         runtime.progress_text = ""
+        runtime.is_paused = False
         runtime.last_report = self.report_text
         if self.on_end is not None:
             self.on_end()
@@ -152,7 +175,7 @@ class QueueSession:
         (Esc writes none). A file load stops the render after load_pre, so
         the file is looked for again once the load is done."""
         started = self._started_wall.get(shot.index)
-        if started is not None:
+        if started is not None and len(shot.output_paths) == 1:  # a range's written frames are whole
             remove_if_written_since(shot.output_path, started)
             _unfinished_files.append((shot.output_path, started))
 
@@ -177,13 +200,18 @@ class QueueSession:
             _run_soon(self.layout.leave_render_screens)
             return
         self.guard.restore()
-        scene_state.apply_shot(self.guard, scene, item, shot.output_path)
+        output = scene_state.shot_output(scene, item, shot.index, self.now)
+        scene_state.apply_shot(self.guard, scene, item, output.blender_path)
         self.run.started()
         self._started_wall[shot.index] = time.time()
         self._sync_shot(shot)
         self._show_progress()
+        mode = "EXEC_DEFAULT" if blocking else "INVOKE_DEFAULT"
         try:
-            result = bpy.ops.render.render("EXEC_DEFAULT" if blocking else "INVOKE_DEFAULT", write_still=True)
+            if item.use_frame_range:
+                result = bpy.ops.render.render(mode, animation=True)
+            else:
+                result = bpy.ops.render.render(mode, write_still=True)
         except RuntimeError as error:
             self.run.start_failed(str(error).strip().splitlines()[-1])
             self._sync_shot(shot)
@@ -194,6 +222,15 @@ class QueueSession:
 
     def request_stop(self, reason: str) -> None:
         self.run.request_stop(reason)
+
+    def set_paused(self, paused: bool) -> None:
+        """Pause: let the current render finish and hold; resume: go on."""
+        if paused:
+            self.run.pause()
+        else:
+            self.run.resume()
+        runtime_state().is_paused = paused
+        self._show_progress()
 
     # -- display ----------------------------------------------------------------------
     def _show_progress(self) -> None:
@@ -294,9 +331,11 @@ def _redraw_all() -> None:
             area.tag_redraw()
 
 
-def run_blocking(scene: bpy.types.Scene) -> tuple[QueueSession | None, list[validation.Problem]]:
+def run_blocking(
+    scene: bpy.types.Scene, only_remaining: bool = False
+) -> tuple[QueueSession | None, list[validation.Problem]]:
     """Background mode: render the enabled shots one after another, blocking."""
-    session, problems = QueueSession.prepare(scene)
+    session, problems = QueueSession.prepare(scene, only_remaining)
     if session is None:
         return None, problems
     session.begin()

@@ -62,3 +62,40 @@ def folder_problem(file_path: str) -> str | None:
     if not os.access(probe, os.W_OK | os.X_OK):
         return f"the folder '{probe}' is not writable"
     return None
+
+
+_HASHES = re.compile(r"#+")
+
+# What each image format writes (Blender's extensions) and its colour depths.
+FORMAT_EXTENSIONS = {
+    "PNG": ".png",
+    "JPEG": ".jpg",
+    "BMP": ".bmp",
+    "TIFF": ".tif",
+    "OPEN_EXR": ".exr",
+    "OPEN_EXR_MULTILAYER": ".exr",
+    "WEBP": ".webp",
+    "TARGA": ".tga",
+}
+FORMAT_DEPTHS = {
+    "PNG": ("8", "16"),
+    "JPEG": ("8",),
+    "BMP": ("8",),
+    "TIFF": ("8", "16"),
+    "OPEN_EXR": ("16", "32"),
+    "OPEN_EXR_MULTILAYER": ("16", "32"),
+    "WEBP": ("8",),
+    "TARGA": ("8",),
+}
+
+
+def frame_path(base: str, frame: int) -> str:
+    """The file Blender writes for one frame of an animation: the last run of
+    # becomes the frame number padded to its length; without #, four digits
+    are appended."""
+    runs = list(_HASHES.finditer(base))
+    number = f"{frame:0{len(runs[-1].group()) if runs else 4}d}"
+    if not runs:
+        return base + number
+    last = runs[-1]
+    return base[: last.start()] + number + base[last.end() :]

@@ -28,7 +28,7 @@ class Action(Enum):
 class ShotRun:
     index: int  # position in the scene's shot list
     name: str
-    output_path: str
+    output_paths: tuple[str, ...]  # one file for a still, one per frame for a range
     status: ShotStatus = ShotStatus.PENDING
     reason: str = ""
     seconds: float = 0.0
@@ -36,6 +36,10 @@ class ShotRun:
     started_at: float = 0.0
     completed_at: float | None = None  # when render_complete fired
     stop_clicked_at: float | None = None  # last click on the status bar during the render
+
+    @property
+    def output_path(self) -> str:
+        return self.output_paths[0]
 
 
 # Blender's progress-bar X stops a render but reports it as complete. A click
@@ -46,12 +50,19 @@ STOP_CLICK_WINDOW = 1.0
 class QueueRun:
     def __init__(
         self,
-        shots: Sequence[tuple[int, str, str]],
+        shots: Sequence[tuple[int, str, str | Sequence[str]]],
         clock: Callable[[], float] = time.monotonic,
         file_exists: Callable[[str], bool] = os.path.exists,
+        skip_existing: bool = False,
     ) -> None:
-        """`shots`: (list index, name, output path) of each enabled shot, in order."""
-        self.shots = [ShotRun(index, name, path) for index, name, path in shots]
+        """`shots`: (list index, name, output file or files) of each shot to
+        render, in order. With `skip_existing`, a shot whose files all exist
+        is skipped."""
+        self.shots = [
+            ShotRun(index, name, (paths,) if isinstance(paths, str) else tuple(paths)) for index, name, paths in shots
+        ]
+        self.skip_existing = skip_existing
+        self.paused = False
         self._clock = clock
         self._file_exists = file_exists
         self._position = 0
@@ -76,6 +87,8 @@ class QueueRun:
         shot = self.current
         if shot is None:
             return ""
+        if self.paused and not self._rendering:
+            return f"Paused before shot {self._position + 1}/{len(self.shots)}: {shot.name}"
         return f"Shot {self._position + 1}/{len(self.shots)}: {shot.name}"
 
     def next_action(self, job_running: bool) -> Action:
@@ -85,10 +98,20 @@ class QueueRun:
             return Action.WAIT
         if self._rendering:
             self._settle_current()
+        self._skip_existing_files()
         if self.stop_reason or self.current is None:
             self._finish()
             return Action.FINISH
+        if self.paused:
+            return Action.WAIT
         return Action.START
+
+    def pause(self) -> None:
+        """Hold the queue once the render in progress has ended."""
+        self.paused = True
+
+    def resume(self) -> None:
+        self.paused = False
 
     # -- what the Blender side tells ------------------------------------------------
     def started(self) -> None:
@@ -141,6 +164,14 @@ class QueueRun:
             raise RuntimeError("the queue has no shot left")
         return shot
 
+    def _skip_existing_files(self) -> None:
+        while self.skip_existing and (shot := self.current) is not None and not self.stop_reason:
+            if not all(self._file_exists(path) for path in shot.output_paths):
+                return
+            shot.status = ShotStatus.SKIPPED
+            shot.reason = "its file exists" if len(shot.output_paths) == 1 else "its files exist"
+            self._position += 1
+
     def _settle_current(self, forced: bool = False) -> None:
         shot = self._require_current()
         shot.seconds = self._clock() - shot.started_at
@@ -156,9 +187,11 @@ class QueueRun:
         elif RenderEvent.COMPLETE not in shot.events:
             shot.status = ShotStatus.FAILED
             shot.reason = "the render ended without a result"
-        elif not self._file_exists(shot.output_path):
+        elif missing := [path for path in shot.output_paths if not self._file_exists(path)]:
             shot.status = ShotStatus.FAILED
-            shot.reason = f"no file was written at '{shot.output_path}'"
+            shot.reason = f"no file was written at '{missing[0]}'" + (
+                f" (and {len(missing) - 1} more)" if len(missing) > 1 else ""
+            )
         else:
             shot.status = ShotStatus.DONE
 

@@ -4,7 +4,38 @@ bridge (scene_state) so that validation and sequencing stay bpy-free."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class FrameRange:
+    start: int
+    end: int
+    step: int = 1
+
+    @property
+    def frames(self) -> list[int]:
+        return list(range(self.start, self.end + 1, self.step)) if self.step > 0 else []
+
+
+@dataclass(frozen=True)
+class Overrides:
+    """What a shot sets differently from the scene; None means the scene's value.
+    Names that should exist are checked by validation, so each comes with
+    whether it was found."""
+
+    frame: int | None = None
+    frame_range: FrameRange | None = None
+    resolution: tuple[int, int, int] | None = None  # x, y, percentage
+    engine: str | None = None
+    engine_available: bool = True
+    samples: int | None = None
+    view_layer: str | None = None
+    view_layer_exists: bool = True
+    world: str | None = None  # "" when the override is on but no world is set
+    hidden_collections: tuple[tuple[str, bool], ...] = ()  # (name, hidden); "" = deleted
+    file_format: str | None = None
+    color_depth: str | None = None
 
 
 @dataclass(frozen=True)
@@ -15,7 +46,14 @@ class ShotSpec:
     camera: str  # the camera object's name, "" when the shot has none
     camera_in_scene: bool  # the object is linked to the scene being rendered
     camera_is_camera: bool  # the object's type is CAMERA
-    output_path: str  # absolute path of the file the render will write
+    output_path: str  # absolute path of the (first) file the render will write
+    overrides: Overrides = field(default_factory=Overrides)
+    output_paths: tuple[str, ...] = ()  # every file, for a frame range; else (output_path,)
+    template_error: str = ""  # why the output template cannot be read, if it cannot
+
+    @property
+    def files(self) -> tuple[str, ...]:
+        return self.output_paths or (self.output_path,)
 
     @property
     def label(self) -> str:

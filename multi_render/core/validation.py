@@ -35,11 +35,41 @@ def validate(
     problems: list[Problem] = []
     for shot in enabled:
         problems.extend(_camera_problems(shot, scene_name))
+        problems.extend(_override_problems(shot, scene_name))
+        if shot.template_error:
+            problems.append(Problem(shot.index, "filepath", f"{shot.title}: output path: {shot.template_error}"))
+            continue
         reason = folder_problem(shot.output_path)
         if reason:
             problems.append(Problem(shot.index, "filepath", f"{shot.title}: {reason}"))
-    problems.extend(_shared_outputs(enabled))
+    problems.extend(_shared_outputs([shot for shot in enabled if not shot.template_error]))
     return problems
+
+
+def _override_problems(shot: ShotSpec, scene_name: str) -> list[Problem]:
+    found: list[tuple[str, str]] = []
+    o = shot.overrides
+    if o.frame_range is not None and not o.frame_range.frames:
+        r = o.frame_range
+        found.append(("frame_range", f"frame range {r.start}-{r.end} step {r.step} has no frame"))
+    if o.resolution is not None and min(o.resolution) < 1:
+        found.append(("resolution", "resolution must be at least 1 x 1 at 1%"))
+    if o.engine is not None and not o.engine_available:
+        found.append(("engine", f"render engine '{o.engine}' is not available in this Blender"))
+    if o.samples is not None and o.samples < 1:
+        found.append(("samples", "samples must be at least 1"))
+    if o.view_layer is not None and not o.view_layer_exists:
+        found.append(("view_layer", f"view layer '{o.view_layer}' does not exist in scene '{scene_name}'"))
+    if o.world == "":
+        found.append(("world", "the world override is on but has no world (deleted?)"))
+    if any(name == "" for name, _hidden in o.hidden_collections):
+        found.append(("collections", "a collection in its visibility list no longer exists"))
+    if o.file_format is not None and o.file_format not in paths.FORMAT_DEPTHS:
+        found.append(("file_format", f"file format '{o.file_format}' is not supported"))
+    elif o.file_format is not None and o.color_depth not in paths.FORMAT_DEPTHS[o.file_format]:
+        depths = " or ".join(paths.FORMAT_DEPTHS[o.file_format])
+        found.append(("color_depth", f"{o.file_format} has no {o.color_depth}-bit colour depth (use {depths})"))
+    return [Problem(shot.index, field, f"{shot.title}: {message}") for field, message in found]
 
 
 def _camera_problems(shot: ShotSpec, scene_name: str) -> list[Problem]:
@@ -61,18 +91,24 @@ def _camera_problems(shot: ShotSpec, scene_name: str) -> list[Problem]:
 
 def _shared_outputs(enabled: Sequence[ShotSpec]) -> list[Problem]:
     by_path: dict[str, list[ShotSpec]] = {}
+    first_path: dict[str, str] = {}
     for shot in enabled:
-        key = os.path.normcase(os.path.normpath(shot.output_path))
-        by_path.setdefault(key, []).append(shot)
+        for path in dict.fromkeys(shot.files):
+            key = os.path.normcase(os.path.normpath(path))
+            by_path.setdefault(key, []).append(shot)
+            first_path.setdefault(key, path)
     problems = []
-    for path_shots in by_path.values():
-        if len(path_shots) > 1:
+    reported: set[tuple[int, ...]] = set()
+    for key, path_shots in by_path.items():
+        indexes = tuple(shot.index for shot in path_shots)
+        if len(path_shots) > 1 and indexes not in reported:
+            reported.add(indexes)
             names = " and ".join([path_shots[0].title, *(shot.label for shot in path_shots[1:])])
             problems.append(
                 Problem(
                     path_shots[1].index,
                     "filepath",
-                    f"{names} would write the same file '{path_shots[0].output_path}'",
+                    f"{names} would write the same file '{first_path[key]}'",
                 )
             )
     return problems

@@ -10,6 +10,7 @@ import traceback
 from typing import Any
 
 import bpy
+from bpy.props import BoolProperty
 
 from .. import session
 from ..bl_types import OperatorResult
@@ -26,8 +27,20 @@ class MULTIRENDER_OT_render_shots(bpy.types.Operator):
     bl_description = "Render every enabled shot in turn without freezing Blender. Esc stops the queue"
     bl_options = {"REGISTER"}
 
+    only_remaining: BoolProperty(  # type: ignore[valid-type]
+        name="Only Remaining",
+        description="Render only the ticked shots that the last run did not finish",
+        options={"SKIP_SAVE"},
+    )
+
     _session: session.QueueSession | None = None
     _timer: Any = None
+
+    @classmethod
+    def description(cls, _context: bpy.types.Context, properties: Any) -> str:
+        if properties.only_remaining:
+            return "Render the ticked shots that the last run did not finish (after a cancel or failure)"
+        return str(cls.bl_description)
 
     @classmethod
     def poll(cls, context: bpy.types.Context) -> bool:
@@ -50,12 +63,14 @@ class MULTIRENDER_OT_render_shots(bpy.types.Operator):
             # modal queue needs one to receive its timer events.
             window = context.window_manager.windows[0]
             with context.temp_override(window=window):
-                return bpy.ops.multi_render.render_shots("INVOKE_DEFAULT")  # type: ignore[attr-defined,no-any-return]
+                return bpy.ops.multi_render.render_shots(  # type: ignore[attr-defined,no-any-return]
+                    "INVOKE_DEFAULT", only_remaining=self.only_remaining
+                )
         return self._start(context)
 
     # -- the non-blocking queue ---------------------------------------------------------
     def _start(self, context: bpy.types.Context) -> OperatorResult:
-        queue, problems = session.QueueSession.prepare(context.scene)  # type: ignore[arg-type]
+        queue, problems = session.QueueSession.prepare(context.scene, self.only_remaining)  # type: ignore[arg-type]
         if queue is None:
             self.report({"ERROR"}, validation.summary(problems))
             return {"CANCELLED"}
@@ -109,11 +124,46 @@ class MULTIRENDER_OT_render_shots(bpy.types.Operator):
 
     # -- background mode ----------------------------------------------------------------
     def _run_blocking(self, context: bpy.types.Context) -> OperatorResult:
-        queue, problems = session.run_blocking(context.scene)  # type: ignore[arg-type]
+        queue, problems = session.run_blocking(context.scene, self.only_remaining)  # type: ignore[arg-type]
         if queue is None:
             self.report({"ERROR"}, validation.summary(problems))
             return {"CANCELLED"}
         self.report({"ERROR" if report.is_error(queue.run) else "INFO"}, queue.report_text)
+        return {"FINISHED"}
+
+
+class _RunningQueueOperator(bpy.types.Operator):
+    @classmethod
+    def poll(cls, _context: bpy.types.Context) -> bool:
+        if session.active() is None:
+            cls.poll_message_set("No shot queue is running")
+            return False
+        return True
+
+
+class MULTIRENDER_OT_pause_toggle(_RunningQueueOperator):
+    bl_idname = "multi_render.pause_toggle"
+    bl_label = "Pause / Resume"
+    bl_description = "Pause: let the current render finish, then hold the queue. Resume: go on with the next shot"
+
+    def execute(self, _context: bpy.types.Context) -> OperatorResult:
+        queue = session.active()
+        if queue is None:
+            return {"CANCELLED"}
+        queue.set_paused(not queue.run.paused)
+        return {"FINISHED"}
+
+
+class MULTIRENDER_OT_stop(_RunningQueueOperator):
+    bl_idname = "multi_render.stop"
+    bl_label = "Stop Queue"
+    bl_description = "Stop the queue once the current render has ended (Esc stops the render too)"
+
+    def execute(self, _context: bpy.types.Context) -> OperatorResult:
+        queue = session.active()
+        if queue is None:
+            return {"CANCELLED"}
+        queue.request_stop("stopped")
         return {"FINISHED"}
 
 
@@ -125,4 +175,4 @@ def _in_status_bar(context: bpy.types.Context, event: bpy.types.Event) -> bool:
     return event.mouse_y < min(area.y for area in window.screen.areas)
 
 
-CLASSES = (MULTIRENDER_OT_render_shots,)
+CLASSES = (MULTIRENDER_OT_render_shots, MULTIRENDER_OT_pause_toggle, MULTIRENDER_OT_stop)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 import bpy
-from bpy.props import BoolProperty, EnumProperty
+from bpy.props import BoolProperty, EnumProperty, IntProperty
 
 from .. import session
 from ..bl_types import OperatorResult
@@ -147,10 +147,42 @@ class MULTIRENDER_OT_shots_from_cameras(_ShotListOperator):
         return {"FINISHED"}
 
 
+class MULTIRENDER_OT_shot_collection_add(_ShotListOperator):
+    bl_idname = "multi_render.shot_collection_add"
+    bl_label = "Add Collection Override"
+    bl_description = "Show or hide a collection in the selected shot's render"
+    needs_active_shot = True
+
+    def execute(self, context: bpy.types.Context) -> OperatorResult:
+        data = _shots_of(context)
+        entry = data.shots[data.active_shot_index].collections.add()
+        entry.hidden = True
+        return {"FINISHED"}
+
+
+class MULTIRENDER_OT_shot_collection_remove(_ShotListOperator):
+    bl_idname = "multi_render.shot_collection_remove"
+    bl_label = "Remove Collection Override"
+    bl_description = "The collection is rendered as the scene has it"
+    needs_active_shot = True
+
+    index: IntProperty(name="Index", min=0)  # type: ignore[valid-type]
+
+    def execute(self, context: bpy.types.Context) -> OperatorResult:
+        data = _shots_of(context)
+        collections = data.shots[data.active_shot_index].collections
+        if self.index >= len(collections):
+            return {"CANCELLED"}
+        collections.remove(self.index)
+        return {"FINISHED"}
+
+
 CLASSES = (
     MULTIRENDER_OT_shot_add,
     MULTIRENDER_OT_shot_remove,
     MULTIRENDER_OT_shot_move,
     MULTIRENDER_OT_shot_duplicate,
     MULTIRENDER_OT_shots_from_cameras,
+    MULTIRENDER_OT_shot_collection_add,
+    MULTIRENDER_OT_shot_collection_remove,
 )

@@ -64,31 +64,98 @@ class MULTIRENDER_PT_shots(bpy.types.Panel):
         buttons.operator("multi_render.shot_move", icon="TRIA_DOWN", text="").direction = "DOWN"
 
         if 0 <= data.active_shot_index < len(data.shots):
-            self._draw_details(scene, layout, data.shots[data.active_shot_index])
+            self._draw_details(scene, layout, data.shots[data.active_shot_index], data.active_shot_index)
 
+        layout.prop(data, "skip_existing")
         column = layout.column()
         column.scale_y = 1.6
+        # Greyed while a queue runs; its tooltip then says why.
         column.operator("multi_render.render_shots", icon="RENDER_STILL")
         if runtime.is_running:
-            layout.label(text=runtime.progress_text or "Starting...", icon="TIME")
-            layout.label(text="Esc or the progress bar's X stops the queue")
-        elif runtime.last_report:
+            self._draw_running(layout, runtime)
+            return
+        statuses = {shot.status for shot in data.shots if shot.enabled}
+        if "DONE" in statuses and statuses - {"DONE"}:
+            layout.operator("multi_render.render_shots", text="Render Remaining", icon="FORWARD").only_remaining = True
+        if runtime.last_report:
             layout.label(text=runtime.last_report, icon="INFO")
 
     @staticmethod
-    def _draw_details(scene: bpy.types.Scene, layout: bpy.types.UILayout, shot: Any) -> None:
+    def _draw_running(layout: bpy.types.UILayout, runtime: Any) -> None:
+        layout.label(text=runtime.progress_text or "Starting...", icon="TIME")
+        row = layout.row(align=True)
+        row.scale_y = 1.4
+        row.operator(
+            "multi_render.pause_toggle",
+            text="Resume" if runtime.is_paused else "Pause",
+            icon="PLAY" if runtime.is_paused else "PAUSE",
+        )
+        row.operator("multi_render.stop", text="Stop", icon="CANCEL")
+        layout.label(text="Esc or the progress bar's X stops the render too")
+
+    @staticmethod
+    def _draw_details(scene: bpy.types.Scene, layout: bpy.types.UILayout, shot: Any, index: int) -> None:
         box = layout.box()
-        box.use_property_split = True
-        box.use_property_decorate = False
-        box.prop(shot, "name")
-        box.prop(shot, "camera")
-        box.prop(shot, "filepath")
-        box.label(text=scene_state.output_path(scene, shot), icon="FILE_IMAGE")
+        column = box.column()
+        column.use_property_split = True
+        column.use_property_decorate = False
+        column.prop(shot, "name")
+        column.prop(shot, "camera")
+        column.prop(shot, "filepath")
+        output = scene_state.shot_output(scene, shot, index)
+        if output.error:
+            box.label(text=f"Output path: {output.error}", icon="ERROR")
+        elif len(output.files) == 1:
+            box.label(text=output.files[0], icon="FILE_IMAGE")
+        elif output.files:
+            box.label(text=f"{output.files[0]}", icon="FILE_IMAGE")
+            box.label(text=f"... {output.files[-1]} ({len(output.files)} files)", icon="BLANK1")
+        _draw_overrides(scene, box, shot)
         row = box.row()
         row.enabled = False
         row.prop(shot, "status")
         if shot.output:
             box.label(text=f"Wrote {shot.output}", icon="CHECKMARK")
+
+
+def _override_row(layout: bpy.types.UILayout, shot: Any, toggle: str) -> bpy.types.UILayout:
+    """A row with the override's tick box and, greyed until ticked, its values."""
+    row = layout.row(align=True)
+    row.prop(shot, toggle, text="")
+    values = row.row(align=True)
+    values.active = bool(getattr(shot, toggle))
+    return values
+
+
+def _draw_overrides(scene: bpy.types.Scene, box: bpy.types.UILayout, shot: Any) -> None:
+    box.label(text="Overrides (unticked: the scene's value)")
+    column = box.column(align=True)
+    row = _override_row(column, shot, "use_frame")
+    row.prop(shot, "frame")
+    row = _override_row(column, shot, "use_frame_range")
+    row.prop(shot, "frame_start")
+    row.prop(shot, "frame_end")
+    row.prop(shot, "frame_step")
+    row = _override_row(column, shot, "use_resolution")
+    row.prop(shot, "resolution_x")
+    row.prop(shot, "resolution_y")
+    row.prop(shot, "resolution_percentage")
+    _override_row(column, shot, "use_engine").prop(shot, "engine")
+    _override_row(column, shot, "use_samples").prop(shot, "samples")
+    _override_row(column, shot, "use_view_layer").prop_search(shot, "view_layer", scene, "view_layers", text="")
+    _override_row(column, shot, "use_world").prop(shot, "world", text="")
+    row = _override_row(column, shot, "use_file_format")
+    row.prop(shot, "file_format", text="")
+    row.prop(shot, "color_depth", text="")
+    collections = box.column(align=True)
+    for number, entry in enumerate(shot.collections):
+        row = collections.row(align=True)
+        row.prop(entry, "collection", text="")
+        row.prop(entry, "hidden", text="Hide" if entry.hidden else "Show", toggle=True)
+        row.operator("multi_render.shot_collection_remove", text="", icon="X").index = number
+    collections.operator(
+        "multi_render.shot_collection_add", text="Show / Hide a Collection", icon="OUTLINER_COLLECTION"
+    )
 
 
 CLASSES = (MULTIRENDER_UL_shots, MULTIRENDER_PT_shots)

@@ -43,7 +43,7 @@ def operator_exists(name: str) -> bool:
 def property_groups(module: str) -> list[type]:
     """The add-on's PropertyGroup classes, taken while it is enabled."""
     groups = list(sys.modules[module].props.CLASSES)
-    assert len(groups) == 3
+    assert len(groups) == 4
     return groups
 
 

@@ -47,3 +47,10 @@ def test_folder_problem(tmp_path: os.PathLike[str]) -> None:
         handle.write("x")
     problem = paths.folder_problem(os.path.join(blocker, "sub", "a.png"))
     assert problem is not None and "is a file" in problem and "a_file" in problem
+
+
+def test_frame_paths_follow_blenders_numbering() -> None:
+    assert paths.frame_path("/o/shot_####", 7) == "/o/shot_0007"
+    assert paths.frame_path("/o/shot_##", 7) == "/o/shot_07"
+    assert paths.frame_path("/o/##_a_###", 12) == "/o/##_a_012"
+    assert paths.frame_path("/o/shot_", 7) == "/o/shot_0007"

@@ -148,3 +148,55 @@ def test_an_earlier_status_bar_click_is_not_a_stop() -> None:
     run.record(RenderEvent.COMPLETE, at=clock.now + 9.0)
     assert run.next_action(False) == Action.FINISH
     assert run.shots[0].status == ShotStatus.DONE
+
+
+def test_skip_existing_marks_shots_whose_files_exist() -> None:
+    files = {"/o/0.png", "/o/2a.png", "/o/2b.png"}
+    run = QueueRun(
+        [(0, "s0", "/o/0.png"), (1, "s1", "/o/1.png"), (2, "s2", ("/o/2a.png", "/o/2b.png"))],
+        file_exists=files.__contains__,
+        skip_existing=True,
+    )
+    assert run.next_action(False) == Action.START
+    assert run.current is not None and run.current.index == 1
+    render(run, *OK)
+    files.add("/o/1.png")
+    assert run.next_action(False) == Action.FINISH
+    assert [s.status for s in run.shots] == [ShotStatus.SKIPPED, ShotStatus.DONE, ShotStatus.SKIPPED]
+    assert report.summary(run).startswith("Rendered 1 shot, 2 skipped (")
+
+
+def test_a_range_is_done_only_when_every_frame_is_on_disk() -> None:
+    frames = ("/o/a0001.png", "/o/a0002.png", "/o/a0003.png")
+    run = QueueRun([(0, "a", frames)], file_exists={"/o/a0001.png", "/o/a0003.png"}.__contains__)
+    run.next_action(False)
+    render(run, *OK)
+    run.next_action(False)
+    assert run.shots[0].status == ShotStatus.FAILED
+    assert run.shots[0].reason == "no file was written at '/o/a0002.png'"
+
+
+def test_pause_holds_after_the_current_render_and_resume_goes_on() -> None:
+    run, _ = make_run(3)
+    run.next_action(False)
+    render(run, *OK)
+    run.pause()
+    assert run.next_action(job_running=True) == Action.WAIT
+    assert run.next_action(job_running=False) == Action.WAIT
+    assert run.shots[0].status == ShotStatus.DONE
+    assert run.position_text == "Paused before shot 2/3: s1"
+    assert run.next_action(False) == Action.WAIT
+    run.resume()
+    assert run.next_action(False) == Action.START
+    assert run.position_text == "Shot 2/3: s1"
+
+
+def test_stop_while_paused_finishes() -> None:
+    run, _ = make_run(2)
+    run.next_action(False)
+    render(run, *OK)
+    run.pause()
+    run.next_action(False)
+    run.request_stop("cancelled")
+    assert run.next_action(False) == Action.FINISH
+    assert [s.status for s in run.shots] == [ShotStatus.DONE, ShotStatus.PENDING]

@@ -83,3 +83,44 @@ def test_messages_keep_the_names_as_written() -> None:
     text = summary(problems)
     assert "Shot 1 'Cam_Green' has no camera" in text
     assert "Shot 2 'CloseUp' and shot 3 'WIDE' would write the same file" in text
+
+
+def test_override_problems_are_named() -> None:
+    from multi_render.core.shots import FrameRange, Overrides
+
+    bad = Overrides(
+        frame_range=FrameRange(10, 5, 1),
+        engine="FANCY",
+        engine_available=False,
+        view_layer="Gone",
+        view_layer_exists=False,
+        world="",
+        hidden_collections=(("", True),),
+        file_format="JPEG",
+        color_depth="16",
+    )
+    problems = validate([shot(0, "a", overrides=bad)], "Studio", no_folder_problem)
+    assert [p.field for p in problems] == [
+        "frame_range",
+        "engine",
+        "view_layer",
+        "world",
+        "collections",
+        "color_depth",
+    ]
+    text = summary(problems)
+    assert "Shot 1 'a': frame range 10-5 step 1 has no frame" in text
+    assert "render engine 'FANCY' is not available" in text
+    assert "view layer 'Gone' does not exist in scene 'Studio'" in text
+    assert "JPEG has no 16-bit colour depth (use 8)" in text
+
+
+def test_template_errors_and_shared_frames() -> None:
+    shots = [
+        shot(0, "a", template_error="unknown token {shto}"),
+        shot(1, "b", output_path="/o/x0001.png", output_paths=("/o/x0001.png", "/o/x0002.png")),
+        shot(2, "c", output_path="/o/x0002.png"),
+    ]
+    text = summary(validate(shots, "Scene", no_folder_problem))
+    assert "Shot 1 'a': output path: unknown token {shto}" in text
+    assert "Shot 2 'b' and shot 3 'c' would write the same file '/o/x0002.png'" in text
