@@ -17,6 +17,7 @@ from bpy.props import (
 )
 
 from .core.status import ShotStatus
+from .engines import available_engines
 
 STATUS_ICONS = {
     ShotStatus.PENDING: "RADIOBUT_OFF",
@@ -39,8 +40,7 @@ def _is_camera(_shot: bpy.types.PropertyGroup, obj: bpy.types.Object) -> bool:
 
 def _engine_ids(_shot: Any, _context: Any, _text: str) -> list[str]:
     """Search list for the engine override: every render engine of this Blender."""
-    items = bpy.types.RenderSettings.bl_rna.properties["engine"].enum_items  # type: ignore[attr-defined]
-    return [item.identifier for item in items]
+    return available_engines()
 
 
 _FORMAT_ITEMS = [

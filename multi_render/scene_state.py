@@ -16,6 +16,7 @@ import bpy
 
 from .core import paths, templates
 from .core.shots import FrameRange, Overrides, ShotSpec
+from .engines import available_engines
 from .props import scene_shots
 
 
@@ -60,6 +61,13 @@ class SettingsGuard:
 
     def set(self, scene: bpy.types.Scene, path: str, value: Any) -> None:
         self._set(_IdRef("scenes", scene.name), scene, path, value)
+
+    def remember(self, scene: bpy.types.Scene, path: str) -> None:
+        """Record a setting that Blender may change by itself as a consequence
+        of another one (a file format changes the colour mode)."""
+        owner_path, attribute = _split(path)
+        owner: Any = scene.path_resolve(owner_path) if owner_path else scene  # type: ignore[func-returns-value]
+        self._set(_IdRef("scenes", scene.name), scene, path, getattr(owner, attribute))
 
     def set_on(self, block: bpy.types.ID, path: str, value: Any) -> None:
         """Change a setting of another datablock (e.g. a collection)."""
@@ -121,8 +129,7 @@ class ShotOutput:
 
 
 def _engine_available(engine: str) -> bool:
-    items = bpy.types.RenderSettings.bl_rna.properties["engine"].enum_items  # type: ignore[attr-defined]
-    return engine in {item.identifier for item in items}
+    return engine in available_engines()
 
 
 def _rendered_view_layer(scene: bpy.types.Scene, shot: Any) -> str:
@@ -254,6 +261,8 @@ def _apply_render_settings(guard: SettingsGuard, scene: bpy.types.Scene, shot: A
     if shot.use_file_format:
         if hasattr(scene.render.image_settings, "media_type"):  # Blender 5.0+: before the format
             guard.set(scene, "render.image_settings.media_type", "IMAGE")
+        # A format without alpha (JPEG) turns RGBA into RGB; put it back later.
+        guard.remember(scene, "render.image_settings.color_mode")
         guard.set(scene, "render.image_settings.file_format", shot.file_format)
         guard.set(scene, "render.image_settings.color_depth", shot.color_depth)
 

@@ -120,7 +120,13 @@ def wall_color(path: str) -> str:
     return "?"
 
 
-def dump_settings(owner: object, depth: int = 3, skip: frozenset[str] = frozenset({"multi_render"})) -> object:
+# Not compared: the shot list itself (its statuses change by design) and the
+# editing tools' settings, which no render touches and whose
+# tool_settings.uv_sculpt.palette crashes Blender 4.2 when read.
+DUMP_SKIP = frozenset({"multi_render", "tool_settings"})
+
+
+def dump_settings(owner: object, depth: int = 3, skip: frozenset[str] = DUMP_SKIP) -> object:
     """Every readable setting of an RNA struct, nested structs included, as
     plain values: two dumps compare equal when nothing was changed. Datablocks
     are named, not followed."""
@@ -181,3 +187,35 @@ def handlers_from(module_part: str) -> list[str]:
         if not name.startswith("_") and isinstance(handlers, list):
             found += [f"{name}:{f.__name__}" for f in handlers if module_part in getattr(f, "__module__", "")]
     return found
+
+
+def image_size(path: str) -> tuple[int, int]:
+    image = bpy.data.images.load(path, check_existing=False)
+    try:
+        return (image.size[0], image.size[1])
+    finally:
+        bpy.data.images.remove(image)
+
+
+def walls_into_collection(name: str = "Walls") -> bpy.types.Collection:
+    """Move every wall into a collection of its own, so a shot can hide them."""
+    scene = bpy.context.scene
+    collection = bpy.data.collections.new(name)
+    scene.collection.children.link(collection)
+    for obj in list(scene.collection.objects):
+        if obj.name.startswith("Wall_"):
+            scene.collection.objects.unlink(obj)
+            collection.objects.link(obj)
+    return collection
+
+
+def move_subject_away_at(frame: int) -> None:
+    """Keyframe the subject out of every camera's view from `frame` on, so
+    an image tells which frame it shows (grey centre or not)."""
+    subject = bpy.data.objects["Subject"]
+    subject.location = (0.0, 0.0, 0.0)
+    subject.keyframe_insert("location", frame=frame - 1)
+    subject.location = (0.0, 0.0, 50.0)
+    subject.keyframe_insert("location", frame=frame)
+    subject.location = (0.0, 0.0, 0.0)
+    bpy.context.scene.frame_set(1)
