@@ -43,6 +43,14 @@ def _engine_ids(_shot: Any, _context: Any, _text: str) -> list[str]:
     return available_engines()
 
 
+# Blender 5 warns about "//" in a file path property unless it says it takes
+# them; Blender 4.2 does not know that option yet.
+_PATH_OPTIONS = (
+    {"PATH_SUPPORTS_BLEND_RELATIVE"}
+    if "is_path_supports_blend_relative" in bpy.types.Property.bl_rna.properties
+    else set()
+)
+
 _FORMAT_ITEMS = [
     (fmt, fmt.replace("_", " ").title(), f"Write {fmt.replace('_', ' ')} images")
     for fmt in ("PNG", "JPEG", "BMP", "TIFF", "OPEN_EXR", "OPEN_EXR_MULTILAYER", "WEBP", "TARGA")
@@ -64,6 +72,7 @@ class MULTIRENDER_PG_shot(bpy.types.PropertyGroup):
     filepath: StringProperty(  # type: ignore[valid-type]
         name="Output",
         subtype="FILE_PATH",
+        options=_PATH_OPTIONS,
         description=(
             "File to write (// is relative to the .blend). Empty: the scene's output folder and the shot's name"
         ),
@@ -96,7 +105,10 @@ class MULTIRENDER_PG_shot(bpy.types.PropertyGroup):
     file_format: EnumProperty(name="Format", items=_FORMAT_ITEMS, default="PNG")  # type: ignore[valid-type]
     color_depth: EnumProperty(name="Color Depth", items=_DEPTH_ITEMS, default="8")  # type: ignore[valid-type]
     output: StringProperty(  # type: ignore[valid-type]
-        name="Last Output", subtype="FILE_PATH", description="The file the last run wrote (empty if none)"
+        name="Last Output",
+        subtype="FILE_PATH",
+        options=_PATH_OPTIONS,
+        description="The file the last run wrote (empty if none)",
     )
 
 

@@ -6,6 +6,7 @@ subject, so an image tells which camera rendered it."""
 from __future__ import annotations
 
 import math
+import warnings
 
 import bpy
 
@@ -138,7 +139,9 @@ def dump_settings(owner: object, depth: int = 3, skip: frozenset[str] = DUMP_SKI
         if key in {"rna_type", *skip} or prop.type == "COLLECTION":
             continue
         try:
-            value = getattr(owner, key)
+            with warnings.catch_warnings():  # reading deprecated settings is fine here
+                warnings.simplefilter("ignore", DeprecationWarning)
+                value = getattr(owner, key)
         except (AttributeError, RuntimeError):
             continue
         if prop.type == "POINTER":
