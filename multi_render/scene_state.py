@@ -163,7 +163,10 @@ def shot_output(scene: bpy.types.Scene, shot: Any, index: int, now: datetime | N
         expanded = templates.expand(shot.filepath, values, None if is_range else frame) if shot.filepath else ""
     except templates.TemplateError as error:
         return ShotOutput("", (), str(error))
-    base = paths.output_base(_absolute(expanded) if expanded else "", _absolute(render.filepath), shot.name)
+    # "//" is the .blend's folder; any other relative path is relative to
+    # the scene's output folder.
+    shot_path = _absolute(expanded) if expanded.startswith("//") else expanded
+    base = paths.output_base(shot_path, _absolute(render.filepath), shot.name)
     if shot.use_file_format:
         extension = paths.FORMAT_EXTENSIONS.get(shot.file_format, render.file_extension)
     else:

@@ -155,6 +155,8 @@ class QueueSession:
             if before.status == ShotStatus.CANCELLED:
                 self._remove_unfinished(before)
             self._sync_shot(before)
+        if action == Action.WAIT and runtime_state().progress_text != self.run.position_text:
+            self._show_progress()  # e.g. "Paused before shot 3/5"
         return action
 
     def status_bar_clicked(self) -> None:

@@ -112,9 +112,10 @@ def pixel(path: str, fx: float, fy: float) -> tuple[float, float, float]:
         bpy.data.images.remove(image)
 
 
-def wall_color(path: str) -> str:
-    """The name of the colour an image's wall has ("Red", ...), or "?"."""
-    rgb = pixel(path, *WALL_SAMPLE)
+def wall_color(path: str, at: tuple[float, float] = WALL_SAMPLE) -> str:
+    """The name of the colour an image has where its wall shows ("Red",
+    ...), or at another point; "?" for anything else (the grey subject)."""
+    rgb = pixel(path, *at)
     for name, expected in COLORS.items():
         if all(abs(a - b) < 0.1 for a, b in zip(rgb, expected, strict=True)):
             return name

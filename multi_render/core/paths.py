@@ -32,19 +32,26 @@ def with_extension(path: str, extension: str, use_extension: bool) -> str:
 def default_output_base(scene_output: str, shot_name: str) -> str:
     """Where a shot with an empty filepath writes: the folder of the scene's
     output path (itself already absolute), with the shot's safe name."""
-    folder = scene_output if scene_output.endswith(("/", os.sep)) else os.path.dirname(scene_output)
-    return os.path.join(folder, safe_filename(shot_name))
+    return os.path.join(scene_output_folder(scene_output), safe_filename(shot_name))
+
+
+def scene_output_folder(scene_output: str) -> str:
+    """The folder of the scene's (absolute) output path."""
+    return scene_output if scene_output.endswith(("/", os.sep)) else os.path.dirname(scene_output) + os.sep
 
 
 def output_base(shot_filepath: str, scene_output: str, shot_name: str) -> str:
-    """The shot's output path before the extension. `shot_filepath` and
-    `scene_output` are already absolute. A path ending in a separator is a
-    folder that gets the shot's safe name."""
+    """The shot's output path before the extension. `scene_output` is
+    absolute; `shot_filepath` is absolute, or relative to the scene's output
+    folder. A path ending in a separator is a folder that gets the shot's
+    safe name."""
     if not shot_filepath:
         return default_output_base(scene_output, shot_name)
+    if not os.path.isabs(shot_filepath):
+        shot_filepath = os.path.join(scene_output_folder(scene_output), shot_filepath)
     if shot_filepath.endswith(("/", os.sep)):
         return os.path.join(shot_filepath, safe_filename(shot_name))
-    return shot_filepath
+    return os.path.normpath(shot_filepath)
 
 
 def folder_problem(file_path: str) -> str | None:

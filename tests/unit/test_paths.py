@@ -54,3 +54,9 @@ def test_frame_paths_follow_blenders_numbering() -> None:
     assert paths.frame_path("/o/shot_##", 7) == "/o/shot_07"
     assert paths.frame_path("/o/##_a_###", 12) == "/o/##_a_012"
     assert paths.frame_path("/o/shot_", 7) == "/o/shot_0007"
+
+
+def test_relative_shot_paths_are_in_the_scene_output_folder() -> None:
+    assert paths.output_base("{x}", "/renders/", "s") == "/renders/{x}"
+    assert paths.output_base("sub/name", "/renders/frame_", "s") == "/renders/sub/name"
+    assert paths.output_base("../up", "/renders/a/", "s") == "/renders/up"

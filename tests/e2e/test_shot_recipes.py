@@ -1,0 +1,155 @@
+"""Shots that differ in more than the camera, in the real GUI: overrides,
+skip existing, Render Remaining, Pause and Resume."""
+
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+
+from blender_app import BlenderApp
+
+SETUP = """
+import scenes, os
+cameras = scenes.build_color_cameras(3, size=32)
+scene = bpy.context.scene
+scene.render.filepath = {output!r} + os.sep
+bpy.context.preferences.view.render_display_type = "NONE"
+scene.multi_render.shots.clear()
+bpy.ops.multi_render.shots_from_cameras()
+shots = scene.multi_render.shots
+"""
+START = "bpy.ops.multi_render.render_shots('INVOKE_DEFAULT')"
+RUNNING = "bpy.context.window_manager.multi_render.is_running"
+STATUSES = "[shot.status for shot in shots]"
+REPORT = "bpy.context.window_manager.multi_render.last_report"
+
+
+def run_queue(blender: BlenderApp, start: str = START, timeout: float = 60) -> str:
+    blender.exec(start)
+    blender.wait_until(f"not {RUNNING}", timeout=timeout)
+    return blender.eval(REPORT)  # type: ignore[no-any-return]
+
+
+def test_five_kinds_of_override_write_the_right_files(blender: BlenderApp, tmp_path: Path) -> None:
+    blender.exec(SETUP.format(output=str(tmp_path)))
+    blender.exec(
+        """
+scenes.move_subject_away_at(5)
+walls = scenes.walls_into_collection()
+shots.add().name = "Range"
+shots.add().name = "Hidden"
+s = {shot.name: shot for shot in shots}
+s["Cam_Blue"].use_frame, s["Cam_Blue"].frame = True, 5
+s["Cam_Blue"].filepath = "{shot}_f{frame}"
+s["Cam_Green"].use_resolution = True
+s["Cam_Green"].resolution_x, s["Cam_Green"].resolution_y = 48, 24
+s["Cam_Red"].use_engine, s["Cam_Red"].engine = True, "CYCLES"
+s["Cam_Red"].use_samples, s["Cam_Red"].samples = True, 1
+s["Range"].camera = bpy.data.objects["Cam_Blue"]
+s["Range"].use_frame_range, s["Range"].frame_start, s["Range"].frame_end = True, 4, 6
+s["Hidden"].camera = bpy.data.objects["Cam_Green"]
+entry = s["Hidden"].collections.add()
+entry.collection, entry.hidden = walls, True
+before = scenes.dump_scene(scene)
+"""
+    )
+    report = run_queue(blender)
+    assert report.startswith("Rendered 5 shots"), report
+    assert blender.eval(STATUSES) == ["DONE"] * 5
+    assert blender.eval("scenes.dump_scene(scene) == before")
+    assert not blender.eval("walls.hide_render")
+    files = sorted(p.name for p in tmp_path.glob("*.png"))
+    assert files == [
+        "Cam_Blue_f0005.png",
+        "Cam_Green.png",
+        "Cam_Red.png",
+        "Hidden.png",
+        "Range_0004.png",
+        "Range_0005.png",
+        "Range_0006.png",
+    ]
+
+    def check(expression: str) -> object:
+        return blender.eval(expression.replace("FILE", repr(str(tmp_path) + os.sep)))
+
+    # Frame 5: the subject has left, so the centre shows the wall.
+    assert check("scenes.wall_color(FILE + 'Cam_Blue_f0005.png')") == "Blue"
+    assert check("scenes.wall_color(FILE + 'Cam_Blue_f0005.png', at=(0.5, 0.5))") == "Blue"
+    assert check("scenes.image_size(FILE + 'Cam_Green.png')") == [48, 24]
+    assert check("scenes.wall_color(FILE + 'Cam_Red.png')") == "?"  # Cycles, not flat Workbench colour
+    assert check("scenes.wall_color(FILE + 'Hidden.png')") == "?"  # no wall behind the subject
+    # The range: frame 4 still shows the subject, frames 5 and 6 do not.
+    centre = [check(f"scenes.wall_color(FILE + 'Range_000{n}.png', at=(0.5, 0.5))") for n in (4, 5, 6)]
+    assert centre == ["?", "Blue", "Blue"]
+
+
+def test_skip_existing_files(blender: BlenderApp, tmp_path: Path) -> None:
+    blender.exec(SETUP.format(output=str(tmp_path)))
+    (tmp_path / "Cam_Green.png").write_bytes(b"keep me")
+    blender.exec("scene.multi_render.skip_existing = True")
+    report = run_queue(blender)
+    assert report.startswith("Rendered 2 shots, 1 skipped")
+    assert blender.eval(STATUSES) == ["DONE", "SKIPPED", "DONE"]
+    assert (tmp_path / "Cam_Green.png").read_bytes() == b"keep me"
+
+
+TIMED_CYCLES = """
+scene.render.engine = "CYCLES"
+scene.cycles.samples = 1_000_000
+scene.cycles.use_adaptive_sampling = False
+scene.cycles.time_limit = 1.5
+scene.cycles.device = "CPU"
+"""
+
+
+def test_render_remaining_after_a_cancel(blender: BlenderApp, tmp_path: Path) -> None:
+    blender.exec(SETUP.format(output=str(tmp_path)) + TIMED_CYCLES)
+    blender.exec(START)
+    blender.wait_until(
+        "bpy.context.window_manager.multi_render.progress_text.startswith('Shot 2/3')"
+        " and bpy.app.is_job_running('RENDER')",
+        timeout=30,
+    )
+    time.sleep(0.3)
+    blender.key("Escape")
+    blender.wait_until(f"not {RUNNING}", timeout=20)
+    assert blender.eval(STATUSES) == ["DONE", "CANCELLED", "PENDING"]
+    first = tmp_path / "Cam_Blue.png"
+    first_written = first.stat().st_mtime_ns
+
+    blender.exec("scene.render.engine = 'BLENDER_WORKBENCH'")
+    report = run_queue(blender, "bpy.ops.multi_render.render_shots('INVOKE_DEFAULT', only_remaining=True)")
+    assert report.startswith("Rendered 2 shots")
+    assert blender.eval(STATUSES) == ["DONE", "DONE", "DONE"]
+    assert first.stat().st_mtime_ns == first_written  # not rendered again
+
+
+def test_pause_holds_the_queue_and_resume_goes_on(blender: BlenderApp, tmp_path: Path) -> None:
+    blender.exec(SETUP.format(output=str(tmp_path)) + TIMED_CYCLES)
+    blender.exec(START)
+    blender.wait_until("bpy.app.is_job_running('RENDER')", timeout=20)
+    blender.exec("bpy.ops.multi_render.pause_toggle()")
+    blender.wait_until("shots[0].status == 'DONE'", timeout=20)
+    time.sleep(2.0)  # four ticks: nothing starts while paused
+    assert blender.eval(STATUSES) == ["DONE", "PENDING", "PENDING"]
+    assert not blender.eval("bpy.app.is_job_running('RENDER')")
+    assert blender.eval("bpy.context.window_manager.multi_render.progress_text") == "Paused before shot 2/3: Cam_Green"
+    blender.screenshot("paused")
+    blender.exec("scene.render.engine = 'BLENDER_WORKBENCH'")
+    blender.exec("bpy.ops.multi_render.pause_toggle()")
+    blender.wait_until(f"not {RUNNING}", timeout=30)
+    assert blender.eval(STATUSES) == ["DONE", "DONE", "DONE"]
+
+
+def test_stop_while_paused_ends_cleanly(blender: BlenderApp, tmp_path: Path) -> None:
+    blender.exec(SETUP.format(output=str(tmp_path)) + "before = scenes.dump_scene(scene)")
+    blender.exec(START + "\nbpy.ops.multi_render.pause_toggle()")
+    blender.wait_until("'Paused' in bpy.context.window_manager.multi_render.progress_text", timeout=20)
+    blender.key("Escape")
+    blender.wait_until(f"not {RUNNING}", timeout=10)
+    statuses = blender.eval(STATUSES)
+    assert statuses[-1] == "PENDING" and "RENDERING" not in statuses
+    assert blender.eval(REPORT).endswith(")") and "cancelled" in blender.eval(REPORT)
+    assert blender.eval("scenes.dump_scene(scene) == before")
+    assert blender.eval("scenes.handlers_from('multi_render')") == ["load_post:on_load_post", "load_pre:on_load_pre"]
