@@ -119,34 +119,38 @@ class MULTIRENDER_PT_shots(bpy.types.Panel):
 
 
 def _override_row(layout: bpy.types.UILayout, shot: Any, toggle: str) -> bpy.types.UILayout:
-    """A row with the override's tick box and, greyed until ticked, its values."""
-    row = layout.row(align=True)
-    row.prop(shot, toggle, text="")
-    values = row.row(align=True)
+    """The override's tick box with its name; on the right, greyed until
+    ticked, room for a single value."""
+    split = layout.split(factor=0.45, align=True)
+    split.prop(shot, toggle)
+    values = split.row(align=True)
     values.active = bool(getattr(shot, toggle))
     return values
+
+
+def _override_values(layout: bpy.types.UILayout, shot: Any, toggle: str, names: tuple[str, ...]) -> None:
+    """An override of several values: its tick box, then (once ticked) the
+    values with their labels, so an unused override takes one line."""
+    layout.prop(shot, toggle)
+    if getattr(shot, toggle):
+        column = layout.column(align=True)
+        column.use_property_split = True
+        column.use_property_decorate = False
+        for name in names:
+            column.prop(shot, name)
 
 
 def _draw_overrides(scene: bpy.types.Scene, box: bpy.types.UILayout, shot: Any) -> None:
     box.label(text="Overrides (unticked: the scene's value)")
     column = box.column(align=True)
-    row = _override_row(column, shot, "use_frame")
-    row.prop(shot, "frame")
-    row = _override_row(column, shot, "use_frame_range")
-    row.prop(shot, "frame_start")
-    row.prop(shot, "frame_end")
-    row.prop(shot, "frame_step")
-    row = _override_row(column, shot, "use_resolution")
-    row.prop(shot, "resolution_x")
-    row.prop(shot, "resolution_y")
-    row.prop(shot, "resolution_percentage")
-    _override_row(column, shot, "use_engine").prop(shot, "engine")
-    _override_row(column, shot, "use_samples").prop(shot, "samples")
+    _override_row(column, shot, "use_frame").prop(shot, "frame", text="")
+    _override_values(column, shot, "use_frame_range", ("frame_start", "frame_end", "frame_step"))
+    _override_values(column, shot, "use_resolution", ("resolution_x", "resolution_y", "resolution_percentage"))
+    _override_row(column, shot, "use_engine").prop(shot, "engine", text="")
+    _override_row(column, shot, "use_samples").prop(shot, "samples", text="")
     _override_row(column, shot, "use_view_layer").prop_search(shot, "view_layer", scene, "view_layers", text="")
     _override_row(column, shot, "use_world").prop(shot, "world", text="")
-    row = _override_row(column, shot, "use_file_format")
-    row.prop(shot, "file_format", text="")
-    row.prop(shot, "color_depth", text="")
+    _override_values(column, shot, "use_file_format", ("file_format", "color_depth"))
     collections = box.column(align=True)
     for number, entry in enumerate(shot.collections):
         row = collections.row(align=True)

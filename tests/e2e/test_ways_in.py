@@ -22,6 +22,11 @@ MODULE = "bl_ext.user_default.multi_render"
 
 def test_sidebar_panel_is_drawn(blender: BlenderApp, tmp_path: object) -> None:
     blender.exec(SETUP.format(output=str(tmp_path)))
+    # Two overrides ticked, so the screenshot shows both kinds of row.
+    blender.exec(
+        "shot = scene.multi_render.shots[scene.multi_render.active_shot_index]\n"
+        "shot.use_frame_range = True\nshot.use_engine = True"
+    )
     blender.exec(
         """
 drawn = []
