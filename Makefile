@@ -1,8 +1,8 @@
 # One entry point. `make test` is what CI runs (.ci/run).
 # BLENDER=/path/to/blender uses your own Blender 5.x instead of provisioning one.
-.PHONY: test provision lint unit build test-blender test-blender42 test-e2e demo clean
+.PHONY: test provision lint unit build test-blender test-blender42 test-e2e bench bench-smoke demo clean
 
-test: provision lint unit build test-blender test-blender42 test-e2e
+test: provision lint unit build test-blender test-blender42 test-e2e bench-smoke
 
 provision:
 	tools/dev.sh provision
@@ -24,6 +24,14 @@ test-blender42: build
 
 test-e2e: build
 	tools/dev.sh e2e
+
+# The full benchmark (a few minutes); the table goes into the README by hand.
+bench: build
+	tools/dev.sh bench
+
+# CI runs the benchmark small, only to prove it still works: not a timed test.
+bench-smoke: build
+	tools/dev.sh bench --smoke --json artifacts/bench-smoke.json
 
 demo: build
 	tools/dev.sh demo

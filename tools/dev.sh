@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The steps behind the Makefile's targets, one function each:
-#   tools/dev.sh provision|lint|unit|build|blender|blender42|e2e|demo
+#   tools/dev.sh provision|lint|unit|build|blender|blender42|e2e|bench|demo
 # BLENDER=/path/to/blender runs the Blender 5.x layers with that Blender on
 # this machine instead of the provisioned Debian one (then Xvfb, xauth,
 # xdotool and ImageMagick must be installed here).
@@ -69,6 +69,10 @@ step_blender42() {
 
 step_e2e() {
     require_tests_ran beside_blender tests/e2e/run.sh "$@"
+}
+
+step_bench() {
+    beside_blender tools/bench.sh "$@"
 }
 
 step_demo() {

@@ -222,6 +222,43 @@ class BlenderApp:
                         return ((b_start + b_end) // 2, WINDOW_SIZE[1] - 12)
         raise AssertionError(f"no render progress bar in the status bar (row {y}: {runs})")
 
+    def open_render_shots_tab(self) -> None:
+        """Open the main 3D Viewport's sidebar and click its last tab (ours,
+        the last category registered), as a person would. In Blender the
+        names `area` and `sidebar` then refer to them."""
+        self.exec(
+            """
+area = main_window_context()["area"]
+sidebar = next(region for region in area.regions if region.type == "UI")
+area.spaces.active.show_region_ui = False
+area.tag_redraw()
+"""
+        )
+        time.sleep(0.5)
+        # The tab strip runs down the sidebar's right edge: read that column
+        # of pixels without the sidebar and with it; the tabs are what changed.
+        right = self.eval("area.x + area.width") - 10
+        top = WINDOW_SIZE[1] - self.eval("area.y + area.height")
+        bottom = WINDOW_SIZE[1] - self.eval("area.y")
+        without = self.grey_column(right, top, bottom)
+        self.exec("area.spaces.active.show_region_ui = True\narea.tag_redraw()")
+        deadline = time.monotonic() + 5
+        while True:  # until Blender has drawn the newly opened sidebar
+            changed = [
+                y for y, (a, b) in enumerate(zip(without, self.grey_column(right, top, bottom), strict=True)) if a != b
+            ]
+            if changed:
+                break
+            if time.monotonic() > deadline:
+                raise BlenderError(f"the sidebar shows no tabs (see {self.screenshot('sidebar-without-tabs')})")
+            time.sleep(0.2)
+        time.sleep(0.3)
+        changed = [
+            y for y, (a, b) in enumerate(zip(without, self.grey_column(right, top, bottom), strict=True)) if a != b
+        ]
+        self.click(right, top + max(changed) - 20)
+        self.wait_until("sidebar.active_panel_category == 'Render Shots'", timeout=5)
+
     def screenshot(self, name: str) -> Path:
         path = self.workdir / f"{name}.png"
         subprocess.run(["import", "-window", "root", str(path)], env=self.env, check=True, timeout=30)

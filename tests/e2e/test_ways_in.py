@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import time
 
-from blender_app import WINDOW_SIZE, BlenderApp
+from blender_app import BlenderApp
 
 SETUP = """
 import scenes, os
@@ -36,28 +36,9 @@ def counting_draw(self, context):
     drawn.append(1)
     original_draw(self, context)
 panel.draw = counting_draw
-area = main_window_context()["area"]
-area.spaces.active.show_region_ui = True
-sidebar = next(region for region in area.regions if region.type == "UI")
-area.tag_redraw()
 """
     )
-    # Click the sidebar's last tab, as a person would: our category is the
-    # last one registered. Tabs are dark boxes down the sidebar's right edge.
-    left, bottom, width, height = blender.eval("(sidebar.x, sidebar.y, sidebar.width, sidebar.height)")
-    x = left + width - 9
-    top = WINDOW_SIZE[1] - (bottom + height)
-    last_tab_end = None
-    for _ in range(25):  # until Blender has drawn the newly opened sidebar
-        greys = blender.grey_column(x, top, top + height)
-        light_from = next((y for y in range(len(greys) - 100) if min(greys[y : y + 100]) > 100), 0)
-        dark = [y for y in range(light_from) if greys[y] < 70]
-        if dark:
-            last_tab_end = max(dark)
-            break
-        time.sleep(0.2)
-    assert last_tab_end is not None, "the sidebar shows no tabs"
-    blender.click(x, top + last_tab_end - 20)
+    blender.open_render_shots_tab()
     blender.wait_until("len(drawn) > 0", timeout=10)
     time.sleep(0.5)
     path = blender.screenshot("panel")

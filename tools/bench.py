@@ -1,0 +1,426 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""make bench: how much time the queue adds between shots, measured in one
+real Blender window (Xvfb when there is no display).
+
+The same N tiny shots are rendered four ways (the add-on's queue; the plain
+technique, kept here as a reference; a blocking EXEC loop, the floor; and
+Blender's own INVOKE animation render), on a Workbench scene and a Cycles
+scene, RUNS times each. Gaps are taken between one shot's render_post and
+the next shot's render_pre, from handlers that record time.perf_counter().
+Also measured: memory over a long queue, the cost of one modal tick, and
+with 1,000 shots the time to validate, draw the panel and register.
+
+    python3 tools/bench.py [--smoke] [--json PATH]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO / "tests" / "e2e"))
+from blender_app import WINDOW_SIZE, BlenderApp  # noqa: E402
+
+MODULE = "bl_ext.user_default.multi_render"
+
+# Inside Blender: a scene of N shots and handlers that time every render.
+SETUP = """
+import os, sys, time, statistics, scenes
+times = {"pre": [], "post": [], "complete": [], "cancel": []}
+def _recorder(name):
+    def record(scene, depsgraph=None):
+        times[name].append(time.perf_counter())
+    record.__name__ = "bench_" + name
+    return record
+for _name in times:
+    getattr(bpy.app.handlers, "render_" + _name).append(_recorder(_name))
+bpy.context.preferences.view.render_display_type = "NONE"
+
+def build(engine, count, size=64):
+    scenes.build_color_cameras(1, size=size)
+    scene = bpy.context.scene
+    if engine == "CYCLES":
+        scene.render.engine = "CYCLES"
+        scene.cycles.samples = 1
+        scene.cycles.use_adaptive_sampling = False
+        scene.cycles.device = "CPU"
+        scene.cycles.use_denoising = False
+    shots = scene.multi_render.shots
+    shots.clear()
+    for number in range(count):
+        shot = shots.add()
+        shot.name = f"shot_{number:04d}"
+        shot.camera = scene.camera
+    return scene
+
+def reset():
+    for value in times.values():
+        value.clear()
+
+def gaps():
+    pre, post = times["pre"], times["post"]
+    return [pre[i + 1] - post[i] for i in range(min(len(pre) - 1, len(post)))]
+"""
+
+# Inside Blender: the plain technique, as other add-ons do it: one 0.5 s
+# window-manager timer; on each tick, when the last render_post has fired,
+# start the next render with INVOKE (Blender refuses while its job lingers,
+# so such a tick simply tries again on the next one).
+PLAIN = """
+class BENCH_OT_plain_queue(bpy.types.Operator):
+    bl_idname = "bench.plain_queue"
+    bl_label = "Plain queue (reference)"
+    count: bpy.props.IntProperty()
+    folder: bpy.props.StringProperty()
+    def invoke(self, context, event):
+        self.started = 0
+        self.timer = context.window_manager.event_timer_add(0.5, window=context.window)
+        context.window_manager.modal_handler_add(self)
+        return {"RUNNING_MODAL"}
+    def modal(self, context, event):
+        if event.type != "TIMER":
+            return {"PASS_THROUGH"}
+        if len(times["complete"]) >= self.count:
+            context.window_manager.event_timer_remove(self.timer)
+            return {"FINISHED"}
+        if self.started == len(times["post"]):
+            context.scene.render.filepath = os.path.join(self.folder, f"plain_{self.started:04d}")
+            if "RUNNING_MODAL" in bpy.ops.render.render("INVOKE_DEFAULT", write_still=True):
+                self.started += 1
+        return {"PASS_THROUGH"}
+if not hasattr(bpy.types, "BENCH_OT_plain_queue"):
+    bpy.utils.register_class(BENCH_OT_plain_queue)
+"""
+
+
+def way_addon(app: BlenderApp, folder: str, count: int, engine: str) -> dict[str, Any]:
+    app.exec(f"scene = build({engine!r}, {count}); scene.render.filepath = {folder!r} + os.sep; reset()")
+    app.exec(_TICK_TIMER)
+    start = time.perf_counter()
+    app.exec("bpy.ops.multi_render.render_shots('INVOKE_DEFAULT')")
+    app.wait_until("not bpy.context.window_manager.multi_render.is_running", timeout=600, interval=0.01)
+    total = time.perf_counter() - start
+    result = _timings(app, total, count)
+    result["tick_ms"] = app.eval("_tick_stats()")
+    return result
+
+
+# Times every modal tick of the add-on's queue (QueueSession.tick).
+_TICK_TIMER = f"""
+_session_module = sys.modules["{MODULE}.session"]
+_original_tick = getattr(_session_module.QueueSession, "_bench_original_tick", _session_module.QueueSession.tick)
+_session_module.QueueSession._bench_original_tick = _original_tick
+tick_times = []
+def _timed_tick(self):
+    begin = time.perf_counter()
+    try:
+        return _original_tick(self)
+    finally:
+        tick_times.append(time.perf_counter() - begin)
+_session_module.QueueSession.tick = _timed_tick
+def _tick_stats():
+    ordered = sorted(tick_times)
+    return {{"median": 1000 * statistics.median(ordered), "p99": 1000 * ordered[int(0.99 * (len(ordered) - 1))],
+             "max": 1000 * ordered[-1], "count": len(ordered)}}
+"""
+
+
+def way_plain(app: BlenderApp, folder: str, count: int, engine: str) -> dict[str, Any]:
+    app.exec(f"scene = build({engine!r}, {count}); reset()")
+    start = time.perf_counter()
+    app.exec(f"bpy.ops.bench.plain_queue('INVOKE_DEFAULT', count={count}, folder={folder!r})")
+    app.wait_until(f"len(times['complete']) >= {count} and not bpy.app.is_job_running('RENDER')", timeout=600)
+    return _timings(app, time.perf_counter() - start, count)
+
+
+def way_exec(app: BlenderApp, folder: str, count: int, engine: str) -> dict[str, Any]:
+    app.exec(f"scene = build({engine!r}, {count}); reset()")
+    start = time.perf_counter()
+    app.exec(
+        f"for number in range({count}):\n"
+        f"    scene.render.filepath = os.path.join({folder!r}, f'exec_{{number:04d}}')\n"
+        "    bpy.ops.render.render('EXEC_DEFAULT', write_still=True)",
+        timeout=600,
+    )
+    return _timings(app, time.perf_counter() - start, count)
+
+
+def way_animation(app: BlenderApp, folder: str, count: int, engine: str) -> dict[str, Any]:
+    app.exec(
+        f"scene = build({engine!r}, {count}); reset()\n"
+        f"scene.frame_start, scene.frame_end = 1, {count}\n"
+        f"scene.render.filepath = os.path.join({folder!r}, 'anim_')"
+    )
+    start = time.perf_counter()
+    app.exec("bpy.ops.render.render('INVOKE_DEFAULT', animation=True)")
+    app.wait_until("times['complete'] and not bpy.app.is_job_running('RENDER')", timeout=600, interval=0.01)
+    return _timings(app, time.perf_counter() - start, count)
+
+
+def _timings(app: BlenderApp, total: float, count: int) -> dict[str, Any]:
+    gaps = app.eval("gaps()")
+    rendered = app.eval("len(times['post'])")
+    if rendered != count:
+        raise RuntimeError(f"expected {count} renders, saw {rendered}")
+    return {
+        "total_s": total,
+        "per_shot_s": total / count,
+        "gap_median_s": statistics.median(gaps) if gaps else 0.0,
+        "gap_max_s": max(gaps) if gaps else 0.0,
+    }
+
+
+WAYS = {
+    "queue": way_addon,
+    "plain": way_plain,
+    "exec": way_exec,
+    "animation": way_animation,
+}
+
+
+def rss_kib(pid: int) -> dict[str, int]:
+    fields = {}
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        key, _, value = line.partition(":")
+        if key in {"VmRSS", "VmHWM"}:
+            fields[key] = int(value.split()[0])
+    return fields
+
+
+def memory(app: BlenderApp, folder: str, small: int, large: int) -> dict[str, float]:
+    """RSS after a queue of `small` shots and after one of `large` shots."""
+    assert app.process is not None
+    figures = {}
+    for count in (small, large):
+        app.exec(f"scene = build('BLENDER_WORKBENCH', {count}, size=32); scene.render.filepath = {folder!r} + os.sep")
+        app.exec("bpy.ops.multi_render.render_shots('INVOKE_DEFAULT')")
+        app.wait_until("not bpy.context.window_manager.multi_render.is_running", timeout=1200, interval=0.05)
+        status = rss_kib(app.process.pid)
+        figures[f"rss_after_{count}_mb"] = status["VmRSS"] / 1024
+        figures["peak_rss_mb"] = status["VmHWM"] / 1024
+    figures["growth_mb"] = figures[f"rss_after_{large}_mb"] - figures[f"rss_after_{small}_mb"]
+    return figures
+
+
+def thousand_shots(app: BlenderApp, count: int) -> dict[str, float]:
+    """Validation, panel draw and registration with a long shot list."""
+    app.exec(f"scene = build('BLENDER_WORKBENCH', {count}, size=32)")
+    validate_ms = app.exec(
+        f"_session_module = sys.modules['{MODULE}.session']\n"
+        "samples = []\n"
+        "for _ in range(5):\n"
+        "    begin = time.perf_counter()\n"
+        "    session, problems = _session_module.QueueSession.prepare(scene)\n"
+        "    samples.append(time.perf_counter() - begin)\n"
+        "assert not problems, problems\n"
+        "result = 1000 * statistics.median(samples)"
+    )
+    draw_ms = _panel_draw_ms(app)
+    register_ms = app.exec(
+        "import addon_utils\n"
+        "samples = []\n"
+        "for _ in range(5):\n"
+        f"    addon_utils.disable({MODULE!r}, default_set=False)\n"
+        "    begin = time.perf_counter()\n"
+        f"    sys.modules[{MODULE!r}].register()\n"
+        "    samples.append(time.perf_counter() - begin)\n"
+        f"    sys.modules[{MODULE!r}].unregister()\n"
+        f"    addon_utils.enable({MODULE!r}, default_set=False)\n"
+        "result = 1000 * statistics.median(samples)"
+    )
+    return {"validate_ms": validate_ms, "panel_draw_ms": draw_ms, "register_ms": register_ms}
+
+
+def _panel_draw_ms(app: BlenderApp) -> float:
+    """Open the sidebar on the Render Shots tab and time its draws."""
+    app.exec(
+        """
+draw_times = []
+panel = bpy.types.MULTIRENDER_PT_shots
+original_draw = getattr(panel, "_bench_original_draw", panel.draw)
+panel._bench_original_draw = original_draw
+def timed_draw(self, context):
+    begin = time.perf_counter()
+    original_draw(self, context)
+    draw_times.append(time.perf_counter() - begin)
+panel.draw = timed_draw
+"""
+    )
+    app.open_render_shots_tab()
+    for _ in range(10):
+        app.exec("area.tag_redraw()")
+        time.sleep(0.2)
+    app.wait_until("len(draw_times) >= 5", timeout=10)
+    return float(app.eval("1000 * statistics.median(draw_times)"))
+
+
+def long_renders(app: BlenderApp, folder: str, count: int, seconds: float) -> dict[str, float]:
+    """Shots that take `seconds` each: the queue against the blocking floor."""
+    limit = f"scene.render.engine = 'CYCLES'; scene.cycles.samples = 1000000; scene.cycles.time_limit = {seconds}"
+    app.exec(f"scene = build('CYCLES', {count}); {limit}; scene.render.filepath = {folder!r} + os.sep; reset()")
+    start = time.perf_counter()
+    app.exec("bpy.ops.multi_render.render_shots('INVOKE_DEFAULT')")
+    app.wait_until("not bpy.context.window_manager.multi_render.is_running", timeout=600, interval=0.01)
+    queue = time.perf_counter() - start
+    app.exec(f"scene = build('CYCLES', {count}); {limit}; reset()")
+    start = time.perf_counter()
+    app.exec(
+        f"for number in range({count}):\n"
+        f"    scene.render.filepath = os.path.join({folder!r}, f'long_{{number:04d}}')\n"
+        "    bpy.ops.render.render('EXEC_DEFAULT', write_still=True)",
+        timeout=600,
+    )
+    floor = time.perf_counter() - start
+    return {"queue_s": queue, "exec_s": floor, "ratio": queue / floor}
+
+
+def start_blender(workdir: Path) -> tuple[BlenderApp, subprocess.Popen[bytes] | None]:
+    blender = os.environ.get("MULTI_RENDER_BLENDER", "blender")
+    zip_path = os.environ["MULTI_RENDER_ZIP"]
+    profile = workdir / "profile"
+    env = {**os.environ, "BLENDER_USER_RESOURCES": str(profile)}
+    subprocess.run(
+        [blender, "-c", "extension", "install-file", "-r", "user_default", "-e", zip_path],
+        env=env,
+        check=True,
+        capture_output=True,
+    )
+    settings = "import bpy; p = bpy.context.preferences; p.view.show_splash = False; bpy.ops.wm.save_userpref()"
+    subprocess.run([blender, "-b", "--python-expr", settings], env=env, check=True, capture_output=True)
+    xvfb = None
+    display = os.environ.get("DISPLAY", "")
+    if not display:
+        read_end, write_end = os.pipe()
+        xvfb = subprocess.Popen(
+            [
+                "Xvfb",
+                "-displayfd",
+                str(write_end),
+                "-screen",
+                "0",
+                f"{WINDOW_SIZE[0]}x{WINDOW_SIZE[1]}x24",
+                "-nolisten",
+                "tcp",
+            ],
+            pass_fds=(write_end,),
+            stderr=subprocess.DEVNULL,
+        )
+        os.close(write_end)
+        with os.fdopen(read_end) as pipe:
+            display = ":" + pipe.readline().strip()
+    logs = REPO / "artifacts" / "bench"  # Blender's log and any screenshot stay here
+    shutil.rmtree(logs, ignore_errors=True)
+    app = BlenderApp(blender, profile, display, logs)
+    try:
+        app.start()
+        app.exec(SETUP)
+        app.exec(PLAIN)
+    except BaseException:
+        app.quit(timeout=5)
+        if xvfb is not None:
+            xvfb.terminate()
+        raise
+    return app, xvfb
+
+
+def median_runs(runs: list[dict[str, Any]]) -> dict[str, Any]:
+    return {key: statistics.median(run[key] for run in runs) for key in runs[0] if not isinstance(runs[0][key], dict)}
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--smoke", action="store_true", help="a quick run that only proves the benchmark works")
+    parser.add_argument("--json", default=str(REPO / "artifacts" / "bench.json"))
+    options = parser.parse_args()
+    count, runs = (3, 1) if options.smoke else (20, 3)
+    workdir = Path(tempfile.mkdtemp(prefix="multi-render-bench-"))
+    app, xvfb = start_blender(workdir)
+    results: dict[str, Any] = {
+        "machine": f"{platform.node()}: {os.cpu_count()} cores, {platform.machine()}, Xvfb + Mesa llvmpipe",
+        "blender": app.eval("bpy.app.version_string"),
+        "shots": count,
+        "runs": runs,
+        "scenes": {},
+    }
+    try:
+        for engine in ("BLENDER_WORKBENCH", "CYCLES"):
+            per_way: dict[str, list[dict[str, Any]]] = {way: [] for way in WAYS}
+            for _run in range(runs):
+                for way, function in WAYS.items():
+                    folder = str(workdir / "out" / f"{engine}_{way}")
+                    shutil.rmtree(folder, ignore_errors=True)
+                    per_way[way].append(function(app, folder, count, engine))
+            summary = {way: median_runs(values) for way, values in per_way.items()}
+            summary["queue"]["tick_ms"] = per_way["queue"][-1]["tick_ms"]
+            for way in WAYS:
+                for reference in ("plain", "exec", "animation"):
+                    summary[way][f"vs_{reference}"] = summary[way]["total_s"] / summary[reference]["total_s"]
+            results["scenes"][engine] = summary
+        results["long_renders"] = long_renders(app, str(workdir / "out" / "long"), 2 if options.smoke else 5, 1.0)
+        results["memory"] = memory(
+            app, str(workdir / "out" / "memory"), 3 if options.smoke else 10, 10 if options.smoke else 200
+        )
+        results["thousand_shots"] = thousand_shots(app, 100 if options.smoke else 1000)
+    finally:
+        app.quit()
+        if xvfb is not None:
+            xvfb.terminate()
+        shutil.rmtree(workdir, ignore_errors=True)
+    Path(options.json).parent.mkdir(parents=True, exist_ok=True)
+    Path(options.json).write_text(json.dumps(results, indent=2))
+    print(render_table(results))
+    print(f"\n(also written to {options.json})")
+    return 0
+
+
+def render_table(results: dict[str, Any]) -> str:
+    lines = [
+        f"Blender {results['blender']}, {results['machine']}; {results['shots']} shots of 64x64, "
+        f"median of {results['runs']} run(s)",
+        "",
+        "| scene | way | total s | per shot s | gap median s | gap max s | vs plain | vs exec | vs animation |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- | --- |",
+    ]
+    names = {
+        "queue": "multi_render queue",
+        "plain": "plain 0.5 s timer",
+        "exec": "blocking EXEC loop",
+        "animation": "Blender INVOKE animation",
+    }
+    for engine, summary in results["scenes"].items():
+        for way, figures in summary.items():
+            lines.append(
+                f"| {engine} | {names[way]} | {figures['total_s']:.2f} | {figures['per_shot_s']:.3f} | "
+                f"{figures['gap_median_s']:.3f} | {figures['gap_max_s']:.3f} | {figures['vs_plain']:.2f} | "
+                f"{figures['vs_exec']:.2f} | {figures['vs_animation']:.2f} |"
+            )
+    tick = results["scenes"]["BLENDER_WORKBENCH"]["queue"]["tick_ms"]
+    long = results["long_renders"]
+    memory_figures = results["memory"]
+    thousand = results["thousand_shots"]
+    lines += [
+        "",
+        f"- modal tick: median {tick['median']:.3f} ms, 99th percentile {tick['p99']:.3f} ms, "
+        f"max {tick['max']:.3f} ms ({tick['count']} ticks)",
+        f"- 1-second renders: queue {long['queue_s']:.2f} s, EXEC loop {long['exec_s']:.2f} s, "
+        f"ratio {long['ratio']:.3f}",
+        "- memory: " + ", ".join(f"{key} {value:.1f}" for key, value in memory_figures.items()),
+        f"- long list: validate {thousand['validate_ms']:.1f} ms, panel draw {thousand['panel_draw_ms']:.2f} ms, "
+        f"register {thousand['register_ms']:.2f} ms",
+    ]
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
