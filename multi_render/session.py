@@ -327,10 +327,15 @@ def render_job_running() -> bool:
 
 
 def _redraw_all() -> None:
-    window_manager = bpy.context.window_manager
-    for window in window_manager.windows:
+    """Redraw what shows the queue's progress: the 3D Viewports' sidebars.
+    Not whole areas: a viewport redraw costs far more, and the queue asks
+    for this on every shot."""
+    for window in bpy.context.window_manager.windows:
         for area in window.screen.areas:
-            area.tag_redraw()
+            if area.type == "VIEW_3D":
+                for region in area.regions:
+                    if region.type == "UI":
+                        region.tag_redraw()
 
 
 def run_blocking(

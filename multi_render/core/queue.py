@@ -91,6 +91,16 @@ class QueueRun:
             return f"Paused before shot {self._position + 1}/{len(self.shots)}: {shot.name}"
         return f"Shot {self._position + 1}/{len(self.shots)}: {shot.name}"
 
+    @property
+    def render_ended(self) -> bool:
+        """The current render reported its end; Blender's job may linger."""
+        shot = self.current
+        return (
+            self._rendering
+            and shot is not None
+            and (RenderEvent.COMPLETE in shot.events or RenderEvent.CANCEL in shot.events)
+        )
+
     def next_action(self, job_running: bool) -> Action:
         if self.finished:
             return Action.FINISH

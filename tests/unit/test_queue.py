@@ -200,3 +200,15 @@ def test_stop_while_paused_finishes() -> None:
     run.request_stop("cancelled")
     assert run.next_action(False) == Action.FINISH
     assert [s.status for s in run.shots] == [ShotStatus.DONE, ShotStatus.PENDING]
+
+
+def test_render_ended_switches_on_with_the_first_end_event() -> None:
+    run, _ = make_run(2)
+    assert not run.render_ended
+    run.next_action(False)
+    render(run, RenderEvent.INIT, RenderEvent.PRE, RenderEvent.POST)
+    assert not run.render_ended  # still rendering: the queue polls slowly
+    run.record(RenderEvent.COMPLETE)
+    assert run.render_ended  # Blender's job lingers: the queue polls fast
+    assert run.next_action(job_running=False) == Action.START
+    assert not run.render_ended
