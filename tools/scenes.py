@@ -99,6 +99,12 @@ def make_slow(scene: bpy.types.Scene, size: int = 256) -> None:
     scene.cycles.device = "CPU"  # type: ignore[attr-defined]
 
 
+def make_timed(scene: bpy.types.Scene, seconds: float = 1.5) -> None:
+    """Cycles for about `seconds` a shot: long enough to act during a render."""
+    make_slow(scene, size=scene.render.resolution_x)
+    scene.cycles.time_limit = seconds  # type: ignore[attr-defined]
+
+
 def pixel(path: str, fx: float, fy: float) -> tuple[float, float, float]:
     """The RGB of one pixel of an image file, at fractions of its size."""
     image = bpy.data.images.load(path, check_existing=False)

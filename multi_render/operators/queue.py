@@ -147,6 +147,8 @@ class MULTIRENDER_OT_render_shots(bpy.types.Operator):
 
 
 class _RunningQueueOperator(bpy.types.Operator):
+    """An operator that acts on the running queue."""
+
     @classmethod
     def poll(cls, _context: bpy.types.Context) -> bool:
         if session.active() is None:
@@ -154,18 +156,24 @@ class _RunningQueueOperator(bpy.types.Operator):
             return False
         return True
 
+    def execute(self, _context: bpy.types.Context) -> OperatorResult:
+        queue = session.active()
+        if queue is None:
+            return {"CANCELLED"}
+        self.act(queue)
+        return {"FINISHED"}
+
+    def act(self, queue: session.QueueSession) -> None:
+        raise NotImplementedError
+
 
 class MULTIRENDER_OT_pause_toggle(_RunningQueueOperator):
     bl_idname = "multi_render.pause_toggle"
     bl_label = "Pause / Resume"
     bl_description = "Pause: let the current render finish, then hold the queue. Resume: go on with the next shot"
 
-    def execute(self, _context: bpy.types.Context) -> OperatorResult:
-        queue = session.active()
-        if queue is None:
-            return {"CANCELLED"}
+    def act(self, queue: session.QueueSession) -> None:
         queue.set_paused(not queue.run.paused)
-        return {"FINISHED"}
 
 
 class MULTIRENDER_OT_stop(_RunningQueueOperator):
@@ -173,12 +181,8 @@ class MULTIRENDER_OT_stop(_RunningQueueOperator):
     bl_label = "Stop Queue"
     bl_description = "Stop the queue once the current render has ended (Esc stops the render too)"
 
-    def execute(self, _context: bpy.types.Context) -> OperatorResult:
-        queue = session.active()
-        if queue is None:
-            return {"CANCELLED"}
+    def act(self, queue: session.QueueSession) -> None:
         queue.request_stop("stopped")
-        return {"FINISHED"}
 
 
 def _in_status_bar(context: bpy.types.Context, event: bpy.types.Event) -> bool:

@@ -30,13 +30,7 @@ STATUSES = "[shot.status for shot in bpy.context.scene.multi_render.shots]"
 
 
 # Cycles for about 1.5 s a shot: long enough to press a key during a render.
-TIMED_CYCLES = """
-scene.render.engine = "CYCLES"
-scene.cycles.samples = 1_000_000
-scene.cycles.use_adaptive_sampling = False
-scene.cycles.time_limit = 1.5
-scene.cycles.device = "CPU"
-"""
+TIMED_CYCLES = "\nscenes.make_timed(scene, 1.5)\n"
 
 
 def setup(

@@ -94,13 +94,7 @@ def test_skip_existing_files(blender: BlenderApp, tmp_path: Path) -> None:
     assert (tmp_path / "Cam_Green.png").read_bytes() == b"keep me"
 
 
-TIMED_CYCLES = """
-scene.render.engine = "CYCLES"
-scene.cycles.samples = 1_000_000
-scene.cycles.use_adaptive_sampling = False
-scene.cycles.time_limit = 1.5
-scene.cycles.device = "CPU"
-"""
+TIMED_CYCLES = "\nscenes.make_timed(scene, 1.5)\n"
 
 
 def test_render_remaining_after_a_cancel(blender: BlenderApp, tmp_path: Path) -> None:
