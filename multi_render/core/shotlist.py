@@ -1,0 +1,216 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""Shot lists as JSON files: the versioned format, and a reader that checks
+everything before anything is changed.
+
+    {"format": "multi_render.shots", "version": 1, "skip_existing": false,
+     "shots": [{"name": "Front", "camera": "Cam_Front", "filepath": "//renders/{shot}",
+                "enabled": true, "frame_range": {"start": 1, "end": 24, "step": 1}}]}
+
+Datablocks (cameras, worlds, collections, view layers) are stored by name.
+An override is present in a shot only when it is on. The reader raises only
+ShotListError, whose message lists every problem found."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+FORMAT = "multi_render.shots"
+VERSION = 1
+
+# Overrides: key -> {field: type}; a single-value override maps to None.
+_SIMPLE_OVERRIDES: dict[str, type] = {
+    "frame": int,
+    "engine": str,
+    "samples": int,
+    "view_layer": str,
+    "world": str,
+}
+_GROUP_OVERRIDES: dict[str, dict[str, type]] = {
+    "frame_range": {"start": int, "end": int, "step": int},
+    "resolution": {"x": int, "y": int, "percentage": int},
+    "file_format": {"format": str, "color_depth": str},
+}
+_SHOT_KEYS = {"name", "enabled", "camera", "filepath", "collections", *_SIMPLE_OVERRIDES, *_GROUP_OVERRIDES}
+_TOP_KEYS = {"format", "version", "skip_existing", "shots"}
+
+
+class ShotListError(ValueError):
+    """A shot list that cannot be read; `problems` holds each reason."""
+
+    def __init__(self, problems: list[str]) -> None:
+        self.problems = problems
+        count = f"{len(problems)} problems" if len(problems) > 1 else "1 problem"
+        super().__init__(f"Cannot read the shot list ({count}): " + "; ".join(problems))
+
+
+@dataclass(frozen=True)
+class Names:
+    """What exists in the .blend the list is read into."""
+
+    cameras: frozenset[str] = frozenset()
+    worlds: frozenset[str] = frozenset()
+    collections: frozenset[str] = frozenset()
+    view_layers: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True)
+class ShotData:
+    name: str
+    enabled: bool = True
+    camera: str = ""
+    filepath: str = ""
+    overrides: dict[str, Any] = field(default_factory=dict)  # only the ones that are on
+    collections: tuple[tuple[str, bool], ...] = ()
+
+
+@dataclass(frozen=True)
+class ShotList:
+    shots: tuple[ShotData, ...]
+    skip_existing: bool = False
+
+
+def dumps(shot_list: ShotList) -> str:
+    """The JSON text of a shot list."""
+    shots = []
+    for shot in shot_list.shots:
+        entry: dict[str, Any] = {"name": shot.name, "enabled": shot.enabled, "camera": shot.camera}
+        entry["filepath"] = shot.filepath
+        entry.update(shot.overrides)
+        if shot.collections:
+            entry["collections"] = [{"collection": name, "hidden": hidden} for name, hidden in shot.collections]
+        shots.append(entry)
+    document = {"format": FORMAT, "version": VERSION, "skip_existing": shot_list.skip_existing, "shots": shots}
+    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+
+
+def loads(text: str, names: Names) -> ShotList:
+    """Read and check a shot list; raise ShotListError listing every problem."""
+    try:
+        document = json.loads(text)
+    except (ValueError, RecursionError) as error:
+        raise ShotListError([f"not valid JSON ({error})"]) from None
+    problems: list[str] = []
+    if not isinstance(document, dict):
+        raise ShotListError(["the file holds no JSON object"])
+    _check_header(document, problems)
+    if problems:  # another format or version: do not guess at its shots
+        raise ShotListError(problems)
+    skip = document.get("skip_existing", False)
+    if not isinstance(skip, bool):
+        problems.append("'skip_existing' must be true or false")
+    raw_shots = document.get("shots")
+    if not isinstance(raw_shots, list):
+        raise ShotListError([*problems, "'shots' must be a list"])
+    shots = [_read_shot(number, raw, names, problems) for number, raw in enumerate(raw_shots, start=1)]
+    if problems:
+        raise ShotListError(problems)
+    return ShotList(tuple(shot for shot in shots if shot is not None), bool(skip))
+
+
+def _check_header(document: Mapping[str, Any], problems: list[str]) -> None:
+    if document.get("format") != FORMAT:
+        problems.append(f"'format' must be \"{FORMAT}\" (got {document.get('format')!r})")
+        return
+    version = document.get("version")
+    if not isinstance(version, int) or isinstance(version, bool):
+        problems.append(f"'version' must be a whole number (got {version!r})")
+    elif version > VERSION:
+        problems.append(f"written by a newer multi_render (format version {version}); this one reads version {VERSION}")
+    elif version < 1:
+        problems.append(f"unknown format version {version}")
+    problems.extend(f"unknown key '{key}'" for key in sorted(set(document) - _TOP_KEYS, key=str))
+
+
+def _read_shot(number: int, raw: Any, names: Names, problems: list[str]) -> ShotData | None:
+    where = f"shot {number}"
+    if not isinstance(raw, dict):
+        problems.append(f"{where} is not an object")
+        return None
+    name = raw.get("name")
+    if not isinstance(name, str) or not name:
+        problems.append(f"{where}: 'name' must be a non-empty text")
+        name = ""
+    else:
+        where = f"shot {number} '{name}'"
+    before = len(problems)
+    problems.extend(f"{where}: unknown key '{key}'" for key in sorted(set(raw) - _SHOT_KEYS, key=str))
+    enabled = _typed(raw, "enabled", bool, True, where=where, problems=problems)
+    camera = _typed(raw, "camera", str, "", where=where, problems=problems)
+    filepath = _typed(raw, "filepath", str, "", where=where, problems=problems)
+    if camera and camera not in names.cameras:
+        problems.append(f"{where}: camera '{camera}' is not a camera in this file")
+    overrides = _read_overrides(raw, names, where, problems)
+    collections = _read_collections(raw.get("collections", []), names, where, problems)
+    if len(problems) > before:
+        return None
+    return ShotData(name, enabled, camera, filepath, overrides, collections)
+
+
+def _typed(raw: Mapping[str, Any], key: str, kind: type, default: Any, *, where: str, problems: list[str]) -> Any:
+    value = raw.get(key, default)
+    if not _is(value, kind):
+        problems.append(f"{where}: '{key}' must be {_KIND_NAMES[kind]} (got {value!r})")
+        return default
+    return value
+
+
+_KIND_NAMES = {int: "a whole number", str: "a text", bool: "true or false"}
+
+
+def _is(value: Any, kind: type) -> bool:
+    # bool is an int in Python: keep them apart.
+    return isinstance(value, kind) and (kind is bool or not isinstance(value, bool))
+
+
+_NAME_CHECKS: dict[str, Callable[[Names], frozenset[str]]] = {
+    "world": lambda names: names.worlds,
+    "view_layer": lambda names: names.view_layers,
+}
+
+
+def _read_overrides(raw: Mapping[str, Any], names: Names, where: str, problems: list[str]) -> dict[str, Any]:
+    overrides: dict[str, Any] = {}
+    for key, kind in _SIMPLE_OVERRIDES.items():
+        if key in raw:
+            value = _typed(raw, key, kind, None, where=where, problems=problems)
+            if value is not None and key in _NAME_CHECKS and value not in _NAME_CHECKS[key](names):
+                problems.append(f"{where}: {key.replace('_', ' ')} '{value}' does not exist in this file")
+            elif value is not None:
+                overrides[key] = value
+    for key, fields in _GROUP_OVERRIDES.items():
+        if key not in raw:
+            continue
+        group = raw[key]
+        if not isinstance(group, dict) or set(group) != set(fields):
+            problems.append(f"{where}: '{key}' must be an object with {', '.join(fields)}")
+            continue
+        bad = [name for name, kind in fields.items() if not _is(group[name], kind)]
+        if bad:
+            problems.append(f"{where}: '{key}' has wrong types for {', '.join(bad)}")
+            continue
+        overrides[key] = dict(group)
+    return overrides
+
+
+def _read_collections(raw: Any, names: Names, where: str, problems: list[str]) -> tuple[tuple[str, bool], ...]:
+    if not isinstance(raw, list):
+        problems.append(f"{where}: 'collections' must be a list")
+        return ()
+    entries = []
+    for entry in raw:
+        if (
+            not isinstance(entry, dict)
+            or set(entry) != {"collection", "hidden"}
+            or not isinstance(entry["collection"], str)
+            or not isinstance(entry["hidden"], bool)
+        ):
+            problems.append(f'{where}: each collection entry must be {{"collection": name, "hidden": true/false}}')
+            continue
+        if entry["collection"] not in names.collections:
+            problems.append(f"{where}: collection '{entry['collection']}' does not exist in this file")
+            continue
+        entries.append((entry["collection"], entry["hidden"]))
+    return tuple(entries)

@@ -1,0 +1,134 @@
+import contextlib
+import json
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from multi_render.core.shotlist import Names, ShotData, ShotList, ShotListError, dumps, loads
+
+NAMES = Names(
+    cameras=frozenset({"Cam_A", "Cam_B"}),
+    worlds=frozenset({"Night"}),
+    collections=frozenset({"Props"}),
+    view_layers=frozenset({"ViewLayer"}),
+)
+
+FULL = ShotList(
+    (
+        ShotData("Front", True, "Cam_A", "//renders/{shot}"),
+        ShotData(
+            "Spin",
+            False,
+            "Cam_B",
+            "",
+            {
+                "frame_range": {"start": 1, "end": 24, "step": 2},
+                "resolution": {"x": 640, "y": 480, "percentage": 50},
+                "engine": "CYCLES",
+                "samples": 16,
+                "view_layer": "ViewLayer",
+                "world": "Night",
+                "file_format": {"format": "OPEN_EXR", "color_depth": "32"},
+            },
+            (("Props", True),),
+        ),
+    ),
+    skip_existing=True,
+)
+
+
+def test_round_trip() -> None:
+    text = dumps(FULL)
+    document = json.loads(text)
+    assert document["format"] == "multi_render.shots" and document["version"] == 1
+    assert loads(text, NAMES) == FULL
+
+
+def problems_of(document: object) -> list[str]:
+    with pytest.raises(ShotListError) as error:
+        loads(json.dumps(document), NAMES)
+    return error.value.problems
+
+
+def header(**shots: object) -> dict[str, object]:
+    return {"format": "multi_render.shots", "version": 1, "shots": [*shots.values()]}
+
+
+def test_every_problem_is_listed() -> None:
+    problems = problems_of(
+        header(
+            a={"name": "A", "camera": "Nope", "color": 1},
+            b={"name": "B", "enabled": "yes", "world": "Day"},
+            c={"name": "C", "frame_range": {"start": 1}},
+            d={"name": "D", "collections": [{"collection": "Gone", "hidden": True}]},
+            e={"camera": "Cam_A"},
+        )
+    )
+    assert problems == [
+        "shot 1 'A': unknown key 'color'",
+        "shot 1 'A': camera 'Nope' is not a camera in this file",
+        "shot 2 'B': 'enabled' must be true or false (got 'yes')",
+        "shot 2 'B': world 'Day' does not exist in this file",
+        "shot 3 'C': 'frame_range' must be an object with start, end, step",
+        "shot 4 'D': collection 'Gone' does not exist in this file",
+        "shot 5: 'name' must be a non-empty text",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("{not json", "not valid JSON"),
+        ("[]", "the file holds no JSON object"),
+        ('{"format": "other", "version": 1, "shots": []}', "'format' must be \"multi_render.shots\""),
+        ('{"format": "multi_render.shots", "version": 2, "shots": []}', "written by a newer multi_render"),
+        ('{"format": "multi_render.shots", "version": 1, "shots": {}}', "'shots' must be a list"),
+        ('{"format": "multi_render.shots", "version": 1, "shots": [], "x": 1}', "unknown key 'x'"),
+    ],
+)
+def test_broken_files(text: str, expected: str) -> None:
+    with pytest.raises(ShotListError) as error:
+        loads(text, NAMES)
+    assert expected in str(error.value)
+
+
+JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=8),
+    lambda children: st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=8), children, max_size=4),
+    max_leaves=20,
+)
+
+
+@settings(max_examples=300)
+@given(st.text(max_size=200))
+def test_any_text_raises_only_its_own_error(text: str) -> None:
+    with contextlib.suppress(ShotListError):
+        loads(text, NAMES)
+
+
+@settings(max_examples=300)
+@given(
+    st.dictionaries(
+        st.sampled_from(
+            [
+                "name",
+                "camera",
+                "enabled",
+                "frame",
+                "frame_range",
+                "collections",
+                "world",
+                "resolution",
+                "file_format",
+                "filepath",
+                "other",
+            ]
+        ),
+        JSON_VALUES,
+        max_size=6,
+    )
+)
+def test_any_shot_object_raises_only_its_own_error(shot: dict[str, object]) -> None:
+    with contextlib.suppress(ShotListError):
+        loads(json.dumps(header(a=shot)), NAMES)
