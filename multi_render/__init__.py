@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import bpy
 
-from . import app_handlers, keymap, prefs, props, session
-from .operators import queue, shots
+from . import app_handlers, cli, keymap, prefs, props, session
+from .operators import io, queue, shots
 from .ui import menus, panel
 
-_CLASSES = (*prefs.CLASSES, *queue.CLASSES, *shots.CLASSES, *panel.CLASSES)
+_CLASSES = (*prefs.CLASSES, *queue.CLASSES, *shots.CLASSES, *io.CLASSES, *panel.CLASSES)
 
 
 def register() -> None:
@@ -22,10 +22,12 @@ def register() -> None:
     menus.register()
     keymap.register()
     app_handlers.register()
+    cli.register()
 
 
 def unregister() -> None:
     session.abort_active("the add-on was disabled")
+    cli.unregister()
     app_handlers.unregister()
     keymap.unregister()
     menus.unregister()

@@ -17,6 +17,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from .paths import FORMAT_DEPTHS
+
 FORMAT = "multi_render.shots"
 VERSION = 1
 
@@ -190,6 +192,9 @@ def _read_overrides(raw: Mapping[str, Any], names: Names, where: str, problems: 
         bad = [name for name, kind in fields.items() if not _is(group[name], kind)]
         if bad:
             problems.append(f"{where}: '{key}' has wrong types for {', '.join(bad)}")
+            continue
+        if key == "file_format" and group["color_depth"] not in FORMAT_DEPTHS.get(group["format"], ()):
+            problems.append(f"{where}: no {group['color_depth']}-bit {group['format']} images")
             continue
         overrides[key] = dict(group)
     return overrides

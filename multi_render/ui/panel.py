@@ -36,6 +36,18 @@ class MULTIRENDER_UL_shots(bpy.types.UIList):
         row.label(text="", icon=STATUS_ICONS[ShotStatus(item.status)])  # type: ignore[arg-type]
 
 
+class MULTIRENDER_MT_shot_list(bpy.types.Menu):
+    bl_idname = "MULTIRENDER_MT_shot_list"
+    bl_label = "Shot List"
+
+    def draw(self, _context: bpy.types.Context) -> None:
+        layout = self.layout
+        if layout is None:
+            return
+        layout.operator("multi_render.shots_import", icon="IMPORT")
+        layout.operator("multi_render.shots_export", icon="EXPORT")
+
+
 class MULTIRENDER_PT_shots(bpy.types.Panel):
     bl_idname = "MULTIRENDER_PT_shots"
     bl_label = "Render Shots"
@@ -62,6 +74,8 @@ class MULTIRENDER_PT_shots(bpy.types.Panel):
         buttons.separator()
         buttons.operator("multi_render.shot_move", icon="TRIA_UP", text="").direction = "UP"
         buttons.operator("multi_render.shot_move", icon="TRIA_DOWN", text="").direction = "DOWN"
+        buttons.separator()
+        buttons.menu("MULTIRENDER_MT_shot_list", icon="DOWNARROW_HLT", text="")
 
         if 0 <= data.active_shot_index < len(data.shots):
             self._draw_details(scene, layout, data.shots[data.active_shot_index], data.active_shot_index)
@@ -162,4 +176,4 @@ def _draw_overrides(scene: bpy.types.Scene, box: bpy.types.UILayout, shot: Any) 
     )
 
 
-CLASSES = (MULTIRENDER_UL_shots, MULTIRENDER_PT_shots)
+CLASSES = (MULTIRENDER_UL_shots, MULTIRENDER_MT_shot_list, MULTIRENDER_PT_shots)

@@ -1,0 +1,122 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""The command line, Blender's own way (4.2+):
+
+    blender -c multi_render render FILE.blend [--shots NAME,...] [--skip-existing] [--output-dir DIR]
+    blender -c multi_render list FILE.blend
+
+It runs after add-ons are enabled, in background mode: shots render one after
+another (the same code as bpy.ops.multi_render.render_shots() in -b), one
+line per shot is printed, and the exit code is 1 if any shot failed or the
+input was bad. The .blend is never saved."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from typing import Any
+
+import bpy
+
+from . import scene_state, session
+from .core import validation
+from .core.status import ShotStatus
+from .props import scene_shots
+
+COMMAND = "multi_render"
+_handle: Any = None
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog=f"blender -c {COMMAND}", description="Render or list the shots of a .blend file (Multi Render)."
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="{render,list}")
+    render = commands.add_parser("render", help="render the ticked shots (or the named ones)")
+    render.add_argument("file", help="the .blend file")
+    render.add_argument("--shots", help="comma-separated shot names to render instead of the ticked ones")
+    render.add_argument("--skip-existing", action="store_true", help="do not render shots whose files exist")
+    render.add_argument(
+        "--output-dir", help="the output folder for shots whose output is empty or relative (instead of the scene's)"
+    )
+    listing = commands.add_parser("list", help="print the shots and the files they write")
+    listing.add_argument("file", help="the .blend file")
+    return parser
+
+
+class _UsageError(Exception):
+    """Bad input: the message is printed, the exit code is 1."""
+
+
+def execute(argv: list[str]) -> int:
+    try:
+        options = _parser().parse_args(argv)
+    except SystemExit as exit_request:  # --help (0) or a usage error (2), already printed
+        return int(exit_request.code or 0)
+    try:
+        scene = _open(options.file)
+        if options.command == "list":
+            return _list(scene)
+        return _render(scene, options)
+    except _UsageError as problem:
+        print(f"multi_render: {problem}", file=sys.stderr)
+        return 1
+
+
+def _open(path: str) -> bpy.types.Scene:
+    if not os.path.isfile(path):
+        raise _UsageError(f"no such file: {path}")
+    try:
+        bpy.ops.wm.open_mainfile(filepath=os.path.abspath(path))
+    except RuntimeError as error:
+        raise _UsageError(f"cannot open {path}: {str(error).strip()}") from None
+    scene = bpy.context.scene
+    if scene is None or len(scene_shots(scene).shots) == 0:
+        raise _UsageError(f"{path} has no shots (add them in the 3D Viewport's sidebar, Render Shots tab)")
+    return scene
+
+
+def _list(scene: bpy.types.Scene) -> int:
+    for index, shot in enumerate(scene_shots(scene).shots):
+        output = scene_state.shot_output(scene, shot, index)
+        files = output.error or (output.files[0] + (f" ... {output.files[-1]}" if len(output.files) > 1 else ""))
+        camera = shot.camera.name if shot.camera else "(no camera)"
+        print(f"{index + 1:3} [{'x' if shot.enabled else ' '}] {shot.name}  camera={camera}  {files}")
+    return 0
+
+
+def _render(scene: bpy.types.Scene, options: argparse.Namespace) -> int:
+    data = scene_shots(scene)
+    if options.shots:
+        wanted = [name.strip() for name in options.shots.split(",") if name.strip()]
+        names = [shot.name for shot in data.shots]
+        unknown = [name for name in wanted if name not in names]
+        if unknown:
+            raise _UsageError(f"no shot named {', '.join(repr(n) for n in unknown)} (shots: {', '.join(names)})")
+        for shot in data.shots:
+            shot.enabled = shot.name in wanted
+    if options.skip_existing:
+        data.skip_existing = True
+    if options.output_dir:
+        scene.render.filepath = os.path.abspath(options.output_dir) + os.sep
+    queue, problems = session.run_blocking(scene)
+    if queue is None:
+        raise _UsageError(validation.summary(problems))
+    for shot in queue.run.shots:
+        where = shot.output_path if shot.status in (ShotStatus.DONE, ShotStatus.SKIPPED) else shot.reason
+        print(f"{shot.status.value:9} {shot.name}  {where}  {shot.seconds:.2f} s")
+    print(f"multi_render: {queue.report_text}")
+    failed = any(shot.status not in (ShotStatus.DONE, ShotStatus.SKIPPED) for shot in queue.run.shots)
+    return 1 if failed else 0
+
+
+def register() -> None:
+    global _handle
+    _handle = bpy.utils.register_cli_command(COMMAND, execute)  # type: ignore[func-returns-value]
+
+
+def unregister() -> None:
+    global _handle
+    if _handle is not None:
+        bpy.utils.unregister_cli_command(_handle)
+        _handle = None

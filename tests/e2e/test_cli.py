@@ -1,0 +1,137 @@
+"""The command line in real Blender 5.2 (`blender -c multi_render ...`), on
+a .blend made for the test; files, printed lines and exit codes."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from pathlib import Path
+
+import pytest
+from conftest import BLENDER
+
+MAKE_BLEND = """
+import bpy, sys, os
+sys.path.insert(0, {tools!r})
+import scenes
+scenes.build_color_cameras(3, size=32)
+scene = bpy.context.scene
+scene.render.filepath = "//renders/"
+bpy.ops.multi_render.shots_from_cameras()
+scene.multi_render.shots[2].enabled = False
+bpy.ops.wm.save_as_mainfile(filepath={path!r})
+"""
+
+
+def blender(profile: Path, display: str, *arguments: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "BLENDER_USER_RESOURCES": str(profile), "DISPLAY": display}
+    return subprocess.run([BLENDER, *arguments], env=env, capture_output=True, text=True, timeout=300, check=False)
+
+
+@pytest.fixture
+def blend(tmp_path: Path, profile: Path, x_display: str) -> Path:
+    path = tmp_path / "shots.blend"
+    tools = str(Path(__file__).resolve().parents[2] / "tools")
+    made = blender(profile, x_display, "-b", "--python-expr", MAKE_BLEND.format(tools=tools, path=str(path)))
+    assert path.is_file(), made.stdout + made.stderr
+    return path
+
+
+def cli(profile: Path, display: str, *arguments: str) -> subprocess.CompletedProcess[str]:
+    return blender(profile, display, "-c", "multi_render", *arguments)
+
+
+def lines(result: subprocess.CompletedProcess[str], prefix: tuple[str, ...]) -> list[str]:
+    return [line for line in result.stdout.splitlines() if line.startswith(prefix)]
+
+
+def test_render_prints_a_line_per_shot(blend: Path, profile: Path, x_display: str) -> None:
+    result = cli(profile, x_display, "render", str(blend))
+    assert result.returncode == 0, result.stdout + result.stderr
+    done = lines(result, ("DONE",))
+    renders = blend.parent / "renders"
+    assert [line.split()[1] for line in done] == ["Cam_Blue", "Cam_Green"]
+    assert f"{renders}/Cam_Blue.png" in done[0]
+    assert sorted(p.name for p in renders.iterdir()) == ["Cam_Blue.png", "Cam_Green.png"]
+    assert "Traceback" not in result.stderr
+
+
+def test_named_shots_skip_existing_and_output_dir(blend: Path, profile: Path, x_display: str, tmp_path: Path) -> None:
+    out = tmp_path / "elsewhere"
+    result = cli(profile, x_display, "render", str(blend), "--shots", "Cam_Red", "--output-dir", str(out))
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert sorted(p.name for p in out.iterdir()) == ["Cam_Red.png"]
+    again = cli(
+        profile, x_display, "render", str(blend), "--shots", "Cam_Red", "--output-dir", str(out), "--skip-existing"
+    )
+    assert again.returncode == 0
+    assert lines(again, ("SKIPPED",))[0].split()[1] == "Cam_Red"
+
+
+def test_list_prints_resolved_paths(blend: Path, profile: Path, x_display: str) -> None:
+    result = cli(profile, x_display, "list", str(blend))
+    assert result.returncode == 0
+    listed = [line for line in result.stdout.splitlines() if "camera=" in line]
+    assert len(listed) == 3
+    assert listed[2].split()[1] == "[" and "Cam_Red" in listed[2]
+    assert f"{blend.parent}/renders/Cam_Green.png" in listed[1]
+
+
+@pytest.mark.parametrize(
+    ("arguments", "message"),
+    [
+        (("render", "/nonexistent/file.blend"), "no such file: /nonexistent/file.blend"),
+        (("render", "BLEND", "--shots", "Nope"), "no shot named 'Nope' (shots: Cam_Blue, Cam_Green, Cam_Red)"),
+        (("render", "EMPTY"), "has no shots"),
+        (("frobnicate",), "invalid choice"),
+    ],
+)
+def test_bad_input_exits_non_zero_without_traceback(
+    blend: Path, profile: Path, x_display: str, tmp_path: Path, arguments: tuple[str, ...], message: str
+) -> None:
+    empty = tmp_path / "empty.blend"
+    blender(
+        profile, x_display, "-b", "--python-expr", f"import bpy; bpy.ops.wm.save_as_mainfile(filepath={str(empty)!r})"
+    )
+    resolved = [str(blend) if a == "BLEND" else str(empty) if a == "EMPTY" else a for a in arguments]
+    result = cli(profile, x_display, *resolved)
+    assert result.returncode != 0
+    assert message in result.stderr
+    assert "Traceback" not in result.stdout + result.stderr
+
+
+def test_a_failing_shot_gives_a_non_zero_exit(blend: Path, profile: Path, x_display: str) -> None:
+    # A camera deleted after the list was made: refused before anything renders.
+    broken = blend.parent / "broken.blend"
+    blender(
+        profile,
+        x_display,
+        "-b",
+        str(blend),
+        "--python-expr",
+        f"import bpy; bpy.data.objects.remove(bpy.data.objects['Cam_Green']); "
+        f"bpy.ops.wm.save_as_mainfile(filepath={str(broken)!r})",
+    )
+    result = cli(profile, x_display, "render", str(broken))
+    assert result.returncode == 1
+    assert "Shot 2 'Cam_Green' has no camera" in result.stderr
+    assert not (blend.parent / "renders").exists()
+
+
+def test_help(profile: Path, x_display: str) -> None:
+    result = cli(profile, x_display, "--help")
+    assert result.returncode == 0
+    assert "usage: blender -c multi_render" in result.stdout
+
+
+def test_background_python_expression_blocks_and_renders(blend: Path, profile: Path, x_display: str) -> None:
+    result = blender(
+        profile,
+        x_display,
+        "-b",
+        str(blend),
+        "--python-expr",
+        "import bpy; bpy.ops.multi_render.render_shots(); "
+        "print('STATUSES', [s.status for s in bpy.context.scene.multi_render.shots])",
+    )
+    assert "STATUSES ['DONE', 'DONE', 'PENDING']" in result.stdout, result.stdout + result.stderr
