@@ -1,8 +1,8 @@
 # One entry point. `make test` is what CI runs (.ci/run).
 # BLENDER=/path/to/blender uses your own Blender 5.x instead of provisioning one.
-.PHONY: test provision lint unit build test-blender test-blender42 test-e2e bench bench-smoke demo clean
+.PHONY: test provision lint unit build test-blender test-blender42 test-e2e test-farm bench bench-smoke demo clean
 
-test: provision lint unit build test-blender test-blender42 test-e2e bench-smoke
+test: provision lint unit build test-blender test-blender42 test-e2e test-farm bench-smoke
 
 provision:
 	tools/dev.sh provision
@@ -24,6 +24,9 @@ test-blender42: build
 
 test-e2e: build
 	tools/dev.sh e2e
+
+test-farm: build
+	tools/dev.sh farm
 
 # The full benchmark (a few minutes); the table goes into the README by hand.
 bench: build

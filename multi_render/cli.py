@@ -3,6 +3,7 @@
 
     blender -c multi_render render FILE.blend [--shots NAME,...] [--skip-existing] [--output-dir DIR]
     blender -c multi_render list FILE.blend
+    blender -c multi_render bundle FILE.blend FOLDER   (an Open Job Description job bundle)
 
 It runs after add-ons are enabled, in background mode: shots render one after
 another (the same code as bpy.ops.multi_render.render_shots() in -b), one
@@ -18,7 +19,7 @@ from typing import Any
 
 import bpy
 
-from . import scene_state, session
+from . import scene_state, session, shotlist_io
 from .core import validation
 from .core.status import ShotStatus
 from .props import scene_shots
@@ -31,16 +32,20 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog=f"blender -c {COMMAND}", description="Render or list the shots of a .blend file (Multi Render)."
     )
-    commands = parser.add_subparsers(dest="command", required=True, metavar="{render,list}")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="{render,list,bundle}")
     render = commands.add_parser("render", help="render the ticked shots (or the named ones)")
     render.add_argument("file", help="the .blend file")
     render.add_argument("--shots", help="comma-separated shot names to render instead of the ticked ones")
+    render.add_argument("--shot", action="append", default=[], help="a shot to render, by its exact name (repeatable)")
     render.add_argument("--skip-existing", action="store_true", help="do not render shots whose files exist")
     render.add_argument(
         "--output-dir", help="the output folder for shots whose output is empty or relative (instead of the scene's)"
     )
     listing = commands.add_parser("list", help="print the shots and the files they write")
     listing.add_argument("file", help="the .blend file")
+    bundle = commands.add_parser("bundle", help="write an Open Job Description job bundle for a render farm")
+    bundle.add_argument("file", help="the saved .blend file")
+    bundle.add_argument("folder", help="the bundle's folder (template.json, parameter_values.json)")
     return parser
 
 
@@ -57,6 +62,8 @@ def execute(argv: list[str]) -> int:
         scene = _open(options.file)
         if options.command == "list":
             return _list(scene)
+        if options.command == "bundle":
+            return _bundle(scene, options.folder)
         return _render(scene, options)
     except _UsageError as problem:
         print(f"multi_render: {problem}", file=sys.stderr)
@@ -76,6 +83,15 @@ def _open(path: str) -> bpy.types.Scene:
     return scene
 
 
+def _bundle(scene: bpy.types.Scene, folder: str) -> int:
+    try:
+        template, tasks = shotlist_io.write_farm_bundle(scene, folder)
+    except (OSError, ValueError) as error:
+        raise _UsageError(f"cannot write the bundle: {error}") from None
+    print(f"multi_render: wrote {template} ({tasks} tasks)")
+    return 0
+
+
 def _list(scene: bpy.types.Scene) -> int:
     for index, shot in enumerate(scene_shots(scene).shots):
         output = scene_state.shot_output(scene, shot, index)
@@ -87,8 +103,10 @@ def _list(scene: bpy.types.Scene) -> int:
 
 def _render(scene: bpy.types.Scene, options: argparse.Namespace) -> int:
     data = scene_shots(scene)
+    wanted = list(options.shot)
     if options.shots:
-        wanted = [name.strip() for name in options.shots.split(",") if name.strip()]
+        wanted += [name.strip() for name in options.shots.split(",") if name.strip()]
+    if wanted:
         names = [shot.name for shot in data.shots]
         unknown = [name for name in wanted if name not in names]
         if unknown:

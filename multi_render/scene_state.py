@@ -181,6 +181,11 @@ def shot_output(scene: bpy.types.Scene, shot: Any, index: int, now: datetime | N
     return ShotOutput(base, files)
 
 
+def scene_output_folder(scene: bpy.types.Scene) -> str:
+    """The absolute folder of the scene's output path."""
+    return paths.scene_output_folder(_absolute(scene.render.filepath))
+
+
 def output_path(scene: bpy.types.Scene, shot: Any, index: int = 0) -> str:
     """The absolute path of the (first) file a shot's render writes."""
     output = shot_output(scene, shot, index)

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The steps behind the Makefile's targets, one function each:
-#   tools/dev.sh provision|lint|unit|build|blender|blender42|e2e|bench|demo
+#   tools/dev.sh provision|lint|unit|build|blender|blender42|e2e|farm|bench|demo
 # BLENDER=/path/to/blender runs the Blender 5.x layers with that Blender on
 # this machine instead of the provisioned Debian one (then Xvfb, xauth,
 # xdotool and ImageMagick must be installed here).
@@ -38,6 +38,7 @@ step_provision() {
     [ -n "${BLENDER:-}" ] || tools/provision-blender.sh
     dev_venv >/dev/null
     bpy42_venv >/dev/null
+    tools/provision-python.sh requirements/farm.txt >/dev/null
 }
 
 step_lint() {
@@ -69,6 +70,13 @@ step_blender42() {
 
 step_e2e() {
     require_tests_ran beside_blender tests/e2e/run.sh "$@"
+}
+
+step_farm() {
+    # The render-farm bundle under openjd-model and openjd-cli on this
+    # machine's Python; each task runs the test Blender (tools/blender.sh).
+    require_tests_ran env MULTI_RENDER_FARM_BLENDER="${BLENDER:-}" \
+        "$(tools/provision-python.sh requirements/farm.txt)/bin/python" -m pytest -p no:cacheprovider tests/farm "$@"
 }
 
 step_bench() {

@@ -43,8 +43,9 @@ class ShotRun:
 
 
 # Blender's progress-bar X stops a render but reports it as complete. A click
-# in the status bar followed this closely by the render's end is that X.
-STOP_CLICK_WINDOW = 1.0
+# in the status bar followed this closely by the render's end is that X
+# (stopping takes over a second on a busy 2-core machine: measured).
+STOP_CLICK_WINDOW = 2.0
 
 
 class QueueRun:

@@ -60,4 +60,36 @@ class MULTIRENDER_OT_shots_import(bpy.types.Operator, ImportHelper):
         return {"FINISHED"}
 
 
-CLASSES = (MULTIRENDER_OT_shots_export, MULTIRENDER_OT_shots_import)
+class MULTIRENDER_OT_farm_bundle_export(bpy.types.Operator):
+    bl_idname = "multi_render.farm_bundle_export"
+    bl_label = "Export Render-Farm Bundle"
+    bl_description = (
+        "Write an Open Job Description job bundle for the saved .blend: one task per ticked shot "
+        "(AWS Deadline Cloud and `openjd run` take it)"
+    )
+
+    directory: StringProperty(subtype="DIR_PATH")  # type: ignore[valid-type]
+
+    @classmethod
+    def poll(cls, _context: bpy.types.Context) -> bool:
+        if not bpy.data.filepath:
+            cls.poll_message_set("Save the .blend first: a farm renders the saved file")
+            return False
+        return True
+
+    def invoke(self, context: bpy.types.Context, _event: bpy.types.Event) -> OperatorResult:
+        context.window_manager.fileselect_add(self)
+        return {"RUNNING_MODAL"}
+
+    def execute(self, context: bpy.types.Context) -> OperatorResult:
+        try:
+            template, tasks = shotlist_io.write_farm_bundle(context.scene, self.directory)  # type: ignore[arg-type]
+        except (OSError, ValueError) as error:
+            self.report({"ERROR"}, f"Cannot write the bundle: {error}")
+            return {"CANCELLED"}
+        unsaved = " (the .blend has unsaved changes: the farm renders the saved file)" if bpy.data.is_dirty else ""
+        self.report({"WARNING" if unsaved else "INFO"}, f"Wrote {template} with {tasks} tasks{unsaved}")
+        return {"FINISHED"}
+
+
+CLASSES = (MULTIRENDER_OT_shots_export, MULTIRENDER_OT_shots_import, MULTIRENDER_OT_farm_bundle_export)

@@ -46,6 +46,8 @@ class MULTIRENDER_MT_shot_list(bpy.types.Menu):
             return
         layout.operator("multi_render.shots_import", icon="IMPORT")
         layout.operator("multi_render.shots_export", icon="EXPORT")
+        layout.separator()
+        layout.operator("multi_render.farm_bundle_export", icon="NETWORK_DRIVE")
 
 
 class MULTIRENDER_PT_shots(bpy.types.Panel):

@@ -195,14 +195,27 @@ class BlenderApp:
         """Where the X of the status bar's render progress bar is, once
         Blender has drawn it. The bar is a long dark track; the X is the
         lighter box right after it."""
+        # The status bar shows mouse hints for the region under the pointer,
+        # and the progress bar is centred: park the pointer in the status bar
+        # first, so nothing moves between finding the X and clicking it.
+        self.xdotool("mousemove", str(WINDOW_SIZE[0] - 30), str(WINDOW_SIZE[1] - 10))
+        time.sleep(0.4)
+        # The bar moves too when Blender's "Saved: ..." report banner beside
+        # it goes away: take the X once it has stayed put for three looks.
         deadline = time.monotonic() + timeout
+        seen: list[tuple[int, int]] = []
         while True:
             try:
-                return self._find_render_cancel_button()
+                seen.append(self._find_render_cancel_button())
             except AssertionError:
                 if time.monotonic() > deadline:
                     raise
-                time.sleep(0.2)
+                seen.clear()
+            if len(seen) >= 3 and seen[-1] == seen[-2] == seen[-3]:
+                return seen[-1]
+            if time.monotonic() > deadline and seen:
+                return seen[-1]
+            time.sleep(0.3)
 
     def _find_render_cancel_button(self) -> tuple[int, int]:
         y = WINDOW_SIZE[1] - 19

@@ -145,7 +145,7 @@ def test_an_earlier_status_bar_click_is_not_a_stop() -> None:
     run.next_action(False)
     render(run, *OK[:-1])
     run.status_bar_clicked(at=clock.now + 1.0)
-    run.record(RenderEvent.COMPLETE, at=clock.now + 9.0)
+    run.record(RenderEvent.COMPLETE, at=clock.now + 3.5)
     assert run.next_action(False) == Action.FINISH
     assert run.shots[0].status == ShotStatus.DONE
 
