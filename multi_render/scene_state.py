@@ -211,27 +211,26 @@ def _overrides(scene: bpy.types.Scene, shot: Any) -> Overrides:
     )
 
 
+def read_shot(scene: bpy.types.Scene, shot: Any, index: int, now: datetime) -> ShotSpec:
+    camera = shot.camera
+    output = shot_output(scene, shot, index, now)
+    return ShotSpec(
+        index=index,
+        name=shot.name,
+        enabled=shot.enabled,
+        camera=camera.name if camera else "",
+        camera_in_scene=bool(camera) and scene.objects.get(camera.name) == camera,
+        camera_is_camera=bool(camera) and camera.type == "CAMERA",
+        output_path=output.files[0] if output.files else "",
+        overrides=_overrides(scene, shot),
+        output_paths=output.files,
+        template_error=output.error,
+    )
+
+
 def read_shots(scene: bpy.types.Scene, now: datetime | None = None) -> list[ShotSpec]:
-    specs = []
     now = now or datetime.now()
-    for index, shot in enumerate(scene_shots(scene).shots):
-        camera = shot.camera
-        output = shot_output(scene, shot, index, now)
-        specs.append(
-            ShotSpec(
-                index=index,
-                name=shot.name,
-                enabled=shot.enabled,
-                camera=camera.name if camera else "",
-                camera_in_scene=bool(camera) and scene.objects.get(camera.name) == camera,
-                camera_is_camera=bool(camera) and camera.type == "CAMERA",
-                output_path=output.files[0] if output.files else "",
-                overrides=_overrides(scene, shot),
-                output_paths=output.files,
-                template_error=output.error,
-            )
-        )
-    return specs
+    return [read_shot(scene, shot, index, now) for index, shot in enumerate(scene_shots(scene).shots)]
 
 
 def apply_shot(guard: SettingsGuard, scene: bpy.types.Scene, shot: Any, blender_path: str) -> None:

@@ -201,6 +201,16 @@ class QueueSession:
             # context) and start the shot on the next tick.
             _run_soon(self.layout.leave_render_screens)
             return
+        # The person may have changed things since the queue started (deleted
+        # this shot's camera, put a file where its folder was): check again.
+        # A shot that cannot render fails; the queue goes on with the next.
+        spec = dataclasses.replace(scene_state.read_shot(scene, item, shot.index, self.now), enabled=True)
+        problems = validation.validate([spec], scene.name)
+        if problems:
+            self.run.started()
+            self.run.start_failed("; ".join(str(problem) for problem in problems))
+            self._sync_shot(shot)
+            return
         self.guard.restore()
         output = scene_state.shot_output(scene, item, shot.index, self.now)
         scene_state.apply_shot(self.guard, scene, item, output.blender_path)

@@ -195,7 +195,7 @@ def handlers_from(module_part: str) -> list[str]:
     for name in dir(bpy.app.handlers):
         handlers = getattr(bpy.app.handlers, name)
         if not name.startswith("_") and isinstance(handlers, list):
-            found += [f"{name}:{f.__name__}" for f in handlers if module_part in getattr(f, "__module__", "")]
+            found += [f"{name}:{f.__name__}" for f in handlers if module_part in (getattr(f, "__module__", None) or "")]
     return found
 
 

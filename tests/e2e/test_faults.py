@@ -1,0 +1,66 @@
+"""The queue under things going wrong while it runs (a start on the
+reliability suite): the person changes the scene mid-queue, other add-ons'
+handlers misbehave. Each time the scene ends as it was and nothing is left
+behind."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from blender_app import BlenderApp
+
+SETUP = """
+import scenes, os
+cameras = scenes.build_color_cameras(3, size=32)
+scene = bpy.context.scene
+scene.render.filepath = {output!r} + os.sep
+bpy.context.preferences.view.render_display_type = "NONE"
+scene.multi_render.shots.clear()
+bpy.ops.multi_render.shots_from_cameras()
+shots = scene.multi_render.shots
+"""
+RUNNING = "bpy.context.window_manager.multi_render.is_running"
+STATUSES = "[shot.status for shot in shots]"
+LEFT_BEHIND = "scenes.handlers_from('multi_render')"
+PERMANENT = ["load_post:on_load_post", "load_pre:on_load_pre"]
+
+
+def test_a_later_shots_camera_deleted_mid_queue_fails_that_shot_only(blender: BlenderApp, tmp_path: Path) -> None:
+    blender.exec(
+        SETUP.format(output=str(tmp_path)) + "scenes.make_timed(scene, 2.0)\nbefore = scenes.dump_scene(scene)"
+    )
+    blender.exec("bpy.ops.multi_render.render_shots('INVOKE_DEFAULT')")
+    blender.wait_until("bpy.app.is_job_running('RENDER') and shots[0].status == 'RENDERING'", timeout=20)
+    # While shot 1 renders, the person deletes shot 2's camera (Cam_Green).
+    blender.exec("bpy.data.objects.remove(bpy.data.objects['Cam_Green'])")
+    blender.wait_until(f"not {RUNNING}", timeout=60)
+    assert blender.eval(STATUSES) == ["DONE", "FAILED", "DONE"]
+    report = blender.eval("bpy.context.window_manager.multi_render.last_report")
+    assert "1 failed" in report and "has no camera" in report
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["Cam_Blue.png", "Cam_Red.png"]
+    assert blender.eval(LEFT_BEHIND) == PERMANENT
+
+
+@pytest.mark.expect_traceback  # the other add-on's handler raises, and Blender prints it
+def test_other_addons_handlers_that_raise_or_switch_the_camera(blender: BlenderApp, tmp_path: Path) -> None:
+    blender.exec(
+        SETUP.format(output=str(tmp_path))
+        + """
+def other_addon_raises(scene, depsgraph=None):
+    raise RuntimeError("another add-on's bug")
+def other_addon_switches_camera(scene, depsgraph=None):
+    scene.camera = bpy.data.objects["Cam_Red"]
+bpy.app.handlers.render_pre.append(other_addon_raises)
+bpy.app.handlers.render_post.append(other_addon_switches_camera)
+before = scenes.dump_scene(scene)
+"""
+    )
+    blender.exec("bpy.ops.multi_render.render_shots('INVOKE_DEFAULT')")
+    blender.wait_until(f"not {RUNNING}", timeout=60)
+    assert blender.eval(STATUSES) == ["DONE", "DONE", "DONE"]
+    colors = blender.eval("[scenes.wall_color(shot.output) for shot in shots]")
+    assert colors == ["Blue", "Green", "Red"]  # each shot with its own camera
+    assert blender.eval("other_addon_raises in bpy.app.handlers.render_pre")
+    assert blender.eval("other_addon_switches_camera in bpy.app.handlers.render_post")
+    assert blender.eval(LEFT_BEHIND) == PERMANENT
