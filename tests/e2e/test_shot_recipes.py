@@ -8,17 +8,9 @@ import time
 from pathlib import Path
 
 from blender_app import BlenderApp
+from setups import THREE_SHOTS
 
-SETUP = """
-import scenes, os
-cameras = scenes.build_color_cameras(3, size=32)
-scene = bpy.context.scene
-scene.render.filepath = {output!r} + os.sep
-bpy.context.preferences.view.render_display_type = "NONE"
-scene.multi_render.shots.clear()
-bpy.ops.multi_render.shots_from_cameras()
-shots = scene.multi_render.shots
-"""
+SETUP = THREE_SHOTS
 START = "bpy.ops.multi_render.render_shots('INVOKE_DEFAULT')"
 RUNNING = "bpy.context.window_manager.multi_render.is_running"
 STATUSES = "[shot.status for shot in shots]"

@@ -1,0 +1,14 @@
+"""Python that GUI tests run inside Blender to build their scenes."""
+
+# Three colour cameras with one shot each, output into {output}; afterwards
+# `scene` and `shots` name them in Blender.
+THREE_SHOTS = """
+import scenes, os
+cameras = scenes.build_color_cameras(3, size=32)
+scene = bpy.context.scene
+scene.render.filepath = {output!r} + os.sep
+bpy.context.preferences.view.render_display_type = "NONE"
+scene.multi_render.shots.clear()
+bpy.ops.multi_render.shots_from_cameras()
+shots = scene.multi_render.shots
+"""
