@@ -73,10 +73,6 @@ def remove() -> None:
     _inbox.clear()
 
 
-def installed() -> bool:
-    return any(function in handlers for handlers, function in _handler_lists())
-
-
 def drain() -> list[tuple[RenderEvent, float]]:
     events = []
     while _inbox:

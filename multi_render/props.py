@@ -16,6 +16,7 @@ from bpy.props import (
     StringProperty,
 )
 
+from .core.paths import FORMAT_EXTENSIONS
 from .core.status import ShotStatus
 from .engines import available_engines
 
@@ -52,8 +53,7 @@ _PATH_OPTIONS = (
 )
 
 _FORMAT_ITEMS = [
-    (fmt, fmt.replace("_", " ").title(), f"Write {fmt.replace('_', ' ')} images")
-    for fmt in ("PNG", "JPEG", "BMP", "TIFF", "OPEN_EXR", "OPEN_EXR_MULTILAYER", "WEBP", "TARGA")
+    (fmt, fmt.replace("_", " ").title(), f"Write {fmt.replace('_', ' ')} images") for fmt in FORMAT_EXTENSIONS
 ]
 _DEPTH_ITEMS = [(depth, depth, f"{depth} bits per channel") for depth in ("8", "16", "32")]
 

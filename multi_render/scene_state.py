@@ -44,9 +44,10 @@ def _thaw(value: Any) -> Any:
     return value.resolve() if isinstance(value, _IdRef) else value
 
 
-def _split(path: str) -> tuple[str, str]:
-    owner, _, attribute = path.rpartition(".")
-    return owner, attribute
+def _resolve(root: Any, path: str) -> tuple[Any, str]:
+    """The struct that owns the setting at `path` (from `root`), and its name."""
+    owner_path, _, attribute = path.rpartition(".")
+    return (root.path_resolve(owner_path) if owner_path else root), attribute
 
 
 class SettingsGuard:
@@ -55,32 +56,29 @@ class SettingsGuard:
     named by its owner (the scene, or another datablock by collection and
     name) and an RNA path from there."""
 
-    def __init__(self, scene_name: str) -> None:
-        self.scene_name = scene_name
+    def __init__(self) -> None:
         self._originals: dict[tuple[_IdRef, str], Any] = {}
 
     def set(self, scene: bpy.types.Scene, path: str, value: Any) -> None:
-        self._set(_IdRef("scenes", scene.name), scene, path, value)
+        owner, attribute = self._record(_IdRef("scenes", scene.name), scene, path)
+        if getattr(owner, attribute) != value:
+            setattr(owner, attribute, value)
 
     def remember(self, scene: bpy.types.Scene, path: str) -> None:
         """Record a setting that Blender may change by itself as a consequence
         of another one (a file format changes the colour mode)."""
-        owner_path, attribute = _split(path)
-        owner: Any = scene.path_resolve(owner_path) if owner_path else scene  # type: ignore[func-returns-value]
-        self._set(_IdRef("scenes", scene.name), scene, path, getattr(owner, attribute))
+        self._record(_IdRef("scenes", scene.name), scene, path)
 
     def set_on(self, block: bpy.types.ID, path: str, value: Any) -> None:
         """Change a setting of another datablock (e.g. a collection)."""
-        self._set(_IdRef(_ID_COLLECTIONS[block.id_type], block.name), block, path, value)
-
-    def _set(self, owner_ref: _IdRef, root: Any, path: str, value: Any) -> None:
-        owner_path, attribute = _split(path)
-        owner = root.path_resolve(owner_path) if owner_path else root
-        key = (owner_ref, path)
-        if key not in self._originals:
-            self._originals[key] = _freeze(getattr(owner, attribute))
+        owner, attribute = self._record(_IdRef(_ID_COLLECTIONS[block.id_type], block.name), block, path)
         if getattr(owner, attribute) != value:
             setattr(owner, attribute, value)
+
+    def _record(self, owner_ref: _IdRef, root: Any, path: str) -> tuple[Any, str]:
+        owner, attribute = _resolve(root, path)
+        self._originals.setdefault((owner_ref, path), _freeze(getattr(owner, attribute)))
+        return owner, attribute
 
     def restore(self) -> None:
         # Some settings depend on others (a colour depth on the file format):
@@ -106,8 +104,7 @@ class SettingsGuard:
         root = owner_ref.resolve()
         if root is None:
             return
-        owner_path, attribute = _split(path)
-        owner = root.path_resolve(owner_path) if owner_path else root
+        owner, attribute = _resolve(root, path)
         value = _thaw(original)
         if getattr(owner, attribute) != value:
             setattr(owner, attribute, value)
@@ -126,10 +123,6 @@ class ShotOutput:
     blender_path: str  # what render.filepath gets (a range: without frame and extension)
     files: tuple[str, ...]  # every file the render writes
     error: str = ""  # the template's problem, if it cannot be read
-
-
-def _engine_available(engine: str) -> bool:
-    return engine in available_engines()
 
 
 def _rendered_view_layer(scene: bpy.types.Scene, shot: Any) -> str:
@@ -186,19 +179,13 @@ def scene_output_folder(scene: bpy.types.Scene) -> str:
     return paths.scene_output_folder(_absolute(scene.render.filepath))
 
 
-def output_path(scene: bpy.types.Scene, shot: Any, index: int = 0) -> str:
-    """The absolute path of the (first) file a shot's render writes."""
-    output = shot_output(scene, shot, index)
-    return output.files[0] if output.files else ""
-
-
 def _overrides(scene: bpy.types.Scene, shot: Any) -> Overrides:
     return Overrides(
         frame=shot.frame if shot.use_frame and not shot.use_frame_range else None,
         frame_range=FrameRange(shot.frame_start, shot.frame_end, shot.frame_step) if shot.use_frame_range else None,
         resolution=(shot.resolution_x, shot.resolution_y, shot.resolution_percentage) if shot.use_resolution else None,
         engine=shot.engine if shot.use_engine else None,
-        engine_available=not shot.use_engine or _engine_available(shot.engine),
+        engine_available=not shot.use_engine or shot.engine in available_engines(),
         samples=shot.samples if shot.use_samples else None,
         view_layer=shot.view_layer if shot.use_view_layer else None,
         view_layer_exists=not shot.use_view_layer or shot.view_layer in scene.view_layers,
@@ -211,9 +198,12 @@ def _overrides(scene: bpy.types.Scene, shot: Any) -> Overrides:
     )
 
 
-def read_shot(scene: bpy.types.Scene, shot: Any, index: int, now: datetime) -> ShotSpec:
+def read_shot(
+    scene: bpy.types.Scene, shot: Any, index: int, now: datetime, output: ShotOutput | None = None
+) -> ShotSpec:
+    """A shot as plain facts; `output` when the caller has resolved it already."""
     camera = shot.camera
-    output = shot_output(scene, shot, index, now)
+    output = output or shot_output(scene, shot, index, now)
     return ShotSpec(
         index=index,
         name=shot.name,

@@ -38,15 +38,15 @@ def abort_active(reason: str, restore_layout: bool = True) -> None:
 
 
 class QueueSession:
-    def __init__(self, scene_name: str, run: QueueRun) -> None:
+    def __init__(self, scene_name: str, run: QueueRun, now: datetime) -> None:
         self.scene_name = scene_name
         self.run = run
-        self.guard = scene_state.SettingsGuard(scene_name)
+        self.now = now  # when the run started: one {date} and {time} for every shot
+        self.guard = scene_state.SettingsGuard()
         self.layout: LayoutGuard | None = None  # only with a window manager to guard
         self.report_text = ""
         self.ended = False
         self._started_wall: dict[int, float] = {}  # time.time() at each shot's start
-        self.now = datetime.now()  # when the run started: {date} and {time}
         # Called once when the session ends, e.g. to remove the operator's timer.
         self.on_end: Callable[[], None] | None = None
 
@@ -57,11 +57,11 @@ class QueueSession:
     ) -> tuple[QueueSession | None, list[validation.Problem]]:
         """A session for the scene's ticked shots (with `only_remaining`, those
         not done by the last run), or the problems that stop it."""
-        now = datetime.now()  # one {date} and {time} for the whole run
-        items = scene_shots(scene).shots
+        now = datetime.now()
+        data = scene_shots(scene)
         specs = [
             dataclasses.replace(
-                spec, enabled=spec.enabled and not (only_remaining and items[spec.index].status == "DONE")
+                spec, enabled=spec.enabled and not (only_remaining and data.shots[spec.index].status == "DONE")
             )
             for spec in scene_state.read_shots(scene, now)
         ]
@@ -71,13 +71,8 @@ class QueueSession:
                 problems = [validation.Problem(None, "enabled", "Every ticked shot is done: nothing remains to render")]
             return None, problems
         chosen = [spec for spec in specs if spec.enabled]
-        run = QueueRun(
-            [(spec.index, spec.name, spec.files) for spec in chosen],
-            skip_existing=scene_shots(scene).skip_existing,
-        )
-        session = cls(scene.name, run)
-        session.now = now
-        return session, []
+        run = QueueRun([(spec.index, spec.name, spec.files) for spec in chosen], skip_existing=data.skip_existing)
+        return cls(scene.name, run, now), []
 
     def begin(self, guard_layout: bool = False) -> None:
         global _active
@@ -93,6 +88,11 @@ class QueueSession:
         runtime.is_paused = False
         runtime.last_report = ""
         self._show_progress()
+
+    def internal_error(self, error: Exception) -> None:
+        """Something in the queue raised: end it (the caller then calls end())."""
+        traceback.print_exc()
+        self.run.abort(f"internal error: {type(error).__name__}: {error}")
 
     def abort(self, reason: str, restore_layout: bool = True) -> None:
         self.run.abort(reason)
@@ -191,9 +191,7 @@ class QueueSession:
             return
         item = _shot_item(scene, shot)
         if scene is None or item is None:
-            self.run.started()
-            self.run.start_failed("the shot was removed from the list during the queue")
-            self._sync_shot(shot)
+            self._fail_start(shot, "the shot was removed from the list during the queue")
             return
         if self.layout is not None and self.layout.in_render_screen():
             # Starting a render from Blender's maximized render view would
@@ -201,18 +199,18 @@ class QueueSession:
             # context) and start the shot on the next tick.
             _run_soon(self.layout.leave_render_screens)
             return
+        # Undo the previous shot first: the next one is read from the scene
+        # as the person left it.
+        self.guard.restore()
         # The person may have changed things since the queue started (deleted
         # this shot's camera, put a file where its folder was): check again.
         # A shot that cannot render fails; the queue goes on with the next.
-        spec = dataclasses.replace(scene_state.read_shot(scene, item, shot.index, self.now), enabled=True)
-        problems = validation.validate([spec], scene.name)
-        if problems:
-            self.run.started()
-            self.run.start_failed("; ".join(str(problem) for problem in problems))
-            self._sync_shot(shot)
-            return
-        self.guard.restore()
         output = scene_state.shot_output(scene, item, shot.index, self.now)
+        spec = scene_state.read_shot(scene, item, shot.index, self.now, output)
+        problems = validation.validate([dataclasses.replace(spec, enabled=True)], scene.name)
+        if problems:
+            self._fail_start(shot, "; ".join(str(problem) for problem in problems))
+            return
         scene_state.apply_shot(self.guard, scene, item, output.blender_path)
         self.run.started()
         self._started_wall[shot.index] = time.time()
@@ -225,12 +223,15 @@ class QueueSession:
             else:
                 result = bpy.ops.render.render(mode, write_still=True)
         except RuntimeError as error:
-            self.run.start_failed(str(error).strip().splitlines()[-1])
-            self._sync_shot(shot)
+            self._fail_start(shot, str(error).strip().splitlines()[-1])
             return
         if not blocking and "CANCELLED" in result:
-            self.run.start_failed("Blender refused to start the render (is another render running?)")
-            self._sync_shot(shot)
+            self._fail_start(shot, "Blender refused to start the render (is another render running?)")
+
+    def _fail_start(self, shot: ShotRun, reason: str) -> None:
+        """The shot could not start: it fails, the queue goes on."""
+        self.run.start_failed(reason)
+        self._sync_shot(shot)
 
     def request_stop(self, reason: str) -> None:
         self.run.request_stop(reason)
@@ -247,7 +248,7 @@ class QueueSession:
     # -- display ----------------------------------------------------------------------
     def _show_progress(self) -> None:
         runtime_state().progress_text = self.run.position_text
-        _redraw_all()
+        _redraw_progress()
 
     def _sync_shot(self, shot: ShotRun, force: bool = False) -> None:
         """Copy a shot's status and output to its list item (only on change, so
@@ -327,7 +328,7 @@ def _mark_stopped() -> None:
     runtime = getattr(bpy.context.window_manager, "multi_render", None)
     if runtime is not None:  # None once the add-on is disabled
         runtime.is_running = False
-    _redraw_all()
+    _redraw_progress()
 
 
 def render_job_running() -> bool:
@@ -336,7 +337,7 @@ def render_job_running() -> bool:
     return bool(bpy.app.is_job_running("RENDER"))  # type: ignore[func-returns-value]
 
 
-def _redraw_all() -> None:
+def _redraw_progress() -> None:
     """Redraw what shows the queue's progress: the 3D Viewports' sidebars.
     Not whole areas: a viewport redraw costs far more, and the queue asks
     for this on every shot."""
@@ -360,8 +361,7 @@ def run_blocking(
         while session.tick() == Action.START:
             session.start_current(blocking=True)
     except Exception as error:
-        traceback.print_exc()
-        session.run.abort(f"internal error: {type(error).__name__}: {error}")
+        session.internal_error(error)
     finally:
         session.end()
     return session, []

@@ -9,7 +9,6 @@ from 1; `{date}` and `{time}` are fixed when a queue starts."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
 
 from .paths import safe_filename
@@ -118,14 +117,3 @@ def expand(template: str, values: TemplateValues, frame: int | None) -> str:
 
 def _frame_text(frame: int) -> str:
     return f"-{abs(frame):03d}" if frame < 0 else f"{frame:04d}"
-
-
-def check(templates: Mapping[int, str]) -> dict[int, str]:
-    """The error message of each template that cannot be read, by key."""
-    problems = {}
-    for key, template in templates.items():
-        try:
-            parse(template)
-        except TemplateError as error:
-            problems[key] = str(error)
-    return problems

@@ -6,7 +6,6 @@ and the progress bar's X reach Blender's own render job."""
 
 from __future__ import annotations
 
-import traceback
 from typing import Any
 
 import bpy
@@ -109,8 +108,7 @@ class MULTIRENDER_OT_render_shots(bpy.types.Operator):
         except Exception as error:
             # An exception would make Blender drop this operator and leave the
             # scene changed: end the queue here, restored and reported.
-            traceback.print_exc()
-            queue.run.abort(f"internal error: {type(error).__name__}: {error}")
+            queue.internal_error(error)
             return self._finish(queue)
         return {"PASS_THROUGH"}
 
