@@ -30,7 +30,7 @@ from typing import Any
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "tests" / "e2e"))
-from blender_app import WINDOW_SIZE, BlenderApp  # noqa: E402
+from blender_app import BlenderApp, prepare_profile, start_xvfb  # noqa: E402
 
 MODULE = "bl_ext.user_default.multi_render"
 # How often the benchmark asks Blender whether a run is over. Every question
@@ -304,36 +304,11 @@ def start_blender(workdir: Path) -> tuple[BlenderApp, subprocess.Popen[bytes] | 
     blender = os.environ.get("MULTI_RENDER_BLENDER", "blender")
     zip_path = os.environ["MULTI_RENDER_ZIP"]
     profile = workdir / "profile"
-    env = {**os.environ, "BLENDER_USER_RESOURCES": str(profile)}
-    subprocess.run(
-        [blender, "-c", "extension", "install-file", "-r", "user_default", "-e", zip_path],
-        env=env,
-        check=True,
-        capture_output=True,
-    )
-    settings = "import bpy; p = bpy.context.preferences; p.view.show_splash = False; bpy.ops.wm.save_userpref()"
-    subprocess.run([blender, "-b", "--python-expr", settings], env=env, check=True, capture_output=True)
+    prepare_profile(blender, zip_path, profile)
     xvfb = None
     display = os.environ.get("DISPLAY", "")
     if not display:
-        read_end, write_end = os.pipe()
-        xvfb = subprocess.Popen(
-            [
-                "Xvfb",
-                "-displayfd",
-                str(write_end),
-                "-screen",
-                "0",
-                f"{WINDOW_SIZE[0]}x{WINDOW_SIZE[1]}x24",
-                "-nolisten",
-                "tcp",
-            ],
-            pass_fds=(write_end,),
-            stderr=subprocess.DEVNULL,
-        )
-        os.close(write_end)
-        with os.fdopen(read_end) as pipe:
-            display = ":" + pipe.readline().strip()
+        xvfb, display = start_xvfb()
     logs = REPO / "artifacts" / "bench"  # Blender's log and any screenshot stay here
     shutil.rmtree(logs, ignore_errors=True)
     app = BlenderApp(blender, profile, display, logs)

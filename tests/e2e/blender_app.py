@@ -24,6 +24,40 @@ class BlenderError(AssertionError):
     """Code sent to Blender raised; the message holds its traceback."""
 
 
+def start_xvfb() -> tuple[subprocess.Popen[bytes], str]:
+    """A private Xvfb display of WINDOW_SIZE (Mesa's llvmpipe draws Blender's
+    OpenGL): the process and its DISPLAY name. Xvfb picks a free number."""
+    read_end, write_end = os.pipe()
+    screen = f"{WINDOW_SIZE[0]}x{WINDOW_SIZE[1]}x24"
+    xvfb = subprocess.Popen(
+        ["Xvfb", "-displayfd", str(write_end), "-screen", "0", screen, "-nolisten", "tcp"],
+        pass_fds=(write_end,),
+        stdout=subprocess.DEVNULL,  # never hold the caller's output open
+        stderr=subprocess.DEVNULL,
+    )
+    os.close(write_end)
+    with os.fdopen(read_end) as pipe:
+        number = pipe.readline().strip()
+    if not number:
+        xvfb.kill()
+        raise BlenderError("Xvfb did not start")
+    return xvfb, f":{number}"
+
+
+def prepare_profile(blender: str, zip_path: str, folder: Path) -> None:
+    """Install the built zip into a throwaway user profile with Blender's own
+    command line, as a user does; no splash over the window, and Blender
+    never writes the profile back."""
+    env = {**os.environ, "BLENDER_USER_RESOURCES": str(folder)}
+    install = [blender, "--command", "extension", "install-file", "-r", "user_default", "-e", zip_path]
+    subprocess.run(install, env=env, check=True, capture_output=True, timeout=120)
+    settings = (
+        "import bpy; p = bpy.context.preferences; p.view.show_splash = False; "
+        "p.use_preferences_save = False; bpy.ops.wm.save_userpref()"
+    )
+    subprocess.run([blender, "-b", "--python-expr", settings], env=env, check=True, capture_output=True, timeout=120)
+
+
 class BlenderApp:
     def __init__(self, blender: str, profile: Path, display: str, workdir: Path) -> None:
         self.blender = blender

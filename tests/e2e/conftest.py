@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from blender_app import REPO, WINDOW_SIZE, BlenderApp
+from blender_app import REPO, BlenderApp, BlenderError, prepare_profile, start_xvfb
 
 ARTIFACTS = REPO / "artifacts" / "e2e"
 BLENDER = os.environ.get("MULTI_RENDER_BLENDER", "blender")
@@ -27,20 +27,11 @@ def x_display() -> Iterator[str]:
     """An Xvfb display of our own (Mesa's llvmpipe draws Blender's OpenGL)."""
     if shutil.which("Xvfb") is None:
         pytest.fail("Xvfb is not installed: the GUI tests need it (make provision installs it)")
-    read_end, write_end = os.pipe()
-    screen = f"{WINDOW_SIZE[0]}x{WINDOW_SIZE[1]}x24"
-    xvfb = subprocess.Popen(
-        ["Xvfb", "-displayfd", str(write_end), "-screen", "0", screen, "-nolisten", "tcp"],
-        pass_fds=(write_end,),
-        stderr=subprocess.DEVNULL,
-    )
-    os.close(write_end)
-    with os.fdopen(read_end) as pipe:
-        number = pipe.readline().strip()
-    if not number:
-        xvfb.kill()
-        pytest.fail("Xvfb did not start")
-    yield f":{number}"
+    try:
+        xvfb, display = start_xvfb()
+    except BlenderError as error:
+        pytest.fail(str(error))
+    yield display
     xvfb.terminate()
     xvfb.wait(timeout=10)
 
@@ -52,15 +43,7 @@ def profile(tmp_path_factory: pytest.TempPathFactory) -> Path:
     if not os.path.isfile(zip_path):
         pytest.fail(f"MULTI_RENDER_ZIP must name the built extension (got {zip_path!r}): run make build")
     folder = tmp_path_factory.mktemp("profile")
-    env = {**os.environ, "BLENDER_USER_RESOURCES": str(folder)}
-    install = [BLENDER, "--command", "extension", "install-file", "-r", "user_default", "-e", zip_path]
-    subprocess.run(install, env=env, check=True, capture_output=True, timeout=120)
-    # No splash over the window, and tests never write the profile back.
-    settings = (
-        "import bpy; p = bpy.context.preferences; p.view.show_splash = False; "
-        "p.use_preferences_save = False; bpy.ops.wm.save_userpref()"
-    )
-    subprocess.run([BLENDER, "-b", "--python-expr", settings], env=env, check=True, capture_output=True, timeout=120)
+    prepare_profile(BLENDER, zip_path, folder)
     return folder
 
 
