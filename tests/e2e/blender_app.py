@@ -7,8 +7,10 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import shutil
 import socket
 import subprocess
+import tempfile
 import time
 from pathlib import Path
 from typing import Any
@@ -65,7 +67,10 @@ class BlenderApp:
         self.display = display
         self.workdir = workdir
         self.log_path = workdir / "blender.log"
-        self.socket_path = workdir / "agent.sock"
+        # A Unix socket path may hold at most 107 bytes, and the artifact folder
+        # of a long test name in a deep checkout is longer than that.
+        self._socket_dir = Path(tempfile.mkdtemp(prefix="mr-agent-"))
+        self.socket_path = self._socket_dir / "agent.sock"
         self.process: subprocess.Popen[bytes] | None = None
         self._socket: socket.socket | None = None
         self._reader: Any = None
@@ -129,6 +134,7 @@ class BlenderApp:
             self.process.wait()
         if self._socket is not None:
             self._socket.close()
+        shutil.rmtree(self._socket_dir, ignore_errors=True)
         return self.process.returncode
 
     @property
