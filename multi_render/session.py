@@ -53,10 +53,12 @@ class QueueSession:
     # -- life cycle -------------------------------------------------------------------
     @classmethod
     def prepare(
-        cls, scene: bpy.types.Scene, only_remaining: bool = False
+        cls, scene: bpy.types.Scene, only_remaining: bool = False, sees_stop_keys: bool = False
     ) -> tuple[QueueSession | None, list[validation.Problem]]:
         """A session for the scene's ticked shots (with `only_remaining`, those
-        not done by the last run), or the problems that stop it."""
+        not done by the last run), or the problems that stop it. With
+        `sees_stop_keys` the caller reports each Esc during a render, so that
+        a render cancelled without one counts as failed (see QueueRun)."""
         now = datetime.now()
         data = scene_shots(scene)
         specs = [
@@ -71,7 +73,11 @@ class QueueSession:
                 problems = [validation.Problem(None, "enabled", "Every ticked shot is done: nothing remains to render")]
             return None, problems
         chosen = [spec for spec in specs if spec.enabled]
-        run = QueueRun([(spec.index, spec.name, spec.files) for spec in chosen], skip_existing=data.skip_existing)
+        run = QueueRun(
+            [(spec.index, spec.name, spec.files) for spec in chosen],
+            skip_existing=data.skip_existing,
+            sees_stop_keys=sees_stop_keys,
+        )
         return cls(scene.name, run, now), []
 
     def begin(self, guard_layout: bool = False) -> None:

@@ -36,6 +36,7 @@ class ShotRun:
     started_at: float = 0.0
     completed_at: float | None = None  # when render_complete fired
     stop_clicked_at: float | None = None  # last click on the status bar during the render
+    stop_key_pressed: bool = False  # Esc reached Blender during the render
 
     @property
     def output_path(self) -> str:
@@ -55,14 +56,18 @@ class QueueRun:
         clock: Callable[[], float] = time.monotonic,
         file_exists: Callable[[str], bool] = os.path.exists,
         skip_existing: bool = False,
+        sees_stop_keys: bool = False,
     ) -> None:
         """`shots`: (list index, name, output file or files) of each shot to
         render, in order. With `skip_existing`, a shot whose files all exist
-        is skipped."""
+        is skipped. `sees_stop_keys`: the Blender side reports every Esc that
+        reaches a render (`stop_key_pressed`), so a render cancelled without
+        one failed by itself (an engine error) and the queue goes on."""
         self.shots = [
             ShotRun(index, name, (paths,) if isinstance(paths, str) else tuple(paths)) for index, name, paths in shots
         ]
         self.skip_existing = skip_existing
+        self.sees_stop_keys = sees_stop_keys
         self.paused = False
         self._clock = clock
         self._file_exists = file_exists
@@ -91,6 +96,11 @@ class QueueRun:
         if self.paused and not self._rendering:
             return f"Paused before shot {self._position + 1}/{len(self.shots)}: {shot.name}"
         return f"Shot {self._position + 1}/{len(self.shots)}: {shot.name}"
+
+    @property
+    def rendering(self) -> bool:
+        """A render of the current shot was started and not yet settled."""
+        return self._rendering
 
     @property
     def render_ended(self) -> bool:
@@ -132,6 +142,7 @@ class QueueRun:
         shot.started_at = self._clock()
         shot.events.clear()
         shot.completed_at = shot.stop_clicked_at = None
+        shot.stop_key_pressed = False
         self._rendering = True
 
     def start_failed(self, reason: str) -> None:
@@ -157,6 +168,11 @@ class QueueRun:
         """The person clicked the status bar, where the render's X is."""
         if self._rendering and self.current is not None:
             self.current.stop_clicked_at = self._clock() if at is None else at
+
+    def stop_key_pressed(self) -> None:
+        """The person pressed Esc while the current shot rendered."""
+        if self._rendering and self.current is not None:
+            self.current.stop_key_pressed = True
 
     def abort(self, reason: str) -> None:
         """End the queue now (file load, add-on disabled, an error). A shot that
@@ -188,7 +204,12 @@ class QueueRun:
         shot.seconds = self._clock() - shot.started_at
         self._rendering = False
         self._position += 1
-        if RenderEvent.CANCEL in shot.events or forced:
+        if RenderEvent.CANCEL in shot.events and self._failed_by_itself(shot) and not forced:
+            shot.status = ShotStatus.FAILED
+            shot.reason = (
+                "the render stopped with an error (Blender's status bar and Info log show the engine's message)"
+            )
+        elif RenderEvent.CANCEL in shot.events or forced:
             shot.status = ShotStatus.CANCELLED
             self.stop_reason = self.stop_reason or "cancelled"
         elif _stopped_by_click(shot):
@@ -205,6 +226,11 @@ class QueueRun:
             )
         else:
             shot.status = ShotStatus.DONE
+
+    def _failed_by_itself(self, shot: ShotRun) -> bool:
+        """A cancelled render that nobody stopped: Blender cancels a render
+        whose engine reported an error, exactly as it does for Esc."""
+        return self.sees_stop_keys and not shot.stop_key_pressed and shot.stop_clicked_at is None
 
     def _finish(self) -> None:
         self.ended_at = self._clock()

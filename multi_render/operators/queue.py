@@ -74,7 +74,11 @@ class MULTIRENDER_OT_render_shots(bpy.types.Operator):
 
     # -- the non-blocking queue ---------------------------------------------------------
     def _start(self, context: bpy.types.Context) -> OperatorResult:
-        queue, problems = session.QueueSession.prepare(context.scene, self.only_remaining)  # type: ignore[arg-type]
+        queue, problems = session.QueueSession.prepare(
+            context.scene,  # type: ignore[arg-type]
+            self.only_remaining,
+            sees_stop_keys=True,
+        )
         if queue is None:
             self.report({"ERROR"}, validation.summary(problems))
             return {"CANCELLED"}
@@ -102,6 +106,8 @@ class MULTIRENDER_OT_render_shots(bpy.types.Operator):
                 action = queue.tick()
                 if action == Action.START:
                     queue.start_current(blocking=False)
+                    if queue.run.rendering:
+                        _watch_stop_keys(context)
                 elif action == Action.FINISH:
                     return self._finish(queue)
                 self._set_tick(context, FAST_TICK_SECONDS if queue.run.render_ended else TICK_SECONDS)
@@ -142,6 +148,41 @@ class MULTIRENDER_OT_render_shots(bpy.types.Operator):
             return {"CANCELLED"}
         self.report({"ERROR" if report.is_error(queue.run) else "INFO"}, queue.report_text)
         return {"FINISHED"}
+
+
+class MULTIRENDER_OT_watch_stop_keys(bpy.types.Operator):
+    """Tells the queue that Esc was pressed during a render. Blender's render
+    operator takes Esc before the queue's modal sees it, so this handler is
+    put in front of it for the one render, and passes every event on."""
+
+    bl_idname = "multi_render.watch_stop_keys"
+    bl_label = "Watch Esc During a Shot"
+    bl_options = {"INTERNAL"}
+
+    _shot: Any = None
+
+    def invoke(self, context: bpy.types.Context, _event: bpy.types.Event) -> OperatorResult:
+        queue = session.active()
+        if queue is None or not queue.run.rendering:
+            return {"CANCELLED"}
+        self._shot = queue.run.current
+        context.window_manager.modal_handler_add(self)
+        return {"RUNNING_MODAL"}
+
+    def modal(self, _context: bpy.types.Context, event: bpy.types.Event) -> OperatorResult:
+        queue = session.active()
+        if queue is None or not queue.run.rendering or queue.run.current is not self._shot:
+            return {"FINISHED", "PASS_THROUGH"}
+        if event.type == "ESC" and event.value == "PRESS":
+            queue.run.stop_key_pressed()
+        return {"PASS_THROUGH"}
+
+
+def _watch_stop_keys(context: bpy.types.Context) -> None:
+    """Watch Esc in every window (a render may open its own) for this render."""
+    for window in context.window_manager.windows:
+        with context.temp_override(window=window):
+            bpy.ops.multi_render.watch_stop_keys("INVOKE_DEFAULT")  # type: ignore[attr-defined]
 
 
 class _RunningQueueOperator(bpy.types.Operator):
@@ -191,4 +232,9 @@ def _in_status_bar(context: bpy.types.Context, event: bpy.types.Event) -> bool:
     return event.mouse_y < min(area.y for area in window.screen.areas)
 
 
-CLASSES = (MULTIRENDER_OT_render_shots, MULTIRENDER_OT_pause_toggle, MULTIRENDER_OT_stop)
+CLASSES = (
+    MULTIRENDER_OT_render_shots,
+    MULTIRENDER_OT_watch_stop_keys,
+    MULTIRENDER_OT_pause_toggle,
+    MULTIRENDER_OT_stop,
+)

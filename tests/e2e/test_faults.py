@@ -56,3 +56,35 @@ before = scenes.dump_scene(scene)
     assert blender.eval("other_addon_raises in bpy.app.handlers.render_pre")
     assert blender.eval("other_addon_switches_camera in bpy.app.handlers.render_post")
     assert blender.eval(LEFT_BEHIND) == PERMANENT
+
+
+# A render engine of the test's own that reports an error, as a real engine
+# does when it cannot render (out of memory, a missing device).
+FAILING_ENGINE = """
+class FailingEngine(bpy.types.RenderEngine):
+    bl_idname = "TEST_FAILING"
+    bl_label = "Failing"
+    def render(self, depsgraph):
+        self.report({"ERROR"}, "out of memory (a test engine)")
+bpy.utils.register_class(FailingEngine)
+"""
+
+
+def test_an_engine_error_fails_that_shot_and_the_queue_goes_on(blender: BlenderApp, tmp_path: Path) -> None:
+    blender.exec(
+        SETUP.format(output=str(tmp_path))
+        + FAILING_ENGINE
+        + "shots[1].use_engine = True; shots[1].engine = 'TEST_FAILING'\nbefore = scenes.dump_scene(scene)"
+    )
+    blender.exec("bpy.ops.multi_render.render_shots('INVOKE_DEFAULT')")
+    blender.wait_until(f"not {RUNNING}", timeout=60)
+    # Blender cancels a render whose engine reported an error just as it does
+    # for Esc; nobody pressed Esc, so the shot failed and the queue went on.
+    assert blender.eval(STATUSES) == ["DONE", "FAILED", "DONE"]
+    report = blender.eval("bpy.context.window_manager.multi_render.last_report")
+    assert report.startswith("Rendered 2 shots, 1 failed (")
+    assert "Cam_Green: the render stopped with an error" in report
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["Cam_Blue.png", "Cam_Red.png"]
+    assert blender.eval("scenes.dump_scene(scene) == before")
+    assert blender.eval(LEFT_BEHIND) == PERMANENT
+    assert blender.eval("[op.bl_idname for op in bpy.context.window.modal_operators]") == []

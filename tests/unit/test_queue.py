@@ -212,3 +212,52 @@ def test_render_ended_switches_on_with_the_first_end_event() -> None:
     assert run.render_ended  # Blender's job lingers: the queue polls fast
     assert run.next_action(job_running=False) == Action.START
     assert not run.render_ended
+
+
+def _cancelled_render(sees_stop_keys: bool, esc: bool = False, click: bool = False) -> QueueRun:
+    clock = Clock()
+    run = QueueRun(
+        [(i, f"s{i}", f"/o/{i}.png") for i in range(3)],
+        clock=clock,
+        file_exists={"/o/0.png", "/o/1.png", "/o/2.png"}.__contains__,
+        sees_stop_keys=sees_stop_keys,
+    )
+    run.next_action(False)
+    render(run, RenderEvent.INIT, RenderEvent.PRE)
+    if esc:
+        run.stop_key_pressed()
+    if click:
+        run.status_bar_clicked()
+    run.record(RenderEvent.POST)
+    run.record(RenderEvent.CANCEL)
+    return run
+
+
+def test_a_cancel_nobody_asked_for_is_a_failed_render_and_the_queue_goes_on() -> None:
+    run = _cancelled_render(sees_stop_keys=True)
+    assert run.next_action(False) == Action.START
+    assert run.shots[0].status == ShotStatus.FAILED
+    assert "error" in run.shots[0].reason
+    assert not run.stop_reason
+
+
+def test_a_cancel_after_esc_or_a_status_bar_click_stops_the_queue() -> None:
+    for esc, click in ((True, False), (False, True)):
+        run = _cancelled_render(sees_stop_keys=True, esc=esc, click=click)
+        assert run.next_action(False) == Action.FINISH
+        assert [s.status for s in run.shots] == [ShotStatus.CANCELLED, ShotStatus.PENDING, ShotStatus.PENDING]
+
+
+def test_without_sight_of_the_keys_every_cancel_stops_the_queue() -> None:
+    # Background mode: Ctrl+C cancels the render the same way an engine error does.
+    run = _cancelled_render(sees_stop_keys=False)
+    assert run.next_action(False) == Action.FINISH
+    assert run.shots[0].status == ShotStatus.CANCELLED
+
+
+def test_esc_outside_a_render_is_not_recorded() -> None:
+    run, _ = make_run(1)
+    run.stop_key_pressed()
+    run.next_action(False)
+    run.started()
+    assert not run.shots[0].stop_key_pressed
