@@ -43,9 +43,17 @@ class LayoutGuard:
     def in_render_screen(self) -> bool:
         """Whether a window shows another screen than it did (Blender's
         maximized render view)."""
-        return any(
-            (saved := self._windows.get(window.as_pointer())) is not None and window.screen.name != saved.screen
-            for window in bpy.context.window_manager.windows
+        return any(self._shows_render_screen(window) for window in bpy.context.window_manager.windows)
+
+    def _shows_render_screen(self, window: bpy.types.Window) -> bool:
+        # Not just another screen: the person may switch workspaces mid-queue.
+        saved = self._windows.get(window.as_pointer())
+        screen = window.screen
+        return (
+            saved is not None
+            and screen.name != saved.screen
+            and screen.show_fullscreen
+            and any(area.type == "IMAGE_EDITOR" for area in screen.areas)
         )
 
     def leave_render_screens(self) -> None:
@@ -53,11 +61,8 @@ class LayoutGuard:
         Call it from a bpy.app.timers callback, never from inside an operator:
         it frees the screen that operator's context points at."""
         for window in bpy.context.window_manager.windows:
-            saved = self._windows.get(window.as_pointer())
-            if saved is None:
-                continue
             for _ in range(_MAX_BACK_STEPS):
-                if window.screen.name == saved.screen or not window.screen.areas:
+                if not self._shows_render_screen(window):
                     break
                 # Only the window: the operator frees the temporary screen and
                 # its areas, which must not stay in an overridden context.

@@ -43,6 +43,7 @@ class QueueSession:
         self.run = run
         self.now = now  # when the run started: one {date} and {time} for every shot
         self.guard = scene_state.SettingsGuard()
+        self.render_memory = RenderOperatorMemory()
         self.layout: LayoutGuard | None = None  # only with a window manager to guard
         self.report_text = ""
         self.ended = False
@@ -121,6 +122,7 @@ class QueueSession:
         errors = []
         steps: list[Callable[[], None]] = [
             self.guard.restore,
+            self.render_memory.give_back,
             handlers.remove,
             _cancel_run_soon,
             self._remove_cancelled_outputs,
@@ -158,6 +160,10 @@ class QueueSession:
         before = self.run.current
         action = self.run.next_action(render_job_running())
         if before is not None and before is not self.run.current:
+            # Between shots and while paused the scene is the person's own: an
+            # F12 or a save then sees no shot's settings.
+            self.guard.restore()
+            self.render_memory.give_back()
             if before.status == ShotStatus.CANCELLED:
                 self._remove_unfinished(before)
             self._sync_shot(before)
@@ -222,12 +228,15 @@ class QueueSession:
         self._started_wall[shot.index] = time.time()
         self._sync_shot(shot)
         self._show_progress()
+        self.render_memory.remember()
         mode = "EXEC_DEFAULT" if blocking else "INVOKE_DEFAULT"
         try:
+            # Named, so that the person switching the window to another
+            # scene mid-queue does not make the next shot render that one.
             if item.use_frame_range:
-                result = bpy.ops.render.render(mode, animation=True)
+                result = bpy.ops.render.render(mode, animation=True, scene=scene.name)
             else:
-                result = bpy.ops.render.render(mode, write_still=True)
+                result = bpy.ops.render.render(mode, write_still=True, scene=scene.name)
         except RuntimeError as error:
             self._fail_start(shot, str(error).strip().splitlines()[-1])
             return
@@ -335,6 +344,33 @@ def _mark_stopped() -> None:
     if runtime is not None:  # None once the add-on is disabled
         runtime.is_running = False
     _redraw_progress()
+
+
+class RenderOperatorMemory:
+    """Blender remembers the last settings of the render operator when a
+    render ends, and F12 uses them: after a queue's write_still render, the
+    person's own F12 would save a file into their output folder. This keeps
+    what Blender remembered before the queue and puts it back after each
+    shot (Blender's render modal stores its settings on the event before
+    the queue sees the job gone)."""
+
+    def __init__(self) -> None:
+        self._values: dict[str, Any] | None = None
+
+    def remember(self) -> None:
+        last = bpy.context.window_manager.operator_properties_last("render.render")
+        if self._values is None and last is not None:
+            self._values = {
+                prop.identifier: getattr(last, prop.identifier)
+                for prop in last.bl_rna.properties
+                if prop.identifier != "rna_type" and not prop.is_readonly
+            }
+
+    def give_back(self) -> None:
+        last = bpy.context.window_manager.operator_properties_last("render.render")
+        if self._values is not None and last is not None:
+            for name, value in self._values.items():
+                setattr(last, name, value)
 
 
 def render_job_running() -> bool:

@@ -1,0 +1,134 @@
+"""The person keeps working while the queue runs: presses F12 or Ctrl+F12,
+pauses and renders their own image, switches scene or workspace, picks
+another camera, presses Ctrl+Z, moves the output folder away. The queue
+renders each shot from its own camera into its own file, keeps what the
+person chose for the window, and leaves the scene as it was."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from blender_app import BlenderApp
+from setups import THREE_SHOTS
+
+RUNNING = "bpy.context.window_manager.multi_render.is_running"
+STATUSES = "[shot.status for shot in shots]"
+PERMANENT = ["load_post:on_load_post", "load_pre:on_load_pre"]
+NAMES = ["Cam_Blue.png", "Cam_Green.png", "Cam_Red.png"]
+# The test counts every render Blender starts, the person's and the queue's.
+COUNT_RENDERS = """
+renders = []
+bpy.app.handlers.render_init.append(lambda scene, _d=None: renders.append(scene.camera.name))
+"""
+
+
+def start(blender: BlenderApp, output: Path, seconds: float = 1.5, extra: str = "") -> None:
+    blender.exec(
+        THREE_SHOTS.format(output=str(output))
+        + f"scenes.make_timed(scene, {seconds})\n"
+        + COUNT_RENDERS
+        + extra
+        + "\nbefore = scenes.dump_scene(scene)"
+    )
+    blender.exec("bpy.ops.multi_render.render_shots('INVOKE_DEFAULT')")
+
+
+def wait_for_shot(blender: BlenderApp, number: int) -> None:
+    blender.wait_until(f"shots[{number - 1}].status == 'RENDERING' and bpy.app.is_job_running('RENDER')", timeout=30)
+
+
+def assert_all_done_and_restored(blender: BlenderApp, output: Path, files: list[str] = NAMES) -> None:
+    blender.wait_until(f"not {RUNNING}", timeout=60)
+    assert blender.eval(STATUSES) == ["DONE"] * 3
+    assert sorted(path.name for path in output.iterdir()) == files
+    assert blender.eval("scenes.dump_scene(scene) == before")
+    assert blender.eval("scenes.handlers_from('multi_render')") == PERMANENT
+
+
+def test_f12_and_ctrl_f12_during_a_shot_start_nothing(blender: BlenderApp, tmp_path: Path) -> None:
+    start(blender, tmp_path)
+    wait_for_shot(blender, 2)
+    blender.key("F12")
+    blender.key("ctrl+F12")
+    assert_all_done_and_restored(blender, tmp_path)
+    # Blender refused both while the shot rendered: three renders, one per shot.
+    assert blender.eval("renders") == ["Cam_Blue", "Cam_Green", "Cam_Red"]
+    # After the queue, F12 renders without saving, as before the queue (Blender
+    # would otherwise remember the queue's write_still for it).
+    blender.key("F12")
+    blender.wait_until("len(renders) == 4 and not bpy.app.is_job_running('RENDER')", timeout=30)
+    assert sorted(path.name for path in tmp_path.iterdir()) == NAMES
+
+
+def test_while_paused_the_scene_is_the_persons_own_and_f12_renders_it(blender: BlenderApp, tmp_path: Path) -> None:
+    start(blender, tmp_path, extra="scene.camera = bpy.data.objects['Cam_Green']")
+    wait_for_shot(blender, 1)
+    blender.exec("bpy.ops.multi_render.pause_toggle()")
+    blender.wait_until("bpy.context.window_manager.multi_render.progress_text.startswith('Paused before shot 2/3')")
+    # Between shots nothing of a shot is applied: the person's camera and path.
+    assert blender.eval("scenes.dump_scene(scene) == before")
+    blender.key("F12")  # the person's own render of their own camera, not written
+    blender.wait_until("bpy.app.is_job_running('RENDER')")
+    blender.exec("bpy.ops.multi_render.pause_toggle()")  # resume while it renders: the queue waits for it
+    assert_all_done_and_restored(blender, tmp_path)
+    assert blender.eval("renders") == ["Cam_Blue", "Cam_Green", "Cam_Green", "Cam_Red"]
+
+
+def test_switching_the_window_to_another_scene(blender: BlenderApp, tmp_path: Path) -> None:
+    # Blender sets up a scene's view layer the first time a window shows it:
+    # show it once before the queue, so that only the queue could change it.
+    blender.exec("other = bpy.data.scenes.new('Other'); bpy.context.window_manager.windows[0].scene = other")
+    blender.wait_until("bpy.context.window_manager.windows[0].scene.name == 'Other'")
+    blender.exec("bpy.context.window_manager.windows[0].scene = bpy.data.scenes['Scene']")
+    start(blender, tmp_path, extra="other_before = scenes.dump_scene(other)")
+    wait_for_shot(blender, 1)
+    blender.exec("bpy.context.window_manager.windows[0].scene = other")
+    assert_all_done_and_restored(blender, tmp_path)
+    assert blender.eval("renders") == ["Cam_Blue", "Cam_Green", "Cam_Red"]  # all of the queue's scene
+    assert blender.eval("bpy.context.window_manager.windows[0].scene.name") == "Other"  # the person's choice stays
+    assert blender.eval("scenes.dump_scene(other) == other_before")
+
+
+@pytest.mark.parametrize("display", ["NONE", "SCREEN"])
+def test_switching_workspace(blender: BlenderApp, tmp_path: Path, display: str) -> None:
+    start(blender, tmp_path, extra=f"bpy.context.preferences.view.render_display_type = {display!r}")
+    wait_for_shot(blender, 1)
+    blender.exec("bpy.context.window_manager.windows[0].workspace = bpy.data.workspaces['Shading']")
+    assert_all_done_and_restored(blender, tmp_path)
+    blender.wait_until("bpy.context.window_manager.windows[0].workspace.name == 'Shading'")
+    assert blender.eval("len(bpy.context.window_manager.windows)") == 1
+
+
+def test_picking_another_active_camera_mid_queue(blender: BlenderApp, tmp_path: Path) -> None:
+    start(blender, tmp_path)
+    wait_for_shot(blender, 2)
+    blender.exec("scene.camera = bpy.data.objects['Cam_Blue']")
+    # Each shot still renders from its own camera, and the camera the scene
+    # had before the queue is back at the end: the queue owns the camera
+    # while it runs.
+    assert_all_done_and_restored(blender, tmp_path)
+    assert blender.eval("renders") == ["Cam_Blue", "Cam_Green", "Cam_Red"]
+
+
+def test_ctrl_z_mid_queue(blender: BlenderApp, tmp_path: Path) -> None:
+    start(blender, tmp_path)
+    wait_for_shot(blender, 2)
+    blender.key("ctrl+z")
+    blender.wait_until(f"not {RUNNING}", timeout=60)
+    # Blender refuses to undo while it renders: nothing of the person's
+    # data changed, and the queue went on.
+    assert blender.eval("[shot.status for shot in bpy.context.scene.multi_render.shots]") == ["DONE"] * 3
+    assert sorted(path.name for path in tmp_path.iterdir()) == NAMES
+    assert blender.eval("scenes.dump_scene(bpy.context.scene) == before")
+
+
+def test_output_folder_renamed_away_mid_queue(blender: BlenderApp, tmp_path: Path) -> None:
+    output = tmp_path / "out"
+    start(blender, output)
+    blender.wait_until("shots[0].status == 'DONE'", timeout=30)
+    os.rename(output, tmp_path / "moved")
+    # Blender makes the folder again for the next shots' files.
+    assert_all_done_and_restored(blender, output, files=NAMES[1:])
+    assert sorted(path.name for path in (tmp_path / "moved").iterdir()) == NAMES[:1]
