@@ -16,7 +16,7 @@ from typing import Any
 import bpy
 
 from . import handlers, scene_state
-from .core import report, validation
+from .core import paths, report, validation
 from .core.queue import Action, QueueRun, ShotRun
 from .core.status import ShotStatus
 from .layout_guard import LayoutGuard
@@ -166,6 +166,8 @@ class QueueSession:
             self.render_memory.give_back()
             if before.status == ShotStatus.CANCELLED:
                 self._remove_unfinished(before)
+            elif before.status == ShotStatus.FAILED:
+                self._remove_broken(before)
             self._sync_shot(before)
         if action == Action.WAIT and runtime_state().progress_text != self.run.position_text:
             self._show_progress()  # e.g. "Paused before shot 3/5"
@@ -192,6 +194,16 @@ class QueueSession:
         if started is not None and len(shot.output_paths) == 1:  # a range's written frames are whole
             remove_if_written_since(shot.output_path, started)
             _unfinished_files.append((shot.output_path, started))
+
+    def _remove_broken(self, shot: ShotRun) -> None:
+        """A full disk leaves empty or cut-off images (Blender still says
+        "Saved"): remove those this run wrote, so that nothing takes them for
+        finished work (skip existing, the person)."""
+        started = self._started_wall.get(shot.index)
+        if started is not None:
+            for path in shot.output_paths:
+                if os.path.exists(path) and not paths.looks_whole(path):
+                    remove_if_written_since(path, started)
 
     def start_current(self, blocking: bool) -> None:
         """Apply the current shot and start its render: INVOKE (the UI stays

@@ -71,6 +71,48 @@ def folder_problem(file_path: str) -> str | None:
     return None
 
 
+# How the image formats that have one end their files: a full disk leaves
+# files empty (and Blender still says "Saved") or cut off.
+_FILE_ENDINGS = {".png": b"IEND\xaeB`\x82", ".jpg": b"\xff\xd9", ".jpeg": b"\xff\xd9"}
+
+
+def looks_whole(file_path: str) -> bool:
+    """Whether a rendered file exists, is not empty and, for the formats
+    with an end marker, ends with it."""
+    try:
+        size = os.path.getsize(file_path)
+        if size == 0:
+            return False
+        ending = _FILE_ENDINGS.get(os.path.splitext(file_path)[1].lower())
+        if ending is None:
+            return True
+        with open(file_path, "rb") as image:
+            image.seek(max(0, size - len(ending)))
+            return image.read() == ending
+    except OSError:
+        return False
+
+
+# Below this much free space, a file that was not written is put down to a full disk.
+_NEARLY_FULL_BYTES = 1024 * 1024
+
+
+def why_not_written(file_path: str) -> str | None:
+    """The likely reason a render's file is missing: its folder became
+    unwritable or went away, or the disk is full. None if nothing shows."""
+    problem = folder_problem(file_path)
+    if problem is not None:
+        return problem
+    try:
+        stats = os.statvfs(os.path.dirname(os.path.abspath(file_path)))
+    except OSError:
+        return None
+    free = stats.f_bavail * stats.f_frsize
+    if free < _NEARLY_FULL_BYTES:
+        return f"the disk is full ({free // 1024} KiB free)"
+    return None
+
+
 _HASHES = re.compile(r"#+")
 
 # What each image format writes (Blender's extensions) and its colour depths.

@@ -9,12 +9,12 @@ previous job still exists."""
 
 from __future__ import annotations
 
-import os
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from enum import Enum
 
+from . import paths
 from .status import RenderEvent, ShotStatus
 
 
@@ -53,8 +53,10 @@ class QueueRun:
     def __init__(
         self,
         shots: Sequence[tuple[int, str, str | Sequence[str]]],
+        *,
         clock: Callable[[], float] = time.monotonic,
-        file_exists: Callable[[str], bool] = os.path.exists,
+        is_written: Callable[[str], bool] = paths.looks_whole,
+        why_not_written: Callable[[str], str | None] = paths.why_not_written,
         skip_existing: bool = False,
         sees_stop_keys: bool = False,
     ) -> None:
@@ -70,7 +72,8 @@ class QueueRun:
         self.sees_stop_keys = sees_stop_keys
         self.paused = False
         self._clock = clock
-        self._file_exists = file_exists
+        self._is_written = is_written
+        self._why_not_written = why_not_written
         self._position = 0
         self._rendering = False
         self.stop_reason = ""
@@ -193,7 +196,7 @@ class QueueRun:
 
     def _skip_existing_files(self) -> None:
         while self.skip_existing and (shot := self.current) is not None and not self.stop_reason:
-            if not all(self._file_exists(path) for path in shot.output_paths):
+            if not all(self._is_written(path) for path in shot.output_paths):
                 return
             shot.status = ShotStatus.SKIPPED
             shot.reason = "its file exists" if len(shot.output_paths) == 1 else "its files exist"
@@ -219,11 +222,13 @@ class QueueRun:
         elif RenderEvent.COMPLETE not in shot.events:
             shot.status = ShotStatus.FAILED
             shot.reason = "the render ended without a result"
-        elif missing := [path for path in shot.output_paths if not self._file_exists(path)]:
+        elif missing := [path for path in shot.output_paths if not self._is_written(path)]:
             shot.status = ShotStatus.FAILED
-            shot.reason = f"no file was written at '{missing[0]}'" + (
+            shot.reason = f"no whole image was written at '{missing[0]}'" + (
                 f" (and {len(missing) - 1} more)" if len(missing) > 1 else ""
             )
+            if (why := self._why_not_written(missing[0])) is not None:
+                shot.reason += f": {why}"
         else:
             shot.status = ShotStatus.DONE
 

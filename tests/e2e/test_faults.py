@@ -5,6 +5,9 @@ behind."""
 
 from __future__ import annotations
 
+import contextlib
+import subprocess
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -88,3 +91,54 @@ def test_an_engine_error_fails_that_shot_and_the_queue_goes_on(blender: BlenderA
     assert blender.eval("scenes.dump_scene(scene) == before")
     assert blender.eval(LEFT_BEHIND) == PERMANENT
     assert blender.eval("[op.bl_idname for op in bpy.context.window.modal_operators]") == []
+
+
+@pytest.fixture
+def small_disk(tmp_path: Path) -> Iterator[Path]:
+    """A 512 KiB disk of its own (the tests run as root in a private mount
+    namespace, where a folder cannot be made unwritable with chmod)."""
+    disk = tmp_path / "disk"
+    disk.mkdir()
+    subprocess.run(["mount", "-t", "tmpfs", "-o", "size=512k", "tmpfs", str(disk)], check=True)
+    yield disk
+    subprocess.run(["umount", "-l", str(disk)], check=False)
+
+
+def _fill(disk: Path) -> None:
+    with contextlib.suppress(OSError), (disk / "filler").open("wb", buffering=0) as filler:
+        while True:
+            filler.write(b"\0" * 4096)
+
+
+def _queue_on_disk(blender: BlenderApp, disk: Path) -> None:
+    blender.exec(SETUP.format(output=str(disk)) + "scenes.make_timed(scene, 1.5)\nbefore = scenes.dump_scene(scene)")
+    blender.exec("bpy.ops.multi_render.render_shots('INVOKE_DEFAULT')")
+    blender.wait_until("shots[0].status == 'DONE' and shots[1].status == 'RENDERING'", timeout=30)
+
+
+def test_the_disk_filling_up_mid_queue_fails_the_shots_with_the_reason(blender: BlenderApp, small_disk: Path) -> None:
+    _queue_on_disk(blender, small_disk)
+    _fill(small_disk)
+    blender.wait_until(f"not {RUNNING}", timeout=60)
+    assert blender.eval(STATUSES) == ["DONE", "FAILED", "FAILED"]
+    report = blender.eval("bpy.context.window_manager.multi_render.last_report")
+    assert "Cam_Green: no whole image was written at" in report and "the disk is full" in report
+    # No empty or cut-off image is left where a shot's file should be.
+    assert sorted(path.name for path in small_disk.iterdir()) == ["Cam_Blue.png", "filler"]
+    assert blender.eval("scenes.dump_scene(scene) == before")
+    assert blender.eval(LEFT_BEHIND) == PERMANENT
+
+
+def test_the_folder_becoming_read_only_mid_queue_fails_the_shots_with_the_reason(
+    blender: BlenderApp, small_disk: Path
+) -> None:
+    _queue_on_disk(blender, small_disk)
+    subprocess.run(["mount", "-o", "remount,ro", str(small_disk)], check=True)
+    blender.wait_until(f"not {RUNNING}", timeout=60)
+    assert blender.eval(STATUSES) == ["DONE", "FAILED", "FAILED"]
+    reasons = blender.eval("[shot.name + ': ' + shot.status for shot in shots]")
+    report = blender.eval("bpy.context.window_manager.multi_render.last_report")
+    assert f"the folder '{small_disk}' is not writable" in report, reasons
+    assert sorted(path.name for path in small_disk.iterdir()) == ["Cam_Blue.png"]
+    assert blender.eval("scenes.dump_scene(scene) == before")
+    assert blender.eval(LEFT_BEHIND) == PERMANENT

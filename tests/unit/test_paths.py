@@ -1,4 +1,5 @@
 import os
+from pathlib import Path
 
 from hypothesis import given
 from hypothesis import strategies as st
@@ -60,3 +61,24 @@ def test_relative_shot_paths_are_in_the_scene_output_folder() -> None:
     assert paths.output_base("{x}", "/renders/", "s") == "/renders/{x}"
     assert paths.output_base("sub/name", "/renders/frame_", "s") == "/renders/sub/name"
     assert paths.output_base("../up", "/renders/a/", "s") == "/renders/up"
+
+
+def test_why_not_written_names_a_missing_or_unwritable_folder(tmp_path: Path) -> None:
+    assert paths.why_not_written(str(tmp_path / "a.png")) is None  # plenty of room, writable
+    blocker = tmp_path / "file"
+    blocker.write_text("")
+    assert "is a file" in (paths.why_not_written(str(blocker / "sub" / "a.png")) or "")
+
+
+def test_an_empty_or_cut_off_image_is_not_whole(tmp_path: Path) -> None:
+    png = tmp_path / "a.png"
+    assert not paths.looks_whole(str(png))  # missing
+    png.write_bytes(b"")
+    assert not paths.looks_whole(str(png))
+    png.write_bytes(b"\x89PNG\r\n\x1a\n...IDAT")  # cut off before its end
+    assert not paths.looks_whole(str(png))
+    png.write_bytes(b"\x89PNG\r\n\x1a\n...IEND\xaeB`\x82")
+    assert paths.looks_whole(str(png))
+    exr = tmp_path / "a.exr"
+    exr.write_bytes(b"v/1\x01")  # no end marker to check: not empty is enough
+    assert paths.looks_whole(str(exr))

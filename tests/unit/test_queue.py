@@ -14,7 +14,7 @@ class Clock:
 def make_run(count: int = 3, written: set[str] | None = None) -> tuple[QueueRun, Clock]:
     clock = Clock()
     files = written if written is not None else {f"/o/{i}.png" for i in range(count)}
-    run = QueueRun([(i, f"s{i}", f"/o/{i}.png") for i in range(count)], clock=clock, file_exists=files.__contains__)
+    run = QueueRun([(i, f"s{i}", f"/o/{i}.png") for i in range(count)], clock=clock, is_written=files.__contains__)
     return run, clock
 
 
@@ -92,7 +92,7 @@ def test_a_render_without_result_or_file_fails_and_the_queue_goes_on() -> None:
     assert run.next_action(False) == Action.FINISH
     assert [s.status for s in run.shots] == [ShotStatus.FAILED, ShotStatus.FAILED, ShotStatus.DONE]
     assert run.shots[0].reason == "the render ended without a result"
-    assert "no file was written" in run.shots[1].reason
+    assert "no whole image was written" in run.shots[1].reason
     assert report.is_error(run)
     assert "2 failed" in report.summary(run)
 
@@ -154,7 +154,7 @@ def test_skip_existing_marks_shots_whose_files_exist() -> None:
     files = {"/o/0.png", "/o/2a.png", "/o/2b.png"}
     run = QueueRun(
         [(0, "s0", "/o/0.png"), (1, "s1", "/o/1.png"), (2, "s2", ("/o/2a.png", "/o/2b.png"))],
-        file_exists=files.__contains__,
+        is_written=files.__contains__,
         skip_existing=True,
     )
     assert run.next_action(False) == Action.START
@@ -168,12 +168,12 @@ def test_skip_existing_marks_shots_whose_files_exist() -> None:
 
 def test_a_range_is_done_only_when_every_frame_is_on_disk() -> None:
     frames = ("/o/a0001.png", "/o/a0002.png", "/o/a0003.png")
-    run = QueueRun([(0, "a", frames)], file_exists={"/o/a0001.png", "/o/a0003.png"}.__contains__)
+    run = QueueRun([(0, "a", frames)], is_written={"/o/a0001.png", "/o/a0003.png"}.__contains__)
     run.next_action(False)
     render(run, *OK)
     run.next_action(False)
     assert run.shots[0].status == ShotStatus.FAILED
-    assert run.shots[0].reason == "no file was written at '/o/a0002.png'"
+    assert run.shots[0].reason == "no whole image was written at '/o/a0002.png'"
 
 
 def test_pause_holds_after_the_current_render_and_resume_goes_on() -> None:
@@ -219,7 +219,7 @@ def _cancelled_render(sees_stop_keys: bool, esc: bool = False, click: bool = Fal
     run = QueueRun(
         [(i, f"s{i}", f"/o/{i}.png") for i in range(3)],
         clock=clock,
-        file_exists={"/o/0.png", "/o/1.png", "/o/2.png"}.__contains__,
+        is_written={"/o/0.png", "/o/1.png", "/o/2.png"}.__contains__,
         sees_stop_keys=sees_stop_keys,
     )
     run.next_action(False)
