@@ -116,11 +116,13 @@ def test_bad_template_and_missing_names_are_refused(scene: bpy.types.Scene, shot
 
 
 def test_skip_existing_and_render_remaining(scene: bpy.types.Scene, shots: object, tmp_path: Path) -> None:
-    (tmp_path / "Cam_Green.png").write_bytes(b"not really a png")
+    earlier = b"an earlier image, whole: it ends as a PNG does IEND\xaeB`\x82"
+    (tmp_path / "Cam_Green.png").write_bytes(earlier)
+    (tmp_path / "Cam_Red.png").write_bytes(b"")  # left empty by a full disk: rendered again
     scene.multi_render.skip_existing = True
     assert bpy.ops.multi_render.render_shots() == {"FINISHED"}
     assert [s.status for s in shots] == ["SKIPPED", "DONE"]  # type: ignore[attr-defined]
-    assert (tmp_path / "Cam_Green.png").read_bytes() == b"not really a png"
+    assert (tmp_path / "Cam_Green.png").read_bytes() == earlier
     scene.multi_render.skip_existing = False
     # Only the shots not done last time: the skipped one.
     os.remove(shots[1].output)  # type: ignore[index]
