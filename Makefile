@@ -1,8 +1,8 @@
 # One entry point. `make test` is what CI runs (.ci/run).
 # BLENDER=/path/to/blender uses your own Blender 5.x instead of provisioning one.
-.PHONY: test provision lint unit build test-blender test-blender42 test-e2e test-farm bench bench-smoke demo clean
+.PHONY: test provision lint unit build test-blender test-blender42 test-e2e test-farm soak bench bench-smoke demo clean
 
-test: provision lint unit build test-blender test-blender42 test-e2e test-farm bench-smoke
+test: provision lint unit build test-blender test-blender42 test-e2e test-farm soak bench-smoke
 
 provision:
 	tools/dev.sh provision
@@ -23,7 +23,11 @@ test-blender42: build
 	tools/dev.sh blender42
 
 test-e2e: build
-	tools/dev.sh e2e
+	tools/dev.sh e2e -m "not soak"
+
+# 200 shots in the GUI, every file checked, memory watched (about a minute).
+soak: build
+	tools/dev.sh e2e -m soak -s
 
 test-farm: build
 	tools/dev.sh farm
