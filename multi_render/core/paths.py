@@ -8,15 +8,31 @@ import os
 import re
 
 # Characters that would create folders or are refused by common file systems.
-_UNSAFE = re.compile(r'[\x00-\x1f/\\:*?"<>|]')
+_UNSAFE = re.compile(r'[\x00-\x1f\x7f/\\:*?"<>|]')
+# Bidirectional controls reorder how a name is shown ("evil\u202egnp.exe"
+# shows as "evilexe.png"): a file name never keeps them.
+_BIDI_CONTROLS = re.compile("[\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+# File systems allow 255 bytes a name; this leaves room for frame numbers
+# and the extension.
+NAME_BYTES = 200
+MAX_NAME_BYTES = 255
 
 
 def safe_filename(name: str, fallback: str = "shot") -> str:
-    """A file name made from a user-visible name: no separators, no control
-    characters, never "." or "..", never empty, at most 200 characters."""
-    cleaned = _UNSAFE.sub("_", name).strip().strip(".")
-    cleaned = cleaned[:200].strip()
+    """A file name made from a user-visible name: no separators, control or
+    bidirectional characters, never "." or "..", never empty, at most
+    NAME_BYTES bytes of UTF-8 (cut between characters)."""
+    cleaned = _BIDI_CONTROLS.sub("", _UNSAFE.sub("_", name)).strip().strip(".")
+    cleaned = cleaned.encode()[:NAME_BYTES].decode(errors="ignore").strip()
     return cleaned or fallback
+
+
+def name_too_long(file_path: str) -> str | None:
+    """The first part of a path longer than a file system allows, if any."""
+    for part in file_path.split(os.sep):
+        if len(part.encode()) > MAX_NAME_BYTES:
+            return part
+    return None
 
 
 def with_extension(path: str, extension: str, use_extension: bool) -> str:

@@ -135,6 +135,9 @@ def _read_shot(number: int, raw: Any, names: Names, problems: list[str]) -> Shot
     if not isinstance(name, str) or not name:
         problems.append(f"{where}: 'name' must be a non-empty text")
         name = ""
+    elif "\x00" in name:
+        problems.append(f"{where}: 'name' holds a NUL character, which Blender cannot store")
+        name = ""
     else:
         where = f"shot {number} '{name}'"
     before = len(problems)
@@ -155,6 +158,9 @@ def _typed(raw: Mapping[str, Any], key: str, kind: type, default: Any, *, where:
     value = raw.get(key, default)
     if not _is(value, kind):
         problems.append(f"{where}: '{key}' must be {_KIND_NAMES[kind]} (got {value!r})")
+        return default
+    if kind is str and "\x00" in value:
+        problems.append(f"{where}: '{key}' holds a NUL character, which Blender cannot store")
         return default
     return value
 

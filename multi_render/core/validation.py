@@ -39,6 +39,11 @@ def validate(
         if shot.template_error:
             problems.append(Problem(shot.index, "filepath", f"{shot.title}: output path: {shot.template_error}"))
             continue
+        if (part := paths.name_too_long(shot.output_path)) is not None:
+            length = len(part.encode())
+            message = f"{shot.title}: output path: a name is {length} bytes long (at most {paths.MAX_NAME_BYTES})"
+            problems.append(Problem(shot.index, "filepath", message))
+            continue
         reason = folder_problem(shot.output_path)
         if reason:
             problems.append(Problem(shot.index, "filepath", f"{shot.title}: {reason}"))
@@ -103,7 +108,10 @@ def _shared_outputs(enabled: Sequence[ShotSpec]) -> list[Problem]:
         indexes = tuple(shot.index for shot in path_shots)
         if len(path_shots) > 1 and indexes not in reported:
             reported.add(indexes)
-            names = " and ".join([path_shots[0].title, *(shot.label for shot in path_shots[1:])])
+            labels = [path_shots[0].title, *(shot.label for shot in path_shots[1:_NAMED_SHOTS])]
+            if len(path_shots) > _NAMED_SHOTS:
+                labels.append(f"{len(path_shots) - _NAMED_SHOTS} more")
+            names = ", ".join(labels[:-1]) + " and " + labels[-1]
             problems.append(
                 Problem(
                     path_shots[1].index,
@@ -114,7 +122,16 @@ def _shared_outputs(enabled: Sequence[ShotSpec]) -> list[Problem]:
     return problems
 
 
+# A message names this many shots or problems at most: a list of 10,000
+# shots must not make a report nobody can read.
+_NAMED_SHOTS = 5
+_LISTED_PROBLEMS = 10
+
+
 def summary(problems: Sequence[Problem]) -> str:
-    """One message for a report: how many problems, then each one."""
+    """One message for a report: how many problems, then the first ones."""
     head = "Cannot render shots" if len(problems) == 1 else f"Cannot render shots ({len(problems)} problems)"
-    return head + ": " + "; ".join(str(problem) for problem in problems)
+    text = head + ": " + "; ".join(str(problem) for problem in problems[:_LISTED_PROBLEMS])
+    if len(problems) > _LISTED_PROBLEMS:
+        text += f"; and {len(problems) - _LISTED_PROBLEMS} more"
+    return text

@@ -33,7 +33,9 @@ class MULTIRENDER_UL_shots(bpy.types.UIList):
         camera = row.row()
         camera.active = item.camera is not None
         camera.label(text=item.camera.name if item.camera else "No camera", icon="OUTLINER_OB_CAMERA")
-        row.label(text="", icon=STATUS_ICONS[ShotStatus(item.status)])  # type: ignore[arg-type]
+        # A status this version does not know (a .blend from a newer one) reads as "".
+        known = item.status in ShotStatus._value2member_map_
+        row.label(text="", icon=STATUS_ICONS[ShotStatus(item.status)] if known else "QUESTION")  # type: ignore[arg-type]
 
 
 class MULTIRENDER_MT_shot_list(bpy.types.Menu):

@@ -142,3 +142,28 @@ def test_the_folder_becoming_read_only_mid_queue_fails_the_shots_with_the_reason
     assert sorted(path.name for path in small_disk.iterdir()) == ["Cam_Blue.png"]
     assert blender.eval("scenes.dump_scene(scene) == before")
     assert blender.eval(LEFT_BEHIND) == PERMANENT
+
+
+def test_ten_thousand_shots_in_the_sidebar_start_and_stop(blender: BlenderApp, tmp_path: Path) -> None:
+    blender.exec(
+        SETUP.format(output=str(tmp_path))
+        + """
+cameras = [shot.camera for shot in shots]
+for number in range(10_000 - 3):
+    shot = shots.add()
+    shot.name = f"extra {number}"
+    shot.camera = cameras[number % 3]
+before = scenes.dump_scene(scene)
+"""
+    )
+    blender.open_render_shots_tab()  # the list draws with 10,000 items
+    blender.exec("bpy.ops.multi_render.render_shots('INVOKE_DEFAULT')")
+    blender.wait_until("shots[2].status == 'DONE'", timeout=60)
+    blender.key("Escape")
+    blender.wait_until(f"not {RUNNING}", timeout=30)
+    statuses = blender.eval(STATUSES)
+    done = statuses.count("DONE")
+    assert 3 <= done < 10_000 and statuses[:done] == ["DONE"] * done
+    assert set(statuses[done + 1 :]) == {"PENDING"}
+    assert blender.eval("scenes.dump_scene(scene) == before")
+    assert blender.eval(LEFT_BEHIND) == PERMANENT

@@ -23,7 +23,8 @@ def test_safe_filename_is_always_one_plain_name(name: str) -> None:
     assert "/" not in safe and "\\" not in safe and "\x00" not in safe
     assert safe not in {".", ".."}
     assert os.path.basename(safe) == safe
-    assert len(safe) <= 200
+    assert len(safe.encode()) <= paths.NAME_BYTES
+    assert not any(char in safe for char in "\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 
 
 def test_with_extension_adds_it_once() -> None:
@@ -82,3 +83,16 @@ def test_an_empty_or_cut_off_image_is_not_whole(tmp_path: Path) -> None:
     exr = tmp_path / "a.exr"
     exr.write_bytes(b"v/1\x01")  # no end marker to check: not empty is enough
     assert paths.looks_whole(str(exr))
+
+
+def test_safe_filename_drops_bidi_controls_and_fits_in_bytes() -> None:
+    assert paths.safe_filename("evil\u202egnp.exe") == "evilgnp.exe"
+    emoji = paths.safe_filename("\U0001f3ac" * 1000)
+    assert emoji == "\U0001f3ac" * (paths.NAME_BYTES // 4)
+    arabic = "\u0644\u0642\u0637\u0629"  # right-to-left letters stay
+    assert paths.safe_filename(arabic) == arabic
+
+
+def test_a_name_longer_than_file_systems_allow_is_found() -> None:
+    assert paths.name_too_long("/out/" + "a" * 255 + ".png") == "a" * 255 + ".png"
+    assert paths.name_too_long("/out/" + "a" * 251 + ".png") is None

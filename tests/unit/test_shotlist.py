@@ -132,3 +132,11 @@ def test_any_text_raises_only_its_own_error(text: str) -> None:
 def test_any_shot_object_raises_only_its_own_error(shot: dict[str, object]) -> None:
     with contextlib.suppress(ShotListError):
         loads(json.dumps(header(a=shot)), NAMES)
+
+
+def test_nul_characters_are_refused_by_name() -> None:
+    problems = problems_of(header(a={"name": "a\x00b"}, b={"name": "b", "filepath": "//x\x00y"}))
+    assert problems == [
+        "shot 1: 'name' holds a NUL character, which Blender cannot store",
+        "shot 2 'b': 'filepath' holds a NUL character, which Blender cannot store",
+    ]

@@ -124,3 +124,20 @@ def test_template_errors_and_shared_frames() -> None:
     text = summary(validate(shots, "Scene", no_folder_problem))
     assert "Shot 1 'a': output path: unknown token {shto}" in text
     assert "Shot 2 'b' and shot 3 'c' would write the same file '/o/x0002.png'" in text
+
+
+def test_ten_thousand_shots_give_a_short_message() -> None:
+    same_file = [shot(i, f"s{i}", output_path="/out/x.png") for i in range(10_000)]
+    text = summary(validate(same_file, "Scene", no_folder_problem))
+    assert "Shot 1 's0', shot 2 's1', shot 3 's2', shot 4 's3', shot 5 's4' and 9995 more" in text
+    no_cameras = [shot(i, f"s{i}", camera="") for i in range(10_000)]
+    text = summary(validate(no_cameras, "Scene", no_folder_problem))
+    assert text.startswith("Cannot render shots (10000 problems): Shot 1 's0'")
+    assert text.endswith("; and 9990 more") and len(text) < 1500
+
+
+def test_a_file_name_longer_than_file_systems_allow_is_refused() -> None:
+    problems = validate([shot(0, "a", output_path="/out/" + "é" * 200 + ".png")], "Scene", no_folder_problem)
+    assert [(p.field, p.message) for p in problems] == [
+        ("filepath", "Shot 1 'a': output path: a name is 404 bytes long (at most 255)")
+    ]
