@@ -1,5 +1,6 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""Blender-wide events that end a running queue: loading another file."""
+"""Blender-wide events a running queue must follow: loading another file
+ends it; saving the .blend during a render saves the person's settings."""
 
 from __future__ import annotations
 
@@ -22,7 +23,22 @@ def on_load_post(*_args: Any) -> None:
     session.remove_unfinished_files()
 
 
-_HANDLERS = ((bpy.app.handlers.load_pre, on_load_pre), (bpy.app.handlers.load_post, on_load_post))
+@bpy.app.handlers.persistent  # type: ignore[untyped-decorator]
+def on_save_pre(*_args: Any) -> None:
+    session.before_save()
+
+
+@bpy.app.handlers.persistent  # type: ignore[untyped-decorator]
+def on_save_post(*_args: Any) -> None:
+    session.after_save()
+
+
+_HANDLERS = (
+    (bpy.app.handlers.load_pre, on_load_pre),
+    (bpy.app.handlers.load_post, on_load_post),
+    (bpy.app.handlers.save_pre, on_save_pre),
+    (bpy.app.handlers.save_post, on_save_post),
+)
 
 
 def register() -> None:

@@ -31,6 +31,16 @@ def active() -> QueueSession | None:
     return _active
 
 
+def before_save() -> None:
+    if _active is not None:
+        _active.before_save()
+
+
+def after_save() -> None:
+    if _active is not None:
+        _active.after_save()
+
+
 def abort_active(reason: str, restore_layout: bool = True) -> None:
     """End a running queue at once (file load, add-on disabled)."""
     if _active is not None:
@@ -48,6 +58,8 @@ class QueueSession:
         self.report_text = ""
         self.ended = False
         self._started_wall: dict[int, float] = {}  # time.time() at each shot's start
+        self._applied_path = ""  # render.filepath of the shot applied now
+        self._saving: ShotRun | None = None  # the shot taken off the scene for a save
         # Called once when the session ends, e.g. to remove the operator's timer.
         self.on_end: Callable[[], None] | None = None
 
@@ -173,6 +185,24 @@ class QueueSession:
             self._show_progress()  # e.g. "Paused before shot 3/5"
         return action
 
+    def before_save(self) -> None:
+        """The person saves the .blend while a shot renders: the file gets
+        their own settings, not the shot's (the render already read them)."""
+        if self.run.rendering:
+            self._saving = self.run.current
+            self.guard.restore()
+
+    def after_save(self) -> None:
+        """Put the rendering shot's settings back (a frame range reads the
+        camera again on each frame)."""
+        shot, self._saving = self._saving, None
+        if shot is None or shot is not self.run.current or not self.run.rendering:
+            return
+        scene = bpy.data.scenes.get(self.scene_name)
+        item = _shot_item(scene, shot)
+        if scene is not None and item is not None:
+            scene_state.apply_shot(self.guard, scene, item, self._applied_path)
+
     def status_bar_clicked(self) -> None:
         self.run.status_bar_clicked(time.monotonic())
 
@@ -236,6 +266,7 @@ class QueueSession:
             self._fail_start(shot, "; ".join(str(problem) for problem in problems))
             return
         scene_state.apply_shot(self.guard, scene, item, output.blender_path)
+        self._applied_path = output.blender_path
         self.run.started()
         self._started_wall[shot.index] = time.time()
         self._sync_shot(shot)

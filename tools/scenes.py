@@ -131,7 +131,8 @@ def wall_color(path: str, at: tuple[float, float] = WALL_SAMPLE) -> str:
 # Not compared: the shot list itself (its statuses change by design) and the
 # editing tools' settings, which no render touches and whose
 # tool_settings.uv_sculpt.palette crashes Blender 4.2 when read.
-DUMP_SKIP = frozenset({"multi_render", "tool_settings"})
+# session_uid is a runtime number, new on every file load.
+DUMP_SKIP = frozenset({"multi_render", "tool_settings", "session_uid"})
 
 
 def dump_settings(owner: object, depth: int = 3, skip: frozenset[str] = DUMP_SKIP) -> object:

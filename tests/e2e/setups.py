@@ -12,3 +12,12 @@ scene.multi_render.shots.clear()
 bpy.ops.multi_render.shots_from_cameras()
 shots = scene.multi_render.shots
 """
+
+# The add-on's handlers that stay while it is enabled (file load and save);
+# render handlers exist only while a queue runs.
+PERMANENT_HANDLERS = [
+    "load_post:on_load_post",
+    "load_pre:on_load_pre",
+    "save_post:on_save_post",
+    "save_pre:on_save_pre",
+]

@@ -12,13 +12,12 @@ from pathlib import Path
 
 import pytest
 from blender_app import BlenderApp
-from setups import THREE_SHOTS
+from setups import PERMANENT_HANDLERS, THREE_SHOTS
 
 SETUP = THREE_SHOTS
 RUNNING = "bpy.context.window_manager.multi_render.is_running"
 STATUSES = "[shot.status for shot in shots]"
 LEFT_BEHIND = "scenes.handlers_from('multi_render')"
-PERMANENT = ["load_post:on_load_post", "load_pre:on_load_pre"]
 
 
 def test_a_later_shots_camera_deleted_mid_queue_fails_that_shot_only(blender: BlenderApp, tmp_path: Path) -> None:
@@ -34,7 +33,7 @@ def test_a_later_shots_camera_deleted_mid_queue_fails_that_shot_only(blender: Bl
     report = blender.eval("bpy.context.window_manager.multi_render.last_report")
     assert "1 failed" in report and "has no camera" in report
     assert sorted(p.name for p in tmp_path.iterdir()) == ["Cam_Blue.png", "Cam_Red.png"]
-    assert blender.eval(LEFT_BEHIND) == PERMANENT
+    assert blender.eval(LEFT_BEHIND) == PERMANENT_HANDLERS
 
 
 @pytest.mark.expect_traceback  # the other add-on's handler raises, and Blender prints it
@@ -58,7 +57,7 @@ before = scenes.dump_scene(scene)
     assert colors == ["Blue", "Green", "Red"]  # each shot with its own camera
     assert blender.eval("other_addon_raises in bpy.app.handlers.render_pre")
     assert blender.eval("other_addon_switches_camera in bpy.app.handlers.render_post")
-    assert blender.eval(LEFT_BEHIND) == PERMANENT
+    assert blender.eval(LEFT_BEHIND) == PERMANENT_HANDLERS
 
 
 # A render engine of the test's own that reports an error, as a real engine
@@ -89,7 +88,7 @@ def test_an_engine_error_fails_that_shot_and_the_queue_goes_on(blender: BlenderA
     assert "Cam_Green: the render stopped with an error" in report
     assert sorted(p.name for p in tmp_path.iterdir()) == ["Cam_Blue.png", "Cam_Red.png"]
     assert blender.eval("scenes.dump_scene(scene) == before")
-    assert blender.eval(LEFT_BEHIND) == PERMANENT
+    assert blender.eval(LEFT_BEHIND) == PERMANENT_HANDLERS
     assert blender.eval("[op.bl_idname for op in bpy.context.window.modal_operators]") == []
 
 
@@ -126,7 +125,7 @@ def test_the_disk_filling_up_mid_queue_fails_the_shots_with_the_reason(blender: 
     # No empty or cut-off image is left where a shot's file should be.
     assert sorted(path.name for path in small_disk.iterdir()) == ["Cam_Blue.png", "filler"]
     assert blender.eval("scenes.dump_scene(scene) == before")
-    assert blender.eval(LEFT_BEHIND) == PERMANENT
+    assert blender.eval(LEFT_BEHIND) == PERMANENT_HANDLERS
 
 
 def test_the_folder_becoming_read_only_mid_queue_fails_the_shots_with_the_reason(
@@ -141,7 +140,7 @@ def test_the_folder_becoming_read_only_mid_queue_fails_the_shots_with_the_reason
     assert f"the folder '{small_disk}' is not writable" in report, reasons
     assert sorted(path.name for path in small_disk.iterdir()) == ["Cam_Blue.png"]
     assert blender.eval("scenes.dump_scene(scene) == before")
-    assert blender.eval(LEFT_BEHIND) == PERMANENT
+    assert blender.eval(LEFT_BEHIND) == PERMANENT_HANDLERS
 
 
 def test_ten_thousand_shots_in_the_sidebar_start_and_stop(blender: BlenderApp, tmp_path: Path) -> None:
@@ -166,4 +165,4 @@ before = scenes.dump_scene(scene)
     assert 3 <= done < 10_000 and statuses[:done] == ["DONE"] * done
     assert set(statuses[done + 1 :]) == {"PENDING"}
     assert blender.eval("scenes.dump_scene(scene) == before")
-    assert blender.eval(LEFT_BEHIND) == PERMANENT
+    assert blender.eval(LEFT_BEHIND) == PERMANENT_HANDLERS

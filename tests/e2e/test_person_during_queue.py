@@ -11,11 +11,10 @@ from pathlib import Path
 
 import pytest
 from blender_app import BlenderApp
-from setups import THREE_SHOTS
+from setups import PERMANENT_HANDLERS, THREE_SHOTS
 
 RUNNING = "bpy.context.window_manager.multi_render.is_running"
 STATUSES = "[shot.status for shot in shots]"
-PERMANENT = ["load_post:on_load_post", "load_pre:on_load_pre"]
 NAMES = ["Cam_Blue.png", "Cam_Green.png", "Cam_Red.png"]
 # The test counts every render Blender starts, the person's and the queue's.
 COUNT_RENDERS = """
@@ -44,7 +43,7 @@ def assert_all_done_and_restored(blender: BlenderApp, output: Path, files: list[
     assert blender.eval(STATUSES) == ["DONE"] * 3
     assert sorted(path.name for path in output.iterdir()) == files
     assert blender.eval("scenes.dump_scene(scene) == before")
-    assert blender.eval("scenes.handlers_from('multi_render')") == PERMANENT
+    assert blender.eval("scenes.handlers_from('multi_render')") == PERMANENT_HANDLERS
 
 
 def test_f12_and_ctrl_f12_during_a_shot_start_nothing(blender: BlenderApp, tmp_path: Path) -> None:
@@ -132,3 +131,18 @@ def test_output_folder_renamed_away_mid_queue(blender: BlenderApp, tmp_path: Pat
     # Blender makes the folder again for the next shots' files.
     assert_all_done_and_restored(blender, output, files=NAMES[1:])
     assert sorted(path.name for path in (tmp_path / "moved").iterdir()) == NAMES[:1]
+
+
+def test_saving_during_a_shot_saves_the_persons_settings(blender: BlenderApp, tmp_path: Path) -> None:
+    output = tmp_path / "out"
+    start(blender, output, extra="scene.camera = bpy.data.objects['Cam_Green']")
+    wait_for_shot(blender, 1)  # Cam_Blue's shot is applied and rendering
+    blend = tmp_path / "saved.blend"
+    blender.exec(f"bpy.ops.wm.save_as_mainfile(filepath={str(blend)!r})")
+    assert blender.eval("scene.camera.name") == "Cam_Blue"  # the shot goes on as it was
+    assert_all_done_and_restored(blender, output)
+    assert blender.eval("renders") == ["Cam_Blue", "Cam_Green", "Cam_Red"]
+    # The file holds the person's scene: their camera and output path.
+    blender.exec(f"bpy.ops.wm.open_mainfile(filepath={str(blend)!r})")
+    assert blender.eval("scenes.dump_scene(bpy.context.scene) == before")
+    assert blender.eval("bpy.context.scene.camera.name") == "Cam_Green"

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from blender_app import BlenderApp
+from setups import PERMANENT_HANDLERS
 
 SLOW_QUEUE = """
 import scenes, os
@@ -33,7 +34,7 @@ def test_loading_another_file_ends_the_queue(blender: BlenderApp, tmp_path: obje
     blender.exec("bpy.ops.wm.read_homefile()")
     blender.wait_until("not bpy.app.is_job_running('RENDER')", timeout=20)
     assert not blender.eval("bpy.context.window_manager.multi_render.is_running")
-    assert blender.eval("scenes.handlers_from('multi_render')") == ["load_post:on_load_post", "load_pre:on_load_pre"]
+    assert blender.eval("scenes.handlers_from('multi_render')") == PERMANENT_HANDLERS
     assert "cancelled, 2 not started: another file was loaded" in blender.log_text()
     # Loading stops the render, which Blender then writes unfinished: removed.
     assert list(tmp_path.iterdir()) == []  # type: ignore[attr-defined]

@@ -7,6 +7,7 @@ import time
 
 import pytest
 from blender_app import BlenderApp
+from setups import PERMANENT_HANDLERS
 
 SETUP = """
 import scenes, os
@@ -57,7 +58,7 @@ def assert_restored(blender: BlenderApp) -> None:
         "result = {k: (before[k], now[k]) for k in before if before[k] != now[k]}"
     )
     # Only the permanent file-load handlers: the render ones are gone.
-    assert blender.eval("scenes.handlers_from('multi_render')") == ["load_post:on_load_post", "load_pre:on_load_pre"]
+    assert blender.eval("scenes.handlers_from('multi_render')") == PERMANENT_HANDLERS
 
 
 def test_four_cameras_render_four_images(blender: BlenderApp, tmp_path: object) -> None:

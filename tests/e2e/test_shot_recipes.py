@@ -8,7 +8,7 @@ import time
 from pathlib import Path
 
 from blender_app import BlenderApp
-from setups import THREE_SHOTS
+from setups import PERMANENT_HANDLERS, THREE_SHOTS
 
 SETUP = THREE_SHOTS
 START = "bpy.ops.multi_render.render_shots('INVOKE_DEFAULT')"
@@ -138,4 +138,4 @@ def test_stop_while_paused_ends_cleanly(blender: BlenderApp, tmp_path: Path) -> 
     assert statuses[-1] == "PENDING" and "RENDERING" not in statuses
     assert blender.eval(REPORT).endswith(")") and "cancelled" in blender.eval(REPORT)
     assert blender.eval("scenes.dump_scene(scene) == before")
-    assert blender.eval("scenes.handlers_from('multi_render')") == ["load_post:on_load_post", "load_pre:on_load_pre"]
+    assert blender.eval("scenes.handlers_from('multi_render')") == PERMANENT_HANDLERS

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from blender_app import REPO, BlenderApp
+from setups import PERMANENT_HANDLERS
 
 SHOTS = int(os.environ.get("MULTI_RENDER_SOAK_SHOTS", "200"))
 # Blender's resident memory grows by ~12 MB over the first ~100 shots while its
@@ -72,7 +73,7 @@ def test_a_queue_of_200_shots(blender: BlenderApp, tmp_path: Path) -> None:
         assert (name, color, size) == (f"shot_{number:03d}.png", camera_color, [32, 32]), number
     assert sorted(path.name for path in tmp_path.iterdir()) == [f"shot_{n:03d}.png" for n in range(SHOTS)]
     assert blender.eval("scenes.dump_scene(scene) == before")
-    assert blender.eval("scenes.handlers_from('multi_render')") == ["load_post:on_load_post", "load_pre:on_load_pre"]
+    assert blender.eval("scenes.handlers_from('multi_render')") == PERMANENT_HANDLERS
 
     figures = {
         "shots": SHOTS,

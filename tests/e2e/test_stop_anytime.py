@@ -14,13 +14,12 @@ import time
 from pathlib import Path
 
 from blender_app import BlenderApp
-from setups import THREE_SHOTS
+from setups import PERMANENT_HANDLERS, THREE_SHOTS
 
 SEED = int(os.environ.get("MULTI_RENDER_FAULT_SEED", "20261125"))
 MOMENTS = 10  # per way of stopping: 20 in all
 RUNNING = "bpy.context.window_manager.multi_render.is_running"
 STATUSES = "[shot.status for shot in shots]"
-PERMANENT = ["load_post:on_load_post", "load_pre:on_load_pre"]
 # Status letters a stopped queue may show: shots done, then at most one
 # cancelled (the render that was stopped), then shots not started.
 STOPPED = re.compile(r"D*C?P*")
@@ -45,7 +44,7 @@ def _check_stopped(blender: BlenderApp, output: Path, moment: str) -> None:
     # Only whole images: a stopped render's unfinished file is gone.
     assert sorted(path.name for path in output.iterdir()) == sorted(done), moment
     assert blender.eval("scenes.dump_scene(scene) == before"), moment
-    assert blender.eval("scenes.handlers_from('multi_render')") == PERMANENT, moment
+    assert blender.eval("scenes.handlers_from('multi_render')") == PERMANENT_HANDLERS, moment
     # Nothing of the queue is left listening in any window.
     blender.wait_until("not [op for w in bpy.context.window_manager.windows for op in w.modal_operators]", timeout=5)
 
