@@ -38,6 +38,8 @@ _HANDLERS = (
     (bpy.app.handlers.load_post, on_load_post),
     (bpy.app.handlers.save_pre, on_save_pre),
     (bpy.app.handlers.save_post, on_save_post),
+    # A save that fails (full disk) must give the shot its settings back too.
+    (bpy.app.handlers.save_post_fail, on_save_post),
 )
 
 

@@ -11,7 +11,7 @@ import re
 _UNSAFE = re.compile(r'[\x00-\x1f\x7f/\\:*?"<>|]')
 # Bidirectional controls reorder how a name is shown ("evil\u202egnp.exe"
 # shows as "evilexe.png"): a file name never keeps them.
-_BIDI_CONTROLS = re.compile("[\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+_BIDI_CONTROLS = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 # File systems allow 255 bytes a name; this leaves room for frame numbers
 # and the extension.
 NAME_BYTES = 200
@@ -23,7 +23,7 @@ def safe_filename(name: str, fallback: str = "shot") -> str:
     bidirectional characters, never "." or "..", never empty, at most
     NAME_BYTES bytes of UTF-8 (cut between characters)."""
     cleaned = _BIDI_CONTROLS.sub("", _UNSAFE.sub("_", name)).strip().strip(".")
-    cleaned = cleaned.encode()[:NAME_BYTES].decode(errors="ignore").strip()
+    cleaned = cleaned.encode()[:NAME_BYTES].decode(errors="ignore").strip().strip(".")
     return cleaned or fallback
 
 

@@ -34,7 +34,7 @@ class ShotRun:
     seconds: float = 0.0
     events: list[RenderEvent] = field(default_factory=list)
     started_at: float = 0.0
-    completed_at: float | None = None  # when render_complete fired
+    ended_at: float | None = None  # when render_complete or render_cancel fired
     stop_clicked_at: float | None = None  # last click on the status bar during the render
     stop_key_pressed: bool = False  # Esc reached Blender during the render
 
@@ -144,7 +144,7 @@ class QueueRun:
         shot.status = ShotStatus.RENDERING
         shot.started_at = self._clock()
         shot.events.clear()
-        shot.completed_at = shot.stop_clicked_at = None
+        shot.ended_at = shot.stop_clicked_at = None
         shot.stop_key_pressed = False
         self._rendering = True
 
@@ -164,8 +164,8 @@ class QueueRun:
         """A render handler fired (at `at`, on this run's clock)."""
         if self._rendering and self.current is not None:
             self.current.events.append(event)
-            if event == RenderEvent.COMPLETE:
-                self.current.completed_at = self._clock() if at is None else at
+            if event in {RenderEvent.COMPLETE, RenderEvent.CANCEL}:
+                self.current.ended_at = self._clock() if at is None else at
 
     def status_bar_clicked(self, at: float | None = None) -> None:
         """The person clicked the status bar, where the render's X is."""
@@ -210,7 +210,8 @@ class QueueRun:
         if RenderEvent.CANCEL in shot.events and self._failed_by_itself(shot) and not forced:
             shot.status = ShotStatus.FAILED
             shot.reason = (
-                "the render stopped with an error (Blender's status bar and Info log show the engine's message)"
+                "the render was cancelled, not by Esc or the progress bar: most likely the render engine"
+                " reported an error (its message is in Blender's status bar and Info log)"
             )
         elif RenderEvent.CANCEL in shot.events or forced:
             shot.status = ShotStatus.CANCELLED
@@ -231,11 +232,15 @@ class QueueRun:
                 shot.reason += f": {why}"
         else:
             shot.status = ShotStatus.DONE
+        if shot.stop_key_pressed:
+            # Esc as the render was ending (Blender had already finished or
+            # cancelled it): the person still wants the queue stopped.
+            self.stop_reason = self.stop_reason or "cancelled"
 
     def _failed_by_itself(self, shot: ShotRun) -> bool:
         """A cancelled render that nobody stopped: Blender cancels a render
         whose engine reported an error, exactly as it does for Esc."""
-        return self.sees_stop_keys and not shot.stop_key_pressed and shot.stop_clicked_at is None
+        return self.sees_stop_keys and not shot.stop_key_pressed and not _stopped_by_click(shot)
 
     def _finish(self) -> None:
         self.ended_at = self._clock()
@@ -247,6 +252,6 @@ class QueueRun:
 
 
 def _stopped_by_click(shot: ShotRun) -> bool:
-    if shot.completed_at is None or shot.stop_clicked_at is None:
+    if shot.ended_at is None or shot.stop_clicked_at is None:
         return False
-    return 0.0 <= shot.completed_at - shot.stop_clicked_at <= STOP_CLICK_WINDOW
+    return 0.0 <= shot.ended_at - shot.stop_clicked_at <= STOP_CLICK_WINDOW

@@ -55,7 +55,9 @@ def assert_registered(module: str) -> None:
     assert "multi_render" in bpy.types.Scene.bl_rna.properties
     assert "multi_render" in bpy.types.WindowManager.bl_rna.properties
     assert len(_menu_functions(module)) == 2
-    assert len(_handlers_of(module)) == 4  # load and save, pre and post; render handlers only while a queue runs
+    assert (
+        len(_handlers_of(module)) == 5
+    )  # load and save, pre, post and failed save; render handlers only while a queue runs
 
 
 def assert_unregistered(module: str) -> None:

@@ -19,5 +19,6 @@ PERMANENT_HANDLERS = [
     "load_post:on_load_post",
     "load_pre:on_load_pre",
     "save_post:on_save_post",
+    "save_post_fail:on_save_post",
     "save_pre:on_save_pre",
 ]

@@ -78,12 +78,13 @@ before = scenes.dump_scene(scene)
 
 def test_skip_existing_files(blender: BlenderApp, tmp_path: Path) -> None:
     blender.exec(SETUP.format(output=str(tmp_path)))
-    (tmp_path / "Cam_Green.png").write_bytes(b"keep me")
+    earlier = b"keep me: a whole PNG ends so IEND\xaeB`\x82"
+    (tmp_path / "Cam_Green.png").write_bytes(earlier)
     blender.exec("scene.multi_render.skip_existing = True")
     report = run_queue(blender)
     assert report.startswith("Rendered 2 shots, 1 skipped")
     assert blender.eval(STATUSES) == ["DONE", "SKIPPED", "DONE"]
-    assert (tmp_path / "Cam_Green.png").read_bytes() == b"keep me"
+    assert (tmp_path / "Cam_Green.png").read_bytes() == earlier
 
 
 TIMED_CYCLES = "\nscenes.make_timed(scene, 1.5)\n"

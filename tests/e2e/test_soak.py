@@ -44,6 +44,7 @@ def _rss_mb(pid: int) -> float:
 
 @pytest.mark.soak
 def test_a_queue_of_200_shots(blender: BlenderApp, tmp_path: Path) -> None:
+    assert SHOTS >= 40, "the soak measures memory from the 20th shot on: give it at least 40"
     blender.exec(SETUP.format(output=str(tmp_path), count=SHOTS))
     assert blender.process is not None
     pid = blender.process.pid

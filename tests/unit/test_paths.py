@@ -24,7 +24,8 @@ def test_safe_filename_is_always_one_plain_name(name: str) -> None:
     assert safe not in {".", ".."}
     assert os.path.basename(safe) == safe
     assert len(safe.encode()) <= paths.NAME_BYTES
-    assert not any(char in safe for char in "\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+    assert not safe.endswith((".", " "))
+    assert not any(char in safe for char in "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 
 
 def test_with_extension_adds_it_once() -> None:

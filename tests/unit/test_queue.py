@@ -227,9 +227,9 @@ def _cancelled_render(sees_stop_keys: bool, esc: bool = False, click: bool = Fal
     if esc:
         run.stop_key_pressed()
     if click:
-        run.status_bar_clicked()
+        run.status_bar_clicked(at=clock.now)
     run.record(RenderEvent.POST)
-    run.record(RenderEvent.CANCEL)
+    run.record(RenderEvent.CANCEL, at=clock.now + 0.5)
     return run
 
 
@@ -258,6 +258,26 @@ def test_without_sight_of_the_keys_every_cancel_stops_the_queue() -> None:
 def test_esc_outside_a_render_is_not_recorded() -> None:
     run, _ = make_run(1)
     run.stop_key_pressed()
-    run.next_action(False)
-    run.started()
     assert not run.shots[0].stop_key_pressed
+
+
+def test_esc_as_a_render_completes_stops_the_queue_after_it() -> None:
+    run, _ = make_run(3)
+    run.next_action(False)
+    render(run, *OK[:-1])
+    run.stop_key_pressed()  # Blender had already written the image
+    run.record(RenderEvent.COMPLETE)
+    assert run.next_action(False) == Action.FINISH
+    assert [s.status for s in run.shots] == [ShotStatus.DONE, ShotStatus.PENDING, ShotStatus.PENDING]
+    assert run.stop_reason == "cancelled"
+
+
+def test_a_status_bar_click_long_before_an_engine_error_does_not_hide_it() -> None:
+    clock = Clock()
+    run = QueueRun([(0, "a", "/o/a.png"), (1, "b", "/o/b.png")], clock=clock, sees_stop_keys=True)
+    run.next_action(False)
+    render(run, RenderEvent.INIT, RenderEvent.PRE)
+    run.status_bar_clicked(at=clock.now + 1.0)  # e.g. the person clicked a report
+    run.record(RenderEvent.CANCEL, at=clock.now + 10.0)
+    assert run.next_action(False) == Action.START
+    assert run.shots[0].status == ShotStatus.FAILED
