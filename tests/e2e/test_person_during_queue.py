@@ -145,3 +145,16 @@ def test_saving_during_a_shot_saves_the_persons_settings(blender: BlenderApp, tm
     blender.exec(f"bpy.ops.wm.open_mainfile(filepath={str(blend)!r})")
     assert blender.eval("scenes.dump_scene(bpy.context.scene) == before")
     assert blender.eval("bpy.context.scene.camera.name") == "Cam_Green"
+
+
+@pytest.mark.parametrize("display", ["WINDOW", "SCREEN", "AREA"])
+def test_f12_after_a_queue_saves_nothing_in_every_display_mode(
+    blender: BlenderApp, tmp_path: Path, display: str
+) -> None:
+    # Blender's own default is New Window: the render's modal then ends with
+    # another window in front, and must still not keep the queue's write_still.
+    start(blender, tmp_path, seconds=0.5, extra=f"bpy.context.preferences.view.render_display_type = {display!r}")
+    assert_all_done_and_restored(blender, tmp_path)
+    blender.key("F12")
+    blender.wait_until("len(renders) == 4 and not bpy.app.is_job_running('RENDER')", timeout=30)
+    assert sorted(path.name for path in tmp_path.iterdir()) == NAMES
