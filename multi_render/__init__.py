@@ -9,10 +9,10 @@ from __future__ import annotations
 import bpy
 
 from . import app_handlers, cli, keymap, prefs, props, session
-from .operators import io, queue, shots
+from .operators import io, queue, shots, stop_keys
 from .ui import menus, panel
 
-_CLASSES = (*prefs.CLASSES, *queue.CLASSES, *shots.CLASSES, *io.CLASSES, *panel.CLASSES)
+_CLASSES = (*prefs.CLASSES, *queue.CLASSES, *stop_keys.CLASSES, *shots.CLASSES, *io.CLASSES, *panel.CLASSES)
 
 
 def register() -> None:

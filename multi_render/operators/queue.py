@@ -15,6 +15,7 @@ from .. import session
 from ..bl_types import OperatorResult
 from ..core import report, validation
 from ..core.queue import Action
+from . import stop_keys
 
 # How often the modal looks at the render job. While a render runs, 20 times
 # a second (a tick costs about 0.1 ms); once the render has reported its end,
@@ -107,7 +108,7 @@ class MULTIRENDER_OT_render_shots(bpy.types.Operator):
                 if action == Action.START:
                     queue.start_current(blocking=False)
                 if queue.run.rendering:
-                    _watch_stop_keys(context, queue)  # also windows opened since
+                    stop_keys.watch(context, queue)
                 elif action == Action.FINISH:
                     return self._finish(queue)
                 self._set_tick(context, FAST_TICK_SECONDS if queue.run.render_ended else TICK_SECONDS)
@@ -124,7 +125,7 @@ class MULTIRENDER_OT_render_shots(bpy.types.Operator):
             self._session.abort("Blender ended the queue")
 
     def _finish(self, queue: session.QueueSession) -> OperatorResult:
-        _watched.clear()
+        stop_keys.forget()
         text = queue.end()
         self.report({"ERROR" if report.is_error(queue.run) else "INFO"}, text)
         return {"FINISHED"}
@@ -149,59 +150,6 @@ class MULTIRENDER_OT_render_shots(bpy.types.Operator):
             return {"CANCELLED"}
         self.report({"ERROR" if report.is_error(queue.run) else "INFO"}, queue.report_text)
         return {"FINISHED"}
-
-
-class MULTIRENDER_OT_watch_stop_keys(bpy.types.Operator):
-    """Tells the queue that Esc was pressed during a render. Blender's render
-    operator takes Esc before the queue's modal sees it, so this handler is
-    put in front of it for the one render, and passes every event on."""
-
-    bl_idname = "multi_render.watch_stop_keys"
-    bl_label = "Watch Esc During a Shot"
-    bl_options = {"INTERNAL"}
-
-    _shot: Any = None
-    _window = 0
-
-    def invoke(self, context: bpy.types.Context, _event: bpy.types.Event) -> OperatorResult:
-        queue = session.active()
-        if queue is None or not queue.run.rendering or context.window is None:
-            return {"CANCELLED"}
-        self._shot = queue.run.current
-        self._window = context.window.as_pointer()
-        _watched[self._window] = self._shot
-        context.window_manager.modal_handler_add(self)
-        return {"RUNNING_MODAL"}
-
-    def modal(self, _context: bpy.types.Context, event: bpy.types.Event) -> OperatorResult:
-        queue = session.active()
-        if queue is None or not queue.run.rendering or queue.run.current is not self._shot:
-            if _watched.get(self._window) is self._shot:
-                del _watched[self._window]
-            return {"FINISHED", "PASS_THROUGH"}
-        if event.type == "ESC" and event.value == "PRESS":
-            queue.run.stop_key_pressed()
-        return {"PASS_THROUGH"}
-
-
-# Window (as_pointer) -> the shot its Esc watcher is for.
-_watched: dict[int, Any] = {}
-
-
-def _watch_stop_keys(context: bpy.types.Context, queue: session.QueueSession) -> None:
-    """Watch Esc during this render in every window without a watcher for it
-    (a render may open its own window, the person another)."""
-    for window in context.window_manager.windows:
-        if _watched.get(window.as_pointer()) is queue.run.current:
-            continue
-        try:
-            with context.temp_override(window=window):
-                bpy.ops.multi_render.watch_stop_keys("INVOKE_DEFAULT")  # type: ignore[attr-defined]
-        except RuntimeError as error:
-            # Without a watcher an Esc could go unseen: from now on every
-            # cancelled render counts as the person's stop.
-            print(f"multi_render: cannot watch Esc in a window ({error}); a cancel will stop the queue")
-            queue.run.sees_stop_keys = False
 
 
 class _RunningQueueOperator(bpy.types.Operator):
@@ -253,7 +201,6 @@ def _in_status_bar(context: bpy.types.Context, event: bpy.types.Event) -> bool:
 
 CLASSES = (
     MULTIRENDER_OT_render_shots,
-    MULTIRENDER_OT_watch_stop_keys,
     MULTIRENDER_OT_pause_toggle,
     MULTIRENDER_OT_stop,
 )

@@ -7,6 +7,7 @@ person chose for the window, and leaves the scene as it was."""
 from __future__ import annotations
 
 import os
+import time
 from pathlib import Path
 
 import pytest
@@ -158,3 +159,20 @@ def test_f12_after_a_queue_saves_nothing_in_every_display_mode(
     blender.key("F12")
     blender.wait_until("len(renders) == 4 and not bpy.app.is_job_running('RENDER')", timeout=30)
     assert sorted(path.name for path in tmp_path.iterdir()) == NAMES
+
+
+def test_esc_that_closes_a_menu_mid_render_stops_the_queue(blender: BlenderApp, tmp_path: Path) -> None:
+    # Blender cancels a render on any Esc, even one that closes a menu; the
+    # menu takes the key before other handlers, and the queue must still
+    # know it was the person (else it takes the cancel for an engine error).
+    start(blender, tmp_path, seconds=5.0)
+    wait_for_shot(blender, 1)
+    blender.key("shift+a")  # the 3D Viewport's Add menu
+    time.sleep(1.0)
+    blender.key("Escape")
+    blender.wait_until(f"not {RUNNING}", timeout=30)
+    assert blender.eval(STATUSES) == ["CANCELLED", "PENDING", "PENDING"]
+    assert blender.eval("bpy.context.window_manager.multi_render.last_report").startswith(
+        "Rendered 0 shots, 1 cancelled, 2 not started: cancelled"
+    )
+    assert list(tmp_path.iterdir()) == []
