@@ -172,10 +172,7 @@ class QueueSession:
         before = self.run.current
         action = self.run.next_action(render_job_running())
         if before is not None and before is not self.run.current:
-            # Between shots and while paused the scene is the person's own: an
-            # F12 or a save then sees no shot's settings.
-            self.guard.restore()
-            self.render_memory.give_back()
+            self._take_shot_off()
             if before.status == ShotStatus.CANCELLED:
                 self._remove_unfinished(before)
             elif before.status == ShotStatus.FAILED:
@@ -253,9 +250,8 @@ class QueueSession:
             # context) and start the shot on the next tick.
             _run_soon(self.layout.leave_render_screens)
             return
-        # Undo the previous shot first: the next one is read from the scene
-        # as the person left it.
-        self.guard.restore()
+        # The previous shot is already off the scene (see _take_shot_off), so
+        # this one is read from the scene as the person left it.
         # The person may have changed things since the queue started (deleted
         # this shot's camera, put a file where its folder was): check again.
         # A shot that cannot render fails; the queue goes on with the next.
@@ -286,8 +282,15 @@ class QueueSession:
         if not blocking and "CANCELLED" in result:
             self._fail_start(shot, "Blender refused to start the render (is another render running?)")
 
+    def _take_shot_off(self) -> None:
+        """Between shots and while paused the scene is the person's own: an
+        F12 or a save then sees no shot's settings."""
+        self.guard.restore()
+        self.render_memory.give_back()
+
     def _fail_start(self, shot: ShotRun, reason: str) -> None:
         """The shot could not start: it fails, the queue goes on."""
+        self._take_shot_off()  # Blender may have refused after the shot was applied
         self.run.start_failed(reason)
         self._sync_shot(shot)
 

@@ -47,14 +47,15 @@ class MULTIRENDER_OT_watch_stop_keys(bpy.types.Operator):
 
     def modal(self, _context: bpy.types.Context, event: bpy.types.Event) -> OperatorResult:
         queue = session.active()
+        in_front = _front.get(self._window, (None, 0.0))[1] == self._added_at
         if queue is None or not queue.run.rendering or queue.run.current is not self._shot:
-            if _front.get(self._window, (None, 0.0))[1] == self._added_at:
+            if in_front:
                 del _front[self._window]
             return {"FINISHED", "PASS_THROUGH"}
         if event.type == "ESC" and event.value == "PRESS":
             queue.run.stop_key_pressed()
-        if _front.get(self._window, (None, 0.0))[1] != self._added_at:
-            return {"FINISHED", "PASS_THROUGH"}  # a newer one is in front
+        if not in_front:
+            return {"FINISHED", "PASS_THROUGH"}  # a newer one took its place
         return {"PASS_THROUGH"}
 
 
