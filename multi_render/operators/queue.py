@@ -40,6 +40,10 @@ class MULTIRENDER_OT_render_shots(bpy.types.Operator):
     _session: session.QueueSession | None = None
     _timer: Any = None
     _tick: float = TICK_SECONDS
+    # The window whose handlers hold this modal (as_pointer). Timer events go
+    # to one window only, and they must go to this one: on Blender 4.3 with
+    # Render In = New Window, `context.window` in modal() is the render window.
+    _home_window: int = 0
 
     @classmethod
     def description(cls, _context: bpy.types.Context, properties: Any) -> str:
@@ -86,6 +90,7 @@ class MULTIRENDER_OT_render_shots(bpy.types.Operator):
         window_manager = context.window_manager
         self._session = queue
         self._tick = TICK_SECONDS
+        self._home_window = context.window.as_pointer()  # type: ignore[union-attr]
         self._timer = window_manager.event_timer_add(self._tick, window=context.window)
         queue.on_end = self._remove_timer
         queue.begin(guard_layout=True)
@@ -98,7 +103,7 @@ class MULTIRENDER_OT_render_shots(bpy.types.Operator):
             # Ended elsewhere: a file load or the add-on being disabled.
             return {"CANCELLED"}
         try:
-            if event.type == "LEFTMOUSE" and event.value == "PRESS" and _in_status_bar(context, event):
+            if event.type == "LEFTMOUSE" and event.value == "PRESS" and _in_status_bar(self._home(context), event):
                 queue.status_bar_clicked()
             if event.type == "ESC" and event.value == "PRESS":
                 # Esc between renders (during one, Blender's render job takes it).
@@ -131,11 +136,18 @@ class MULTIRENDER_OT_render_shots(bpy.types.Operator):
         return {"FINISHED"}
 
     def _set_tick(self, context: bpy.types.Context, seconds: float) -> None:
-        if seconds != self._tick and self._timer is not None:
+        home = self._home(context)
+        if seconds != self._tick and self._timer is not None and home is not None:
             window_manager = context.window_manager
             window_manager.event_timer_remove(self._timer)
             self._tick = seconds
-            self._timer = window_manager.event_timer_add(seconds, window=context.window)
+            self._timer = window_manager.event_timer_add(seconds, window=home)
+
+    def _home(self, context: bpy.types.Context) -> bpy.types.Window | None:
+        """The window this modal lives in (not `context.window`, see _home_window)."""
+        return next(
+            (window for window in context.window_manager.windows if window.as_pointer() == self._home_window), None
+        )
 
     def _remove_timer(self) -> None:
         if self._timer is not None:
@@ -191,9 +203,8 @@ class MULTIRENDER_OT_stop(_RunningQueueOperator):
         queue.request_stop("stopped")
 
 
-def _in_status_bar(context: bpy.types.Context, event: bpy.types.Event) -> bool:
+def _in_status_bar(window: bpy.types.Window | None, event: bpy.types.Event) -> bool:
     """Whether the pointer is below every area of the window: the status bar."""
-    window = context.window
     if window is None or not window.screen.areas:
         return False
     return event.mouse_y < min(area.y for area in window.screen.areas)

@@ -260,3 +260,18 @@ queue_module.QueueSession.start_current = failing_start
     # And the next run works.
     blender.exec(START)
     assert finish(blender).startswith("Rendered 3 shots")
+
+
+def test_blenders_default_new_window_display_finishes_every_shot(blender: BlenderApp, tmp_path: object) -> None:
+    """Render In = New Window is Blender's factory default. On 4.3 the modal
+    saw the render window as its context window once it opened, and a timer
+    bound there never reached the modal: the queue hung mid-run. Several runs
+    in one Blender, as the hang came in three runs out of four."""
+    setup(blender, tmp_path, count=4, display="WINDOW")
+    for run in range(3):
+        blender.exec(START)
+        report = finish(blender, timeout=30)
+        assert report.startswith("Rendered 4 shots"), f"run {run + 1}: {report}"
+        assert blender.eval(STATUSES) == ["DONE"] * 4
+        assert blender.eval("scenes.dump_layout()") == blender.eval("layout_before")
+    assert_restored(blender)
