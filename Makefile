@@ -1,8 +1,9 @@
 # One entry point. `make test` is what CI runs (.ci/run).
-# BLENDER=/path/to/blender uses your own Blender 5.x instead of provisioning one.
-.PHONY: test provision lint unit build test-blender test-blender42 test-e2e test-farm soak bench bench-smoke demo clean
+# BLENDER=/path/to/blender uses your own Blender 5.x instead of provisioning one
+# (the second GUI Blender, 4.3, then does not run).
+.PHONY: test provision lint unit build test-blender test-wheels test-e2e test-e2e43 test-farm soak bench bench-smoke demo clean
 
-test: provision lint unit build test-blender test-blender42 test-e2e test-farm soak bench-smoke
+test: provision lint unit build test-blender test-wheels test-e2e test-e2e43 test-farm soak bench-smoke
 
 provision:
 	tools/dev.sh provision
@@ -19,11 +20,16 @@ build: provision
 test-blender: build
 	tools/dev.sh blender
 
-test-blender42: build
-	tools/dev.sh blender42
+# The background layer on the PyPI bpy modules 4.2 LTS, 4.5 LTS and 5.0.
+test-wheels: build
+	tools/dev.sh wheels
 
 test-e2e: build
 	tools/dev.sh e2e -m "not soak"
+
+# The GUI layer again on a second Blender: Debian trixie's 4.3.
+test-e2e43: build
+	tools/dev.sh e2e43 -m "not soak"
 
 # 200 shots in the GUI, every file checked, memory watched (about a minute).
 soak: build

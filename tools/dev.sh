@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The steps behind the Makefile's targets, one function each:
-#   tools/dev.sh provision|lint|unit|build|blender|blender42|e2e|farm|bench|demo
+#   tools/dev.sh provision|lint|unit|build|blender|wheel VERSION|e2e|e2e43|farm|bench|demo
 # BLENDER=/path/to/blender runs the Blender 5.x layers with that Blender on
 # this machine instead of the provisioned Debian one (then Xvfb, xauth,
 # xdotool and ImageMagick must be installed here).
@@ -11,7 +11,8 @@ VERSION="$(sed -n 's/^version = "\(.*\)"/\1/p' blender_manifest.toml)"
 export MULTI_RENDER_ZIP="$REPO/dist/multi_render-$VERSION.zip"
 
 dev_venv() { tools/provision-python.sh requirements/dev.txt; }
-bpy42_venv() { tools/provision-python.sh requirements/bpy42.txt; }
+# The PyPI bpy wheels the background layer runs on, beside Debian's Blender 5.2.
+WHEELS="42 45 50"
 
 # Run a command beside the test Blender: inside the provisioned root, or here
 # when BLENDER is set.
@@ -35,9 +36,13 @@ require_tests_ran() {
 }
 
 step_provision() {
-    [ -n "${BLENDER:-}" ] || tools/provision-blender.sh
+    if [ -z "${BLENDER:-}" ]; then
+        tools/provision-blender.sh sid
+        tools/provision-blender.sh trixie
+    fi
     dev_venv >/dev/null
-    bpy42_venv >/dev/null
+    local wheel
+    for wheel in $WHEELS; do tools/provision-python.sh "requirements/bpy$wheel.txt" >/dev/null; done
     tools/provision-python.sh requirements/farm.txt >/dev/null
 }
 
@@ -60,16 +65,34 @@ step_blender() {
     require_tests_ran beside_blender tests/blender/run.sh "$@"
 }
 
-step_blender42() {
-    # The oldest supported Blender, as the PyPI bpy module: background only.
-    local profile; profile="$(mktemp -d /tmp/multi-render-profile42.XXXXXX)"
+step_wheel() {
+    # The background layer on a PyPI bpy module (42 = Blender 4.2 LTS, the
+    # oldest supported; 45 = 4.5 LTS; 50 = 5.0): no window manager.
+    local wheel="${1:?usage: tools/dev.sh wheel 42|45|50}"; shift
+    local venv; venv="$(tools/provision-python.sh "requirements/bpy$wheel.txt")"
+    local profile; profile="$(mktemp -d "/tmp/multi-render-profile$wheel.XXXXXX")"
+    local code=0
     require_tests_ran env BLENDER_USER_RESOURCES="$profile" \
-        "$(bpy42_venv)/bin/python" -m pytest -p no:cacheprovider tests/blender "$@"
+        "$venv/bin/python" -m pytest -p no:cacheprovider tests/blender "$@" || code=$?
     rm -rf "$profile"
+    return "$code"
+}
+
+step_wheels() {
+    # Every wheel, one after another (each is a few seconds of tests).
+    local wheel
+    for wheel in $WHEELS; do echo "== bpy $wheel"; step_wheel "$wheel" "$@"; done
 }
 
 step_e2e() {
     require_tests_ran beside_blender tests/e2e/run.sh "$@"
+}
+
+step_e2e43() {
+    # The GUI layer on a second Blender: Debian trixie's 4.3 (Python 3.13).
+    [ -z "${BLENDER:-}" ] || { echo "e2e43: skipped with BLENDER set (it runs the provisioned 4.3)"; return 0; }
+    require_tests_ran env MULTI_RENDER_SUITE=trixie tools/in-root.sh env MULTI_RENDER_BLENDER=blender \
+        MULTI_RENDER_ARTIFACTS=artifacts/e2e43 tests/e2e/run.sh "$@"
 }
 
 step_farm() {

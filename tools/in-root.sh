@@ -1,11 +1,17 @@
 #!/usr/bin/env bash
-# Run a command inside the cached Debian sid root that holds Blender, in a
-# private mount namespace: /proc, /dev, /tmp's test folders and the repo are
+# Run a command inside a cached Debian root that holds Blender, in a private
+# mount namespace: /proc, /dev, /tmp's test folders and the repo are
 # bind-mounted for this command only and vanish with it.
 #   tools/in-root.sh [--no-repo] COMMAND ARGS...
+#   tools/in-root.sh --print-root SUITE      (where that suite's root lives)
+# MULTI_RENDER_SUITE picks the root (sid, the default, or trixie);
+# MULTI_RENDER_ROOT overrides the folder.
 set -euo pipefail
 
-ROOT="${MULTI_RENDER_ROOT:-/var/cache/multi-render/blender-sid}"
+root_of() { echo "${MULTI_RENDER_ROOT:-/var/cache/multi-render/blender-$1}"; }
+if [ "${1:-}" = "--print-root" ]; then root_of "${2:?suite}"; exit 0; fi
+
+ROOT="$(root_of "${MULTI_RENDER_SUITE:-sid}")"
 REPO="$(cd "$(dirname "$0")/.." && pwd)"
 MOUNT_REPO=1
 if [ "${1:-}" = "--no-repo" ]; then MOUNT_REPO=0; shift; fi

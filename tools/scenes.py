@@ -72,6 +72,7 @@ def build_color_cameras(count: int = 4, size: int = 64, engine: str = "BLENDER_W
         names.append(camera.name)
     scene.camera = bpy.data.objects[names[0]]
 
+    without_denoising(scene)
     render = scene.render
     render.engine = engine
     render.resolution_x = render.resolution_y = size
@@ -89,6 +90,12 @@ def build_color_cameras(count: int = 4, size: int = 64, engine: str = "BLENDER_W
     return names
 
 
+def without_denoising(scene: bpy.types.Scene) -> None:
+    """Debian trixie's Blender 4.3 has no OpenImageDenoise: a denoised Cycles
+    render there is cancelled as an engine error."""
+    scene.cycles.use_denoising = False  # type: ignore[attr-defined]
+
+
 def make_slow(scene: bpy.types.Scene, size: int = 256) -> None:
     """Cycles with a huge sample count: a render that runs until cancelled."""
     scene.render.engine = "CYCLES"
@@ -97,6 +104,7 @@ def make_slow(scene: bpy.types.Scene, size: int = 256) -> None:
     scene.cycles.use_adaptive_sampling = False  # type: ignore[attr-defined]
     scene.cycles.time_limit = 0  # type: ignore[attr-defined]
     scene.cycles.device = "CPU"  # type: ignore[attr-defined]
+    without_denoising(scene)
 
 
 def make_timed(scene: bpy.types.Scene, seconds: float = 1.5) -> None:

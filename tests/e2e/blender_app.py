@@ -4,6 +4,7 @@ xdotool (real key presses and mouse clicks, as a person makes them)."""
 
 from __future__ import annotations
 
+import collections
 import contextlib
 import json
 import os
@@ -296,21 +297,25 @@ area.tag_redraw()
         without = self.grey_column(right, top, bottom)
         self.exec("area.spaces.active.show_region_ui = True\narea.tag_redraw()")
         deadline = time.monotonic() + 5
-        while True:  # until Blender has drawn the newly opened sidebar
-            changed = [
-                y for y, (a, b) in enumerate(zip(without, self.grey_column(right, top, bottom), strict=True)) if a != b
-            ]
-            if changed:
-                break
+        while not self._tab_rows(without, right, top, bottom):  # until Blender has drawn the sidebar
             if time.monotonic() > deadline:
                 raise BlenderError(f"the sidebar shows no tabs (see {self.screenshot('sidebar-without-tabs')})")
             time.sleep(0.2)
         time.sleep(0.3)
-        changed = [
-            y for y, (a, b) in enumerate(zip(without, self.grey_column(right, top, bottom), strict=True)) if a != b
-        ]
-        self.click(right, top + max(changed) - 20)
+        self.click(right, top + max(self._tab_rows(without, right, top, bottom)) - 20)
         self.wait_until("sidebar.active_panel_category == 'Render Shots'", timeout=5)
+
+    def _tab_rows(self, without: list[int], x: int, top: int, bottom: int) -> list[int]:
+        """The rows of a screen column that the sidebar's tabs changed. The
+        tabs sit in the upper half. Blender 5.x draws them over the viewport;
+        4.3 fills the strip with a colour of its own down to the bottom (and
+        redraws the area's bottom edge): that colour is not a tab."""
+        with_tabs = self.grey_column(x, top, bottom)
+        half = len(with_tabs) // 2
+        changed = [(y, b) for y, (a, b) in enumerate(zip(without, with_tabs, strict=True)) if a != b]
+        lower = collections.Counter(b for y, b in changed if y > half)
+        strip = lower.most_common(1)[0][0] if lower else None
+        return [y for y, b in changed if y <= half and b != strip]
 
     def screenshot(self, name: str) -> Path:
         path = self.workdir / f"{name}.png"

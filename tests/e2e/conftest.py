@@ -18,7 +18,8 @@ import pytest
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from blender_app import REPO, BlenderApp, BlenderError, prepare_profile, start_xvfb
 
-ARTIFACTS = REPO / "artifacts" / "e2e"
+# A second Blender's run keeps its own artifacts beside the first one's.
+ARTIFACTS = REPO / os.environ.get("MULTI_RENDER_ARTIFACTS", "artifacts/e2e")
 BLENDER = os.environ.get("MULTI_RENDER_BLENDER", "blender")
 
 
