@@ -23,22 +23,6 @@ def _record(event: RenderEvent) -> None:
     _inbox.append((event, time.monotonic()))
 
 
-def on_render_init(_scene: Any, _depsgraph: Any = None) -> None:
-    _record(RenderEvent.INIT)
-
-
-def on_render_pre(_scene: Any, _depsgraph: Any = None) -> None:
-    _record(RenderEvent.PRE)
-
-
-def on_render_post(_scene: Any, _depsgraph: Any = None) -> None:
-    _record(RenderEvent.POST)
-
-
-def on_render_write(_scene: Any, _depsgraph: Any = None) -> None:
-    _record(RenderEvent.WRITE)
-
-
 def on_render_cancel(_scene: Any, _depsgraph: Any = None) -> None:
     _record(RenderEvent.CANCEL)
 
@@ -50,10 +34,6 @@ def on_render_complete(_scene: Any, _depsgraph: Any = None) -> None:
 def _handler_lists() -> tuple[tuple[list[Callable[..., None]], Callable[..., None]], ...]:
     h = bpy.app.handlers
     return (
-        (h.render_init, on_render_init),
-        (h.render_pre, on_render_pre),
-        (h.render_post, on_render_post),
-        (h.render_write, on_render_write),
         (h.render_cancel, on_render_cancel),
         (h.render_complete, on_render_complete),
     )

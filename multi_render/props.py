@@ -59,17 +59,17 @@ _DEPTH_ITEMS = [(depth, depth, f"{depth} bits per channel") for depth in ("8", "
 
 
 class MULTIRENDER_PG_collection_visibility(bpy.types.PropertyGroup):
-    collection: PointerProperty(name="Collection", type=bpy.types.Collection)  # type: ignore[valid-type]
-    hidden: BoolProperty(name="Hidden", default=True, description="Hide the collection in this shot's render")  # type: ignore[valid-type]
+    collection: PointerProperty(name="Collection", type=bpy.types.Collection)
+    hidden: BoolProperty(name="Hidden", default=True, description="Hide the collection in this shot's render")
 
 
 class MULTIRENDER_PG_shot(bpy.types.PropertyGroup):
-    name: StringProperty(name="Name", default="Shot", description="The shot's name, used in reports and file names")  # type: ignore[valid-type]
-    enabled: BoolProperty(name="Enabled", default=True, description="Render this shot with Render Shots")  # type: ignore[valid-type]
-    camera: PointerProperty(  # type: ignore[valid-type]
+    name: StringProperty(name="Name", default="Shot", description="The shot's name, used in reports and file names")
+    enabled: BoolProperty(name="Enabled", default=True, description="Render this shot with Render Shots")
+    camera: PointerProperty(
         name="Camera", type=bpy.types.Object, poll=_is_camera, description="The camera this shot renders from"
     )
-    filepath: StringProperty(  # type: ignore[valid-type]
+    filepath: StringProperty(
         name="Output",
         subtype="FILE_PATH",
         options=_PATH_OPTIONS,
@@ -77,34 +77,34 @@ class MULTIRENDER_PG_shot(bpy.types.PropertyGroup):
             "File to write (// is relative to the .blend). Empty: the scene's output folder and the shot's name"
         ),
     )
-    status: EnumProperty(name="Status", items=_STATUS_ITEMS, default=ShotStatus.PENDING.value)  # type: ignore[valid-type]
+    status: EnumProperty(name="Status", items=_STATUS_ITEMS, default=ShotStatus.PENDING.value)
 
     # Overrides: each is off by default and the shot then uses the scene's value.
-    use_frame: BoolProperty(name="Frame", description="Render a still at another frame")  # type: ignore[valid-type]
-    frame: IntProperty(name="Frame", default=1)  # type: ignore[valid-type]
-    use_frame_range: BoolProperty(name="Frame Range", description="Render these frames as one animation")  # type: ignore[valid-type]
-    frame_start: IntProperty(name="Start", default=1)  # type: ignore[valid-type]
-    frame_end: IntProperty(name="End", default=10)  # type: ignore[valid-type]
-    frame_step: IntProperty(name="Step", default=1, min=1)  # type: ignore[valid-type]
-    use_resolution: BoolProperty(name="Resolution", description="Render at another resolution")  # type: ignore[valid-type]
-    resolution_x: IntProperty(name="X", default=1920, min=4, subtype="PIXEL")  # type: ignore[valid-type]
-    resolution_y: IntProperty(name="Y", default=1080, min=4, subtype="PIXEL")  # type: ignore[valid-type]
-    resolution_percentage: IntProperty(name="%", default=100, min=1, max=32767, subtype="PERCENTAGE")  # type: ignore[valid-type]
-    use_engine: BoolProperty(name="Engine", description="Render with another engine")  # type: ignore[valid-type]
-    engine: StringProperty(name="Engine", default="CYCLES", search=_engine_ids)  # type: ignore[valid-type]
-    use_samples: BoolProperty(name="Samples", description="Other render samples (Cycles and EEVEE)")  # type: ignore[valid-type]
-    samples: IntProperty(name="Samples", default=64, min=1)  # type: ignore[valid-type]
-    use_view_layer: BoolProperty(name="View Layer", description="Render only this view layer")  # type: ignore[valid-type]
-    view_layer: StringProperty(name="View Layer")  # type: ignore[valid-type]
-    use_world: BoolProperty(name="World", description="Render with another world")  # type: ignore[valid-type]
-    world: PointerProperty(name="World", type=bpy.types.World)  # type: ignore[valid-type]
-    collections: CollectionProperty(  # type: ignore[valid-type]
+    use_frame: BoolProperty(name="Frame", description="Render a still at another frame")
+    frame: IntProperty(name="Frame", default=1)
+    use_frame_range: BoolProperty(name="Frame Range", description="Render these frames as one animation")
+    frame_start: IntProperty(name="Start", default=1)
+    frame_end: IntProperty(name="End", default=10)
+    frame_step: IntProperty(name="Step", default=1, min=1)
+    use_resolution: BoolProperty(name="Resolution", description="Render at another resolution")
+    resolution_x: IntProperty(name="X", default=1920, min=4, subtype="PIXEL")
+    resolution_y: IntProperty(name="Y", default=1080, min=4, subtype="PIXEL")
+    resolution_percentage: IntProperty(name="%", default=100, min=1, max=32767, subtype="PERCENTAGE")
+    use_engine: BoolProperty(name="Engine", description="Render with another engine")
+    engine: StringProperty(name="Engine", default="CYCLES", search=_engine_ids)
+    use_samples: BoolProperty(name="Samples", description="Other render samples (Cycles and EEVEE)")
+    samples: IntProperty(name="Samples", default=64, min=1)
+    use_view_layer: BoolProperty(name="View Layer", description="Render only this view layer")
+    view_layer: StringProperty(name="View Layer")
+    use_world: BoolProperty(name="World", description="Render with another world")
+    world: PointerProperty(name="World", type=bpy.types.World)
+    collections: CollectionProperty(
         name="Collections", type=MULTIRENDER_PG_collection_visibility, description="Collections shown or hidden"
     )
-    use_file_format: BoolProperty(name="File Format", description="Write another image format")  # type: ignore[valid-type]
-    file_format: EnumProperty(name="Format", items=_FORMAT_ITEMS, default="PNG")  # type: ignore[valid-type]
-    color_depth: EnumProperty(name="Color Depth", items=_DEPTH_ITEMS, default="8")  # type: ignore[valid-type]
-    output: StringProperty(  # type: ignore[valid-type]
+    use_file_format: BoolProperty(name="File Format", description="Write another image format")
+    file_format: EnumProperty(name="Format", items=_FORMAT_ITEMS, default="PNG")
+    color_depth: EnumProperty(name="Color Depth", items=_DEPTH_ITEMS, default="8")
+    output: StringProperty(
         name="Last Output",
         subtype="FILE_PATH",
         options=_PATH_OPTIONS,
@@ -113,18 +113,18 @@ class MULTIRENDER_PG_shot(bpy.types.PropertyGroup):
 
 
 class MULTIRENDER_PG_scene(bpy.types.PropertyGroup):
-    shots: CollectionProperty(type=MULTIRENDER_PG_shot)  # type: ignore[valid-type]
-    active_shot_index: IntProperty(name="Active Shot", min=0)  # type: ignore[valid-type]
-    skip_existing: BoolProperty(  # type: ignore[valid-type]
+    shots: CollectionProperty(type=MULTIRENDER_PG_shot)
+    active_shot_index: IntProperty(name="Active Shot", min=0)
+    skip_existing: BoolProperty(
         name="Skip Existing Files", description="Do not render shots whose files are already on disk"
     )
 
 
 class MULTIRENDER_PG_runtime(bpy.types.PropertyGroup):
-    is_running: BoolProperty(name="Running", description="A shot queue is running")  # type: ignore[valid-type]
-    progress_text: StringProperty(name="Progress")  # type: ignore[valid-type]
-    last_report: StringProperty(name="Last Report")  # type: ignore[valid-type]
-    is_paused: BoolProperty(name="Paused", description="The queue holds after the current render")  # type: ignore[valid-type]
+    is_running: BoolProperty(name="Running", description="A shot queue is running")
+    progress_text: StringProperty(name="Progress")
+    last_report: StringProperty(name="Last Report")
+    is_paused: BoolProperty(name="Paused", description="The queue holds after the current render")
 
 
 def scene_shots(scene: bpy.types.Scene) -> MULTIRENDER_PG_scene:

@@ -76,7 +76,7 @@ class QueueSession:
         data = scene_shots(scene)
         specs = [
             dataclasses.replace(
-                spec, enabled=spec.enabled and not (only_remaining and data.shots[spec.index].status == "DONE")
+                spec, enabled=spec.enabled and not (only_remaining and data.shots[spec.index].status == ShotStatus.DONE)
             )
             for spec in scene_state.read_shots(scene, now)
         ]

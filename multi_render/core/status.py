@@ -14,13 +14,16 @@ class ShotStatus(str, Enum):
     FAILED = "FAILED"
     CANCELLED = "CANCELLED"
 
+    @classmethod
+    def known(cls, value: str) -> bool:
+        """Whether this version knows a stored status (a .blend from a newer one may not)."""
+        return value in {status.value for status in cls}
+
 
 class RenderEvent(str, Enum):
-    """One call of a render handler, named after bpy.app.handlers.render_*."""
+    """How a render ended: the render handler that fired
+    (bpy.app.handlers.render_cancel or render_complete). Only these two tell
+    the queue anything; the others fire on a failed render too."""
 
-    INIT = "init"
-    PRE = "pre"
-    POST = "post"
-    WRITE = "write"
     CANCEL = "cancel"
     COMPLETE = "complete"

@@ -96,10 +96,6 @@ def parse(template: str) -> list[tuple[str, str]]:
     return parts
 
 
-def uses_frame(template: str) -> bool:
-    return ("token", "frame") in parse(template)
-
-
 def expand(template: str, values: TemplateValues, frame: int | None) -> str:
     """The template with every token replaced. With `frame` None (an
     animation), {frame} becomes #### for Blender to number each frame."""

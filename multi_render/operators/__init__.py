@@ -1,2 +1,4 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""Operators: the queue (queue.py) and editing the shot list (shots.py)."""
+"""Operators: Render Shots, Pause and Stop (queue.py), the Esc watcher
+(stop_keys.py), editing the shot list (shots.py), shot-list files and farm
+bundles (io.py)."""

@@ -21,7 +21,7 @@ class MULTIRENDER_OT_shots_export(bpy.types.Operator, ExportHelper):
     bl_description = "Save the shot list as a JSON file (cameras and other data by name)"
 
     filename_ext = ".json"
-    filter_glob: StringProperty(default="*.json", options={"HIDDEN"})  # type: ignore[valid-type]
+    filter_glob: StringProperty(default="*.json", options={"HIDDEN"})
 
     def execute(self, context: bpy.types.Context) -> OperatorResult:
         try:
@@ -41,7 +41,7 @@ class MULTIRENDER_OT_shots_import(bpy.types.Operator, ImportHelper):
     bl_options = {"REGISTER", "UNDO"}
 
     filename_ext = ".json"
-    filter_glob: StringProperty(default="*.json", options={"HIDDEN"})  # type: ignore[valid-type]
+    filter_glob: StringProperty(default="*.json", options={"HIDDEN"})
 
     @classmethod
     def poll(cls, context: bpy.types.Context) -> bool:
@@ -68,7 +68,7 @@ class MULTIRENDER_OT_farm_bundle_export(bpy.types.Operator):
         "(AWS Deadline Cloud and `openjd run` take it)"
     )
 
-    directory: StringProperty(subtype="DIR_PATH")  # type: ignore[valid-type]
+    directory: StringProperty(subtype="DIR_PATH")
 
     @classmethod
     def poll(cls, _context: bpy.types.Context) -> bool:

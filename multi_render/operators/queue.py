@@ -31,7 +31,7 @@ class MULTIRENDER_OT_render_shots(bpy.types.Operator):
     bl_description = "Render every enabled shot in turn without freezing Blender. Esc stops the queue"
     bl_options = {"REGISTER"}
 
-    only_remaining: BoolProperty(  # type: ignore[valid-type]
+    only_remaining: BoolProperty(
         name="Only Remaining",
         description="Render only the ticked shots that the last run did not finish",
         options={"SKIP_SAVE"},

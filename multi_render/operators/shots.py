@@ -89,7 +89,7 @@ class MULTIRENDER_OT_shot_move(_ShotListOperator):
     bl_description = "Move the selected shot up or down the list"
     needs_active_shot = True
 
-    direction: EnumProperty(items=(("UP", "Up", "Move up"), ("DOWN", "Down", "Move down")))  # type: ignore[valid-type]
+    direction: EnumProperty(items=(("UP", "Up", "Move up"), ("DOWN", "Down", "Move down")))
 
     def execute(self, context: bpy.types.Context) -> OperatorResult:
         data = _shots_of(context)
@@ -126,7 +126,7 @@ class MULTIRENDER_OT_shots_from_cameras(_ShotListOperator):
     bl_label = "Shots from Cameras"
     bl_description = "Add one shot for each camera of the scene that has none yet"
 
-    selected_only: BoolProperty(name="Selected Cameras Only", default=False)  # type: ignore[valid-type]
+    selected_only: BoolProperty(name="Selected Cameras Only", default=False)
 
     def execute(self, context: bpy.types.Context) -> OperatorResult:
         data = _shots_of(context)
@@ -166,7 +166,7 @@ class MULTIRENDER_OT_shot_collection_remove(_ShotListOperator):
     bl_description = "The collection is rendered as the scene has it"
     needs_active_shot = True
 
-    index: IntProperty(name="Index", min=0)  # type: ignore[valid-type]
+    index: IntProperty(name="Index", min=0)
 
     def execute(self, context: bpy.types.Context) -> OperatorResult:
         data = _shots_of(context)

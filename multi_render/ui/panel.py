@@ -34,7 +34,7 @@ class MULTIRENDER_UL_shots(bpy.types.UIList):
         camera.active = item.camera is not None
         camera.label(text=item.camera.name if item.camera else "No camera", icon="OUTLINER_OB_CAMERA")
         # A status this version does not know (a .blend from a newer one) reads as "".
-        known = item.status in ShotStatus._value2member_map_
+        known = ShotStatus.known(item.status)
         row.label(text="", icon=STATUS_ICONS[ShotStatus(item.status)] if known else "QUESTION")  # type: ignore[arg-type]
 
 
@@ -93,7 +93,7 @@ class MULTIRENDER_PT_shots(bpy.types.Panel):
             self._draw_running(layout, runtime)
             return
         statuses = {shot.status for shot in data.shots if shot.enabled}
-        if "DONE" in statuses and statuses - {"DONE"}:
+        if ShotStatus.DONE.value in statuses and statuses - {ShotStatus.DONE.value}:
             layout.operator("multi_render.render_shots", text="Render Remaining", icon="FORWARD").only_remaining = True
         if runtime.last_report:
             layout.label(text=runtime.last_report, icon="INFO")

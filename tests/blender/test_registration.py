@@ -92,10 +92,10 @@ def test_other_handlers_are_left_alone(addon_module: str) -> None:
     def someone_elses_handler(_scene: object, _depsgraph: object = None) -> None:
         pass
 
-    bpy.app.handlers.render_pre.append(someone_elses_handler)
+    bpy.app.handlers.load_post.append(someone_elses_handler)
     try:
         disable()
         enable()
-        assert someone_elses_handler in bpy.app.handlers.render_pre
+        assert someone_elses_handler in bpy.app.handlers.load_post
     finally:
-        bpy.app.handlers.render_pre.remove(someone_elses_handler)
+        bpy.app.handlers.load_post.remove(someone_elses_handler)

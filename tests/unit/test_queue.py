@@ -24,7 +24,7 @@ def render(run: QueueRun, *events: RenderEvent) -> None:
         run.record(event)
 
 
-OK = (RenderEvent.INIT, RenderEvent.PRE, RenderEvent.POST, RenderEvent.WRITE, RenderEvent.COMPLETE)
+OK = (RenderEvent.COMPLETE,)
 
 
 def test_renders_every_shot_in_order() -> None:
@@ -59,7 +59,7 @@ def test_cancel_stops_the_queue_and_leaves_later_shots_pending() -> None:
     run.next_action(False)
     render(run, *OK)
     run.next_action(False)
-    render(run, RenderEvent.INIT, RenderEvent.PRE, RenderEvent.POST, RenderEvent.CANCEL)
+    render(run, RenderEvent.CANCEL)
     assert run.next_action(False) == Action.FINISH
     assert [s.status for s in run.shots] == [
         ShotStatus.DONE,
@@ -84,7 +84,7 @@ def test_stop_requested_between_shots_finishes_without_starting() -> None:
 def test_a_render_without_result_or_file_fails_and_the_queue_goes_on() -> None:
     run, _ = make_run(3, written={"/o/2.png"})
     run.next_action(False)
-    render(run, RenderEvent.INIT, RenderEvent.PRE)  # ended with neither complete nor cancel
+    render(run)  # ended with neither complete nor cancel
     run.next_action(False)
     render(run, *OK)  # complete, but no file on disk
     run.next_action(False)
@@ -110,7 +110,7 @@ def test_start_failure_marks_the_shot_and_continues() -> None:
 def test_abort_cancels_the_running_shot_only() -> None:
     run, _ = make_run(3)
     run.next_action(False)
-    render(run, RenderEvent.INIT)
+    render(run)
     run.abort("another file was loaded")
     assert run.finished
     assert run.next_action(False) == Action.FINISH
@@ -206,7 +206,7 @@ def test_render_ended_switches_on_with_the_first_end_event() -> None:
     run, _ = make_run(2)
     assert not run.render_ended
     run.next_action(False)
-    render(run, RenderEvent.INIT, RenderEvent.PRE, RenderEvent.POST)
+    render(run)
     assert not run.render_ended  # still rendering: the queue polls slowly
     run.record(RenderEvent.COMPLETE)
     assert run.render_ended  # Blender's job lingers: the queue polls fast
@@ -223,12 +223,11 @@ def _cancelled_render(sees_stop_keys: bool, esc: bool = False, click: bool = Fal
         sees_stop_keys=sees_stop_keys,
     )
     run.next_action(False)
-    render(run, RenderEvent.INIT, RenderEvent.PRE)
+    render(run)
     if esc:
         run.stop_key_pressed()
     if click:
         run.status_bar_clicked(at=clock.now)
-    run.record(RenderEvent.POST)
     run.record(RenderEvent.CANCEL, at=clock.now + 0.5)
     return run
 
@@ -276,7 +275,7 @@ def test_a_status_bar_click_long_before_an_engine_error_does_not_hide_it() -> No
     clock = Clock()
     run = QueueRun([(0, "a", "/o/a.png"), (1, "b", "/o/b.png")], clock=clock, sees_stop_keys=True)
     run.next_action(False)
-    render(run, RenderEvent.INIT, RenderEvent.PRE)
+    render(run)
     run.status_bar_clicked(at=clock.now + 1.0)  # e.g. the person clicked a report
     run.record(RenderEvent.CANCEL, at=clock.now + 10.0)
     assert run.next_action(False) == Action.START

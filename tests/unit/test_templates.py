@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from multi_render.core.templates import TOKENS, TemplateError, TemplateValues, expand, parse, uses_frame
+from multi_render.core.templates import TOKENS, TemplateError, TemplateValues, expand, parse
 
 VALUES = TemplateValues(
     scene="Scene",
@@ -25,7 +25,6 @@ def test_every_token() -> None:
 
 def test_frame_in_an_animation_is_left_to_blender() -> None:
     assert expand("/o/{shot}_{frame}", VALUES, None) == "/o/Close Up_####"
-    assert uses_frame("/o/{frame}") and not uses_frame("/o/{shot}")
 
 
 def test_negative_and_large_frames() -> None:
