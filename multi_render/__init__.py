@@ -8,11 +8,18 @@ from __future__ import annotations
 
 import bpy
 
-from . import app_handlers, cli, keymap, prefs, props, session
-from .operators import io, queue, shots, stop_keys
+from . import cli, file_events, keymap, prefs, props, session
+from .operators import import_export, render_shots, shots, stop_keys
 from .ui import menus, panel
 
-_CLASSES = (*prefs.CLASSES, *queue.CLASSES, *stop_keys.CLASSES, *shots.CLASSES, *io.CLASSES, *panel.CLASSES)
+_CLASSES = (
+    *prefs.CLASSES,
+    *render_shots.CLASSES,
+    *stop_keys.CLASSES,
+    *shots.CLASSES,
+    *import_export.CLASSES,
+    *panel.CLASSES,
+)
 
 
 def register() -> None:
@@ -21,14 +28,14 @@ def register() -> None:
         bpy.utils.register_class(cls)
     menus.register()
     keymap.register()
-    app_handlers.register()
+    file_events.register()
     cli.register()
 
 
 def unregister() -> None:
     session.abort_active("the add-on was disabled")
     cli.unregister()
-    app_handlers.unregister()
+    file_events.unregister()
     keymap.unregister()
     menus.unregister()
     for cls in reversed(_CLASSES):

@@ -19,7 +19,7 @@ from typing import Any
 
 import bpy
 
-from . import scene_state, session, shotlist_io
+from . import scene_reader, session, shotlist_scene
 from .core import validation
 from .core.status import ShotStatus
 from .props import scene_shots
@@ -85,7 +85,7 @@ def _open(path: str) -> bpy.types.Scene:
 
 def _bundle(scene: bpy.types.Scene, folder: str) -> int:
     try:
-        template, tasks = shotlist_io.write_farm_bundle(scene, folder)
+        template, tasks = shotlist_scene.write_farm_bundle(scene, folder)
     except (OSError, ValueError) as error:
         raise _UsageError(f"cannot write the bundle: {error}") from None
     print(f"multi_render: wrote {template} ({tasks} tasks)")
@@ -94,7 +94,7 @@ def _bundle(scene: bpy.types.Scene, folder: str) -> int:
 
 def _list(scene: bpy.types.Scene) -> int:
     for index, shot in enumerate(scene_shots(scene).shots):
-        output = scene_state.shot_output(scene, shot, index)
+        output = scene_reader.shot_output(scene, shot, index)
         files = output.error or (output.files[0] + (f" ... {output.files[-1]}" if len(output.files) > 1 else ""))
         camera = shot.camera.name if shot.camera else "(no camera)"
         print(f"{index + 1:3} [{'x' if shot.enabled else ' '}] {shot.name}  camera={camera}  {files}")

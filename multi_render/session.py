@@ -6,7 +6,6 @@ render, follow the handlers' events, restore and report. The modal operator
 from __future__ import annotations
 
 import dataclasses
-import os
 import time
 import traceback
 from collections.abc import Callable
@@ -15,11 +14,13 @@ from typing import Any
 
 import bpy
 
-from . import handlers, scene_state
-from .core import paths, report, validation
-from .core.queue import Action, QueueRun, ShotRun
+from . import render_events, scene_reader, shot_setup
+from .core import output_files, report, validation
+from .core.run import Action, QueueRun, ShotRun
 from .core.status import ShotStatus
-from .layout_guard import LayoutGuard
+from .guards.layout import LayoutGuard
+from .guards.render_operator import RenderOperatorMemory
+from .guards.settings import SettingsGuard
 from .props import runtime_state, scene_shots
 
 # The queue running in this Blender session, if any. Cleared on every exit
@@ -52,7 +53,7 @@ class QueueSession:
         self.scene_name = scene_name
         self.run = run
         self.now = now  # when the run started: one {date} and {time} for every shot
-        self.guard = scene_state.SettingsGuard()
+        self.guard = SettingsGuard()
         self.render_memory = RenderOperatorMemory()
         self.layout: LayoutGuard | None = None  # only with a window manager to guard
         self.report_text = ""
@@ -78,7 +79,7 @@ class QueueSession:
             dataclasses.replace(
                 spec, enabled=spec.enabled and not (only_remaining and data.shots[spec.index].status == ShotStatus.DONE)
             )
-            for spec in scene_state.read_shots(scene, now)
+            for spec in scene_reader.read_shots(scene, now)
         ]
         problems = validation.validate(specs, scene.name)
         if problems:
@@ -96,10 +97,10 @@ class QueueSession:
     def begin(self, guard_layout: bool = False) -> None:
         global _active
         _active = self
-        _unfinished_files.clear()
+        late_files.clear()
         if guard_layout:
             self.layout = LayoutGuard()
-        handlers.add()
+        render_events.add()
         for shot in self.run.shots:
             self._sync_shot(shot, force=True)
         runtime = runtime_state()
@@ -135,7 +136,7 @@ class QueueSession:
         steps: list[Callable[[], None]] = [
             self.guard.restore,
             self.render_memory.give_back,
-            handlers.remove,
+            render_events.remove,
             _cancel_run_soon,
             self._remove_cancelled_outputs,
             self._sync_all_shots,
@@ -167,7 +168,7 @@ class QueueSession:
 
     # -- one step ---------------------------------------------------------------------
     def tick(self) -> Action:
-        for event, at in handlers.drain():
+        for event, at in render_events.drain():
             self.run.record(event, at)
         before = self.run.current
         action = self.run.next_action(render_job_running())
@@ -198,7 +199,7 @@ class QueueSession:
         scene = bpy.data.scenes.get(self.scene_name)
         item = _shot_item(scene, shot)
         if scene is not None and item is not None:
-            scene_state.apply_shot(self.guard, scene, item, self._applied_path)
+            shot_setup.apply_shot(self.guard, scene, item, self._applied_path)
 
     def status_bar_clicked(self) -> None:
         self.run.status_bar_clicked(time.monotonic())
@@ -219,8 +220,8 @@ class QueueSession:
         the file is looked for again once the load is done."""
         started = self._started_wall.get(shot.index)
         if started is not None and len(shot.output_paths) == 1:  # a range's written frames are whole
-            remove_if_written_since(shot.output_path, started)
-            _unfinished_files.append((shot.output_path, started))
+            output_files.remove_if_written_since(shot.output_path, started)
+            late_files.expect(shot.output_path, started)
 
     def _remove_broken(self, shot: ShotRun) -> None:
         """A full disk leaves empty or cut-off images (Blender still says
@@ -228,9 +229,7 @@ class QueueSession:
         finished work (skip existing, the person)."""
         started = self._started_wall.get(shot.index)
         if started is not None:
-            for path in shot.output_paths:
-                if os.path.exists(path) and not paths.looks_whole(path):
-                    remove_if_written_since(path, started)
+            output_files.remove_broken(shot.output_paths, started)
 
     def start_current(self, blocking: bool) -> None:
         """Apply the current shot and start its render: INVOKE (the UI stays
@@ -255,13 +254,13 @@ class QueueSession:
         # The person may have changed things since the queue started (deleted
         # this shot's camera, put a file where its folder was): check again.
         # A shot that cannot render fails; the queue goes on with the next.
-        output = scene_state.shot_output(scene, item, shot.index, self.now)
-        spec = scene_state.read_shot(scene, item, shot.index, self.now, output)
+        output = scene_reader.shot_output(scene, item, shot.index, self.now)
+        spec = scene_reader.read_shot(scene, item, shot.index, self.now, output)
         problems = validation.validate([dataclasses.replace(spec, enabled=True)], scene.name)
         if problems:
             self._fail_start(shot, "; ".join(str(problem) for problem in problems))
             return
-        scene_state.apply_shot(self.guard, scene, item, output.blender_path)
+        shot_setup.apply_shot(self.guard, scene, item, output.blender_path)
         self._applied_path = output.blender_path
         self.run.started()
         self._started_wall[shot.index] = time.time()
@@ -335,24 +334,8 @@ def _shot_item(scene: bpy.types.Scene | None, shot: ShotRun) -> Any:
     return next((item for item in items if item.name == shot.name), None)
 
 
-# Unfinished images that may still be written after the queue ended (the
-# render job is stopped later during a file load); see remove_unfinished_files.
-_unfinished_files: list[tuple[str, float]] = []
-
-
-def remove_if_written_since(path: str, started: float) -> None:
-    try:
-        if os.path.getmtime(path) >= started - 1.0:
-            os.remove(path)
-    except OSError:
-        pass
-
-
-def remove_unfinished_files() -> None:
-    """Called after a file load: remove images a stopped render wrote late."""
-    for path, started in _unfinished_files:
-        remove_if_written_since(path, started)
-    _unfinished_files.clear()
+# Unfinished images a stopped render may write after the queue ended.
+late_files = output_files.LateFiles()
 
 
 # The one pending layout step, kept so that it can be unregistered.
@@ -390,33 +373,6 @@ def _mark_stopped() -> None:
     if runtime is not None:  # None once the add-on is disabled
         runtime.is_running = False
     _redraw_progress()
-
-
-class RenderOperatorMemory:
-    """Blender remembers the last settings of the render operator when a
-    render ends, and F12 uses them: after a queue's write_still render, the
-    person's own F12 would save a file into their output folder. This keeps
-    what Blender remembered before the queue and puts it back after each
-    shot (Blender's render modal stores its settings on the event before
-    the queue sees the job gone)."""
-
-    def __init__(self) -> None:
-        self._values: dict[str, Any] | None = None
-
-    def remember(self) -> None:
-        last = bpy.context.window_manager.operator_properties_last("render.render")
-        if self._values is None and last is not None:
-            self._values = {
-                prop.identifier: getattr(last, prop.identifier)
-                for prop in last.bl_rna.properties
-                if prop.identifier != "rna_type" and not prop.is_readonly
-            }
-
-    def give_back(self) -> None:
-        last = bpy.context.window_manager.operator_properties_last("render.render")
-        if self._values is not None and last is not None:
-            for name, value in self._values.items():
-                setattr(last, name, value)
 
 
 def render_job_running() -> bool:

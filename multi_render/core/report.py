@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections import Counter
 
-from .queue import QueueRun
+from .run import QueueRun
 from .status import ShotStatus
 
 

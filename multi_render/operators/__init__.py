@@ -1,4 +1,4 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""Operators: Render Shots, Pause and Stop (queue.py), the Esc watcher
+"""Operators: Render Shots, Pause and Stop (render_shots.py), the Esc watcher
 (stop_keys.py), editing the shot list (shots.py), shot-list files and farm
-bundles (io.py)."""
+bundles (import_export.py)."""

@@ -7,7 +7,7 @@ from typing import Any
 
 import bpy
 
-from .. import scene_state
+from .. import scene_reader
 from ..core.status import ShotStatus
 from ..props import STATUS_ICONS, runtime_state, scene_shots
 
@@ -120,7 +120,7 @@ class MULTIRENDER_PT_shots(bpy.types.Panel):
         column.prop(shot, "name")
         column.prop(shot, "camera")
         column.prop(shot, "filepath")
-        output = scene_state.shot_output(scene, shot, index)
+        output = scene_reader.shot_output(scene, shot, index)
         if output.error:
             box.label(text=f"Output path: {output.error}", icon="ERROR")
         elif len(output.files) == 1:

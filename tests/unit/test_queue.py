@@ -1,5 +1,5 @@
 from multi_render.core import report
-from multi_render.core.queue import Action, QueueRun
+from multi_render.core.run import Action, QueueRun
 from multi_render.core.status import RenderEvent, ShotStatus
 
 

@@ -9,7 +9,7 @@ from typing import Any
 
 import bpy
 
-from . import scene_state
+from . import scene_reader
 from .core.shotlist import Names, ShotData, ShotList, ShotListError, dumps, loads
 from .props import scene_shots
 
@@ -103,10 +103,10 @@ def read_file(path: str) -> str:
 def write_farm_bundle(scene: bpy.types.Scene, folder: str) -> tuple[str, int]:
     """An Open Job Description bundle for the saved .blend's ticked shots:
     (template path, number of tasks). Raises OSError or ValueError."""
-    from . import farm  # noqa: PLC0415 (the farm code stays out of the import path until used)
+    from .core import farm  # noqa: PLC0415 (the farm code stays out of the import path until used)
 
     if not bpy.data.filepath:
         raise ValueError("save the .blend first: a farm renders the saved file")
     names = [shot.name for shot in scene_shots(scene).shots if shot.enabled]
-    template = farm.write_bundle(folder, bpy.data.filepath, scene_state.scene_output_folder(scene), names)
+    template = farm.write_bundle(folder, bpy.data.filepath, scene_reader.scene_output_folder(scene), names)
     return template, len(names)

@@ -10,7 +10,7 @@ import bpy
 from bpy.props import StringProperty
 from bpy_extras.io_utils import ExportHelper, ImportHelper
 
-from .. import session, shotlist_io
+from .. import session, shotlist_scene
 from ..bl_types import OperatorResult
 from ..core.shotlist import ShotListError
 
@@ -26,7 +26,7 @@ class MULTIRENDER_OT_shots_export(bpy.types.Operator, ExportHelper):
     def execute(self, context: bpy.types.Context) -> OperatorResult:
         try:
             with open(self.filepath, "w", encoding="utf-8") as handle:
-                handle.write(shotlist_io.export_text(context.scene))  # type: ignore[arg-type]
+                handle.write(shotlist_scene.export_text(context.scene))  # type: ignore[arg-type]
         except OSError as error:
             self.report({"ERROR"}, f"Cannot write '{self.filepath}': {error}")
             return {"CANCELLED"}
@@ -52,7 +52,7 @@ class MULTIRENDER_OT_shots_import(bpy.types.Operator, ImportHelper):
 
     def execute(self, context: bpy.types.Context) -> OperatorResult:
         try:
-            count = shotlist_io.import_text(context.scene, shotlist_io.read_file(self.filepath))  # type: ignore[arg-type]
+            count = shotlist_scene.import_text(context.scene, shotlist_scene.read_file(self.filepath))  # type: ignore[arg-type]
         except ShotListError as error:
             self.report({"ERROR"}, str(error))
             return {"CANCELLED"}
@@ -83,7 +83,7 @@ class MULTIRENDER_OT_farm_bundle_export(bpy.types.Operator):
 
     def execute(self, context: bpy.types.Context) -> OperatorResult:
         try:
-            template, tasks = shotlist_io.write_farm_bundle(context.scene, self.directory)  # type: ignore[arg-type]
+            template, tasks = shotlist_scene.write_farm_bundle(context.scene, self.directory)  # type: ignore[arg-type]
         except (OSError, ValueError) as error:
             self.report({"ERROR"}, f"Cannot write the bundle: {error}")
             return {"CANCELLED"}

@@ -14,7 +14,7 @@ from bpy.props import BoolProperty
 from .. import session
 from ..bl_types import OperatorResult
 from ..core import report, validation
-from ..core.queue import Action
+from ..core.run import Action
 from . import stop_keys
 
 # How often the modal looks at the render job. While a render runs, 20 times

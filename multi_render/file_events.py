@@ -20,7 +20,7 @@ def on_load_pre(*_args: Any) -> None:
 def on_load_post(*_args: Any) -> None:
     # Blender stops a running render during the load, after load_pre, and
     # writes its unfinished image then.
-    session.remove_unfinished_files()
+    session.late_files.remove_all()
 
 
 @bpy.app.handlers.persistent  # type: ignore[untyped-decorator]

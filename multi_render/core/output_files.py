@@ -1,0 +1,60 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""What the queue removes from disk, and only what this run wrote: the
+unfinished image of a stopped render, and the empty or cut-off images a
+full disk leaves. A file older than the shot's start is never touched."""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Iterable
+
+from .paths import looks_whole
+
+log = logging.getLogger(__name__)
+
+# File times can lag the wall clock a little (coarse file-system timestamps).
+_CLOCK_SLACK_SECONDS = 1.0
+
+
+def remove_if_written_since(path: str, started: float) -> bool:
+    """Remove `path` if it was written at or after `started` (time.time());
+    whether it was removed."""
+    try:
+        if os.path.getmtime(path) >= started - _CLOCK_SLACK_SECONDS:
+            os.remove(path)
+            log.info("removed %s", path)
+            return True
+    except OSError:
+        pass
+    return False
+
+
+def remove_broken(paths: Iterable[str], started: float) -> list[str]:
+    """Remove the files among `paths` that this run wrote but are not whole
+    (Blender says "Saved" even on a full disk); the ones removed."""
+    return [
+        path
+        for path in paths
+        if os.path.exists(path) and not looks_whole(path) and remove_if_written_since(path, started)
+    ]
+
+
+class LateFiles:
+    """Unfinished images that may still be written after the queue ended:
+    Blender stops a render during a file load only after load_pre, and
+    writes its unfinished image then. Looked for again once the load is done."""
+
+    def __init__(self) -> None:
+        self._files: list[tuple[str, float]] = []
+
+    def expect(self, path: str, started: float) -> None:
+        self._files.append((path, started))
+
+    def remove_all(self) -> None:
+        for path, started in self._files:
+            remove_if_written_since(path, started)
+        self._files.clear()
+
+    def clear(self) -> None:
+        self._files.clear()

@@ -1,0 +1,130 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""Blender data into core's plain facts: each shot as a ShotSpec, and the
+files its render writes. Reads only; shot_setup.py changes the scene."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import bpy
+
+from .core import paths, templates
+from .core.shots import FrameRange, Overrides, ShotSpec
+from .engines import available_engines
+from .props import scene_shots
+
+
+def _absolute(path: str) -> str:
+    """An absolute path; a trailing separator (a folder) is kept."""
+    absolute = os.path.abspath(bpy.path.abspath(path)) if path else os.path.abspath("")
+    if path.endswith(("/", os.sep)) and not absolute.endswith(os.sep):
+        absolute += os.sep
+    return absolute
+
+
+@dataclass(frozen=True)
+class ShotOutput:
+    blender_path: str  # what render.filepath gets (a range: without frame and extension)
+    files: tuple[str, ...]  # every file the render writes
+    error: str = ""  # the template's problem, if it cannot be read
+
+
+def _rendered_view_layer(scene: bpy.types.Scene, shot: Any) -> str:
+    if shot.use_view_layer:
+        return str(shot.view_layer)
+    return next((layer.name for layer in scene.view_layers if layer.use), scene.view_layers[0].name)
+
+
+def template_values(scene: bpy.types.Scene, shot: Any, index: int, now: datetime) -> templates.TemplateValues:
+    blend = os.path.splitext(bpy.path.basename(bpy.data.filepath))[0] or "untitled"
+    return templates.TemplateValues(
+        scene=scene.name,
+        shot=shot.name,
+        camera=shot.camera.name if shot.camera else "",
+        index=index + 1,
+        view_layer=_rendered_view_layer(scene, shot),
+        blend=blend,
+        date=now.strftime("%Y-%m-%d"),
+        time=now.strftime("%H%M%S"),
+    )
+
+
+def shot_output(scene: bpy.types.Scene, shot: Any, index: int, now: datetime | None = None) -> ShotOutput:
+    """Where a shot's render writes. `filepath` is a template; empty means
+    the folder of the scene's output path and the shot's name."""
+    render = scene.render
+    is_range = bool(shot.use_frame_range)
+    frame = shot.frame if shot.use_frame else scene.frame_current
+    try:
+        values = template_values(scene, shot, index, now or datetime.now())
+        expanded = templates.expand(shot.filepath, values, None if is_range else frame) if shot.filepath else ""
+    except templates.TemplateError as error:
+        return ShotOutput("", (), str(error))
+    # "//" is the .blend's folder; any other relative path is relative to
+    # the scene's output folder.
+    shot_path = _absolute(expanded) if expanded.startswith("//") else expanded
+    base = paths.output_base(shot_path, _absolute(render.filepath), shot.name)
+    if shot.use_file_format:
+        extension = paths.FORMAT_EXTENSIONS.get(shot.file_format, render.file_extension)
+    else:
+        extension = render.file_extension
+    if not is_range:
+        path = paths.with_extension(base, extension, render.use_file_extension)
+        return ShotOutput(path, (path,))
+    if not expanded:
+        base += "_"  # Cam_0001.png rather than Cam0001.png
+    frames = list(range(shot.frame_start, shot.frame_end + 1, max(1, shot.frame_step)))
+    files = tuple(paths.with_extension(paths.frame_path(base, f), extension, render.use_file_extension) for f in frames)
+    return ShotOutput(base, files)
+
+
+def scene_output_folder(scene: bpy.types.Scene) -> str:
+    """The absolute folder of the scene's output path."""
+    return paths.scene_output_folder(_absolute(scene.render.filepath))
+
+
+def _overrides(scene: bpy.types.Scene, shot: Any) -> Overrides:
+    return Overrides(
+        frame=shot.frame if shot.use_frame and not shot.use_frame_range else None,
+        frame_range=FrameRange(shot.frame_start, shot.frame_end, shot.frame_step) if shot.use_frame_range else None,
+        resolution=(shot.resolution_x, shot.resolution_y, shot.resolution_percentage) if shot.use_resolution else None,
+        engine=shot.engine if shot.use_engine else None,
+        engine_available=not shot.use_engine or shot.engine in available_engines(),
+        samples=shot.samples if shot.use_samples else None,
+        view_layer=shot.view_layer if shot.use_view_layer else None,
+        view_layer_exists=not shot.use_view_layer or shot.view_layer in scene.view_layers,
+        world=(shot.world.name if shot.world else "") if shot.use_world else None,
+        hidden_collections=tuple(
+            (entry.collection.name if entry.collection else "", entry.hidden) for entry in shot.collections
+        ),
+        file_format=shot.file_format if shot.use_file_format else None,
+        color_depth=shot.color_depth if shot.use_file_format else None,
+    )
+
+
+def read_shot(
+    scene: bpy.types.Scene, shot: Any, index: int, now: datetime, output: ShotOutput | None = None
+) -> ShotSpec:
+    """A shot as plain facts; `output` when the caller has resolved it already."""
+    camera = shot.camera
+    output = output or shot_output(scene, shot, index, now)
+    return ShotSpec(
+        index=index,
+        name=shot.name,
+        enabled=shot.enabled,
+        camera=camera.name if camera else "",
+        camera_in_scene=bool(camera) and scene.objects.get(camera.name) == camera,
+        camera_is_camera=bool(camera) and camera.type == "CAMERA",
+        output_path=output.files[0] if output.files else "",
+        overrides=_overrides(scene, shot),
+        output_paths=output.files,
+        template_error=output.error,
+    )
+
+
+def read_shots(scene: bpy.types.Scene, now: datetime | None = None) -> list[ShotSpec]:
+    now = now or datetime.now()
+    return [read_shot(scene, shot, index, now) for index, shot in enumerate(scene_shots(scene).shots)]
