@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import bpy
 
-from . import cli, file_events, keymap, prefs, props, session
+from . import cli, file_events, keymap, log_output, prefs, props, session
 from .operators import import_export, render_shots, shots, stop_keys
 from .ui import menus, panel
 
@@ -23,6 +23,7 @@ _CLASSES = (
 
 
 def register() -> None:
+    log_output.register()
     props.register()
     for cls in _CLASSES:
         bpy.utils.register_class(cls)
@@ -41,3 +42,4 @@ def unregister() -> None:
     for cls in reversed(_CLASSES):
         bpy.utils.unregister_class(cls)
     props.unregister()
+    log_output.unregister()

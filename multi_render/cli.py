@@ -120,11 +120,11 @@ def _render(scene: bpy.types.Scene, options: argparse.Namespace) -> int:
     queue, problems = session.run_blocking(scene)
     if queue is None:
         raise _UsageError(validation.summary(problems))
-    for shot in queue.run.shots:
+    for shot in queue.shots:
         where = shot.output_path if shot.status in (ShotStatus.DONE, ShotStatus.SKIPPED) else shot.reason
         print(f"{shot.status.value:9} {shot.name}  {where}  {shot.seconds:.2f} s")
     print(f"multi_render: {queue.report_text}")
-    failed = any(shot.status not in (ShotStatus.DONE, ShotStatus.SKIPPED) for shot in queue.run.shots)
+    failed = any(shot.status not in (ShotStatus.DONE, ShotStatus.SKIPPED) for shot in queue.shots)
     return 1 if failed else 0
 
 

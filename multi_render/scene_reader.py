@@ -5,7 +5,6 @@ files its render writes. Reads only; shot_setup.py changes the scene."""
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -15,21 +14,6 @@ from .core import paths, templates
 from .core.shots import FrameRange, Overrides, ShotSpec
 from .engines import available_engines
 from .props import scene_shots
-
-
-def _absolute(path: str) -> str:
-    """An absolute path; a trailing separator (a folder) is kept."""
-    absolute = os.path.abspath(bpy.path.abspath(path)) if path else os.path.abspath("")
-    if path.endswith(("/", os.sep)) and not absolute.endswith(os.sep):
-        absolute += os.sep
-    return absolute
-
-
-@dataclass(frozen=True)
-class ShotOutput:
-    blender_path: str  # what render.filepath gets (a range: without frame and extension)
-    files: tuple[str, ...]  # every file the render writes
-    error: str = ""  # the template's problem, if it cannot be read
 
 
 def _rendered_view_layer(scene: bpy.types.Scene, shot: Any) -> str:
@@ -52,9 +36,18 @@ def template_values(scene: bpy.types.Scene, shot: Any, index: int, now: datetime
     )
 
 
-def shot_output(scene: bpy.types.Scene, shot: Any, index: int, now: datetime | None = None) -> ShotOutput:
-    """Where a shot's render writes. `filepath` is a template; empty means
-    the folder of the scene's output path and the shot's name."""
+def _blend_folder() -> str:
+    """Where "//" points: the .blend's folder, the working directory for an unsaved file."""
+    return os.path.dirname(bpy.data.filepath) or os.getcwd()
+
+
+def _frame_range(shot: Any) -> FrameRange:
+    return FrameRange(shot.frame_start, shot.frame_end, shot.frame_step)
+
+
+def shot_output(scene: bpy.types.Scene, shot: Any, index: int, now: datetime | None = None) -> paths.ShotFiles:
+    """Where a shot's render writes (core.paths.shot_files decides); `filepath`
+    is a template."""
     render = scene.render
     is_range = bool(shot.use_frame_range)
     frame = shot.frame if shot.use_frame else scene.frame_current
@@ -62,34 +55,32 @@ def shot_output(scene: bpy.types.Scene, shot: Any, index: int, now: datetime | N
         values = template_values(scene, shot, index, now or datetime.now())
         expanded = templates.expand(shot.filepath, values, None if is_range else frame) if shot.filepath else ""
     except templates.TemplateError as error:
-        return ShotOutput("", (), str(error))
-    # "//" is the .blend's folder; any other relative path is relative to
-    # the scene's output folder.
-    shot_path = _absolute(expanded) if expanded.startswith("//") else expanded
-    base = paths.output_base(shot_path, _absolute(render.filepath), shot.name)
+        return paths.ShotFiles("", (), str(error))
+    extension = render.file_extension
     if shot.use_file_format:
-        extension = paths.FORMAT_EXTENSIONS.get(shot.file_format, render.file_extension)
-    else:
-        extension = render.file_extension
-    if not is_range:
-        path = paths.with_extension(base, extension, render.use_file_extension)
-        return ShotOutput(path, (path,))
-    if not expanded:
-        base += "_"  # Cam_0001.png rather than Cam0001.png
-    frames = list(range(shot.frame_start, shot.frame_end + 1, max(1, shot.frame_step)))
-    files = tuple(paths.with_extension(paths.frame_path(base, f), extension, render.use_file_extension) for f in frames)
-    return ShotOutput(base, files)
+        extension = paths.FORMAT_EXTENSIONS.get(shot.file_format, extension)
+    return paths.shot_files(
+        paths.OutputRequest(
+            shot_name=shot.name,
+            expanded_filepath=expanded,
+            scene_output=render.filepath,
+            blend_folder=_blend_folder(),
+            extension=extension,
+            use_extension=render.use_file_extension,
+            frames=_frame_range(shot) if is_range else None,
+        )
+    )
 
 
 def scene_output_folder(scene: bpy.types.Scene) -> str:
     """The absolute folder of the scene's output path."""
-    return paths.scene_output_folder(_absolute(scene.render.filepath))
+    return paths.scene_output_folder(paths.absolute(scene.render.filepath, _blend_folder()))
 
 
 def _overrides(scene: bpy.types.Scene, shot: Any) -> Overrides:
     return Overrides(
         frame=shot.frame if shot.use_frame and not shot.use_frame_range else None,
-        frame_range=FrameRange(shot.frame_start, shot.frame_end, shot.frame_step) if shot.use_frame_range else None,
+        frame_range=_frame_range(shot) if shot.use_frame_range else None,
         resolution=(shot.resolution_x, shot.resolution_y, shot.resolution_percentage) if shot.use_resolution else None,
         engine=shot.engine if shot.use_engine else None,
         engine_available=not shot.use_engine or shot.engine in available_engines(),
@@ -106,7 +97,7 @@ def _overrides(scene: bpy.types.Scene, shot: Any) -> Overrides:
 
 
 def read_shot(
-    scene: bpy.types.Scene, shot: Any, index: int, now: datetime, output: ShotOutput | None = None
+    scene: bpy.types.Scene, shot: Any, index: int, now: datetime, output: paths.ShotFiles | None = None
 ) -> ShotSpec:
     """A shot as plain facts; `output` when the caller has resolved it already."""
     camera = shot.camera

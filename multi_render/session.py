@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import dataclasses
 import time
-import traceback
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any
@@ -16,12 +15,15 @@ import bpy
 
 from . import render_events, scene_reader, shot_setup
 from .core import output_files, report, validation
+from .core.logs import logger
 from .core.run import Action, QueueRun, ShotRun
 from .core.status import ShotStatus
 from .guards.layout import LayoutGuard
 from .guards.render_operator import RenderOperatorMemory
 from .guards.settings import SettingsGuard
 from .props import runtime_state, scene_shots
+
+log = logger(__name__)
 
 # The queue running in this Blender session, if any. Cleared on every exit
 # path, so it never survives a file load or the add-on being disabled.
@@ -111,7 +113,7 @@ class QueueSession:
 
     def internal_error(self, error: Exception) -> None:
         """Something in the queue raised: end it (the caller then calls end())."""
-        traceback.print_exc()
+        log.exception("internal error")
         self.run.abort(f"internal error: {type(error).__name__}: {error}")
 
     def abort(self, reason: str, restore_layout: bool = True) -> None:
@@ -145,7 +147,7 @@ class QueueSession:
             try:
                 step()
             except Exception as error:
-                traceback.print_exc()
+                log.exception("could not clean up")
                 errors.append(f"{type(error).__name__}: {error}")
         self.report_text = report.summary(self.run)
         if errors:
@@ -156,7 +158,7 @@ class QueueSession:
         runtime.last_report = self.report_text
         if self.on_end is not None:
             self.on_end()
-        print(f"multi_render: {self.report_text}", flush=True)
+        log.info("%s", self.report_text)
         layout = self.layout
         if layout is None:
             _mark_stopped()
@@ -304,6 +306,44 @@ class QueueSession:
             self.run.resume()
         runtime_state().is_paused = paused
         self._show_progress()
+
+    # -- what callers ask and tell: the operators, the Esc watcher, the command line --
+    @property
+    def rendering(self) -> bool:
+        """A shot's render was started and has not settled yet."""
+        return self.run.rendering
+
+    @property
+    def render_ended(self) -> bool:
+        """The current render reported its end; Blender's job may linger."""
+        return self.run.render_ended
+
+    @property
+    def paused(self) -> bool:
+        return self.run.paused
+
+    @property
+    def current_shot(self) -> ShotRun | None:
+        return self.run.current
+
+    @property
+    def has_failures(self) -> bool:
+        return report.is_error(self.run)
+
+    @property
+    def shots(self) -> list[ShotRun]:
+        """Every shot of the run, with its status, files, time and reason."""
+        return self.run.shots
+
+    def stop_key_pressed(self) -> None:
+        """The person pressed Esc while a render ran (see stop_keys)."""
+        self.run.stop_key_pressed()
+
+    def stop_keys_unseen(self, why: str) -> None:
+        """Esc cannot be watched in some window: from now on every cancelled
+        render counts as the person's stop, never as a failed shot."""
+        log.warning("cannot watch Esc in a window (%s); a cancel will stop the queue", why)
+        self.run.sees_stop_keys = False
 
     # -- display ----------------------------------------------------------------------
     def _show_progress(self) -> None:

@@ -5,13 +5,13 @@ full disk leaves. A file older than the shot's start is never touched."""
 
 from __future__ import annotations
 
-import logging
 import os
 from collections.abc import Iterable
 
+from .logs import logger
 from .paths import looks_whole
 
-log = logging.getLogger(__name__)
+log = logger(__name__)
 
 # File times can lag the wall clock a little (coarse file-system timestamps).
 _CLOCK_SLACK_SECONDS = 1.0

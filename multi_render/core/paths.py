@@ -6,6 +6,9 @@ from __future__ import annotations
 
 import os
 import re
+from dataclasses import dataclass
+
+from .shots import FrameRange
 
 # Characters that would create folders or are refused by common file systems.
 _UNSAFE = re.compile(r'[\x00-\x1f\x7f/\\:*?"<>|]')
@@ -68,6 +71,59 @@ def output_base(shot_filepath: str, scene_output: str, shot_name: str) -> str:
     if shot_filepath.endswith(("/", os.sep)):
         return os.path.join(shot_filepath, safe_filename(shot_name))
     return os.path.normpath(shot_filepath)
+
+
+def absolute(path: str, blend_folder: str) -> str:
+    """An output path as Blender reads it, made absolute: "//" is the
+    .blend's folder (`blend_folder`: the working directory for an unsaved
+    file), any other relative path the working directory. A trailing
+    separator (a folder) is kept."""
+    resolved = os.path.join(blend_folder, path[2:]) if path.startswith("//") else path
+    result = os.path.abspath(resolved)
+    if path.endswith(("/", os.sep)) and not result.endswith(os.sep):
+        result += os.sep
+    return result
+
+
+@dataclass(frozen=True)
+class OutputRequest:
+    """What decides where a shot writes, as read from Blender."""
+
+    shot_name: str
+    expanded_filepath: str  # the shot's filepath template, expanded ("" = the default)
+    scene_output: str  # the scene's render.filepath as typed
+    blend_folder: str  # where "//" points
+    extension: str  # of the file format, with its dot
+    use_extension: bool  # render.use_file_extension
+    frames: FrameRange | None = None  # a range shot's frames; None for a still
+
+
+@dataclass(frozen=True)
+class ShotFiles:
+    blender_path: str  # what render.filepath gets (a range: without frame and extension)
+    files: tuple[str, ...]  # every file the render writes, absolute
+    error: str = ""  # why the shot's filepath template cannot be read, if it cannot
+
+
+def shot_files(request: OutputRequest) -> ShotFiles:
+    """Where a shot's render writes. A shot path starting with "//" is in the
+    .blend's folder; any other relative one in the scene's output folder;
+    empty means that folder and the shot's safe name. A range's frames are
+    numbered as Blender numbers them (Cam_0001.png)."""
+    shot_path = request.expanded_filepath
+    if shot_path.startswith("//"):
+        shot_path = absolute(shot_path, request.blend_folder)
+    base = output_base(shot_path, absolute(request.scene_output, request.blend_folder), request.shot_name)
+    if request.frames is None:
+        path = with_extension(base, request.extension, request.use_extension)
+        return ShotFiles(path, (path,))
+    if not request.expanded_filepath:
+        base += "_"  # Cam_0001.png rather than Cam0001.png
+    files = tuple(
+        with_extension(frame_path(base, frame), request.extension, request.use_extension)
+        for frame in request.frames.frames
+    )
+    return ShotFiles(base, files)
 
 
 def folder_problem(file_path: str) -> str | None:

@@ -5,13 +5,14 @@ their owner datablock (collection and name) and an RNA path."""
 
 from __future__ import annotations
 
-import logging
 from dataclasses import dataclass
 from typing import Any
 
 import bpy
 
-log = logging.getLogger(__name__)
+from ..core.logs import logger
+
+log = logger(__name__)
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ from bpy.props import BoolProperty
 
 from .. import session
 from ..bl_types import OperatorResult
-from ..core import report, validation
+from ..core import validation
 from ..core.run import Action
 from . import stop_keys
 
@@ -112,11 +112,11 @@ class MULTIRENDER_OT_render_shots(bpy.types.Operator):
                 action = queue.tick()
                 if action == Action.START:
                     queue.start_current(blocking=False)
-                if queue.run.rendering:
+                if queue.rendering:
                     stop_keys.watch(context, queue)
                 elif action == Action.FINISH:
                     return self._finish(queue)
-                self._set_tick(context, FAST_TICK_SECONDS if queue.run.render_ended else TICK_SECONDS)
+                self._set_tick(context, FAST_TICK_SECONDS if queue.render_ended else TICK_SECONDS)
         except Exception as error:
             # An exception would make Blender drop this operator and leave the
             # scene changed: end the queue here, restored and reported.
@@ -132,7 +132,7 @@ class MULTIRENDER_OT_render_shots(bpy.types.Operator):
     def _finish(self, queue: session.QueueSession) -> OperatorResult:
         stop_keys.forget()
         text = queue.end()
-        self.report({"ERROR" if report.is_error(queue.run) else "INFO"}, text)
+        self.report({"ERROR" if queue.has_failures else "INFO"}, text)
         return {"FINISHED"}
 
     def _set_tick(self, context: bpy.types.Context, seconds: float) -> None:
@@ -160,7 +160,7 @@ class MULTIRENDER_OT_render_shots(bpy.types.Operator):
         if queue is None:
             self.report({"ERROR"}, validation.summary(problems))
             return {"CANCELLED"}
-        self.report({"ERROR" if report.is_error(queue.run) else "INFO"}, queue.report_text)
+        self.report({"ERROR" if queue.has_failures else "INFO"}, queue.report_text)
         return {"FINISHED"}
 
 
@@ -191,7 +191,7 @@ class MULTIRENDER_OT_pause_toggle(_RunningQueueOperator):
     bl_description = "Pause: let the current render finish, then hold the queue. Resume: go on with the next shot"
 
     def act(self, queue: session.QueueSession) -> None:
-        queue.set_paused(not queue.run.paused)
+        queue.set_paused(not queue.paused)
 
 
 class MULTIRENDER_OT_stop(_RunningQueueOperator):

@@ -36,9 +36,9 @@ class MULTIRENDER_OT_watch_stop_keys(bpy.types.Operator):
 
     def invoke(self, context: bpy.types.Context, _event: bpy.types.Event) -> OperatorResult:
         queue = session.active()
-        if queue is None or not queue.run.rendering or context.window is None:
+        if queue is None or not queue.rendering or context.window is None:
             return {"CANCELLED"}
-        self._shot = queue.run.current
+        self._shot = queue.current_shot
         self._window = context.window.as_pointer()
         self._added_at = time.monotonic()
         _front[self._window] = (self._shot, self._added_at)
@@ -48,12 +48,12 @@ class MULTIRENDER_OT_watch_stop_keys(bpy.types.Operator):
     def modal(self, _context: bpy.types.Context, event: bpy.types.Event) -> OperatorResult:
         queue = session.active()
         in_front = _front.get(self._window, (None, 0.0))[1] == self._added_at
-        if queue is None or not queue.run.rendering or queue.run.current is not self._shot:
+        if queue is None or not queue.rendering or queue.current_shot is not self._shot:
             if in_front:
                 del _front[self._window]
             return {"FINISHED", "PASS_THROUGH"}
         if event.type == "ESC" and event.value == "PRESS":
-            queue.run.stop_key_pressed()
+            queue.stop_key_pressed()
         if not in_front:
             return {"FINISHED", "PASS_THROUGH"}  # a newer one took its place
         return {"PASS_THROUGH"}
@@ -65,16 +65,14 @@ def watch(context: bpy.types.Context, queue: session.QueueSession) -> None:
     now = time.monotonic()
     for window in context.window_manager.windows:
         shot, added_at = _front.get(window.as_pointer(), (None, 0.0))
-        if shot is queue.run.current and now - added_at < REFRESH_SECONDS:
+        if shot is queue.current_shot and now - added_at < REFRESH_SECONDS:
             continue
         try:
             with context.temp_override(window=window):
                 bpy.ops.multi_render.watch_stop_keys("INVOKE_DEFAULT")  # type: ignore[attr-defined]
         except RuntimeError as error:
-            # Without a handler an Esc could go unseen: from now on every
-            # cancelled render counts as the person's stop.
-            print(f"multi_render: cannot watch Esc in a window ({error}); a cancel will stop the queue")
-            queue.run.sees_stop_keys = False
+            # Without a handler an Esc could go unseen.
+            queue.stop_keys_unseen(str(error))
 
 
 def forget() -> None:

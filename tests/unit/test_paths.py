@@ -97,3 +97,44 @@ def test_safe_filename_drops_bidi_controls_and_fits_in_bytes() -> None:
 def test_a_name_longer_than_file_systems_allow_is_found() -> None:
     assert paths.name_too_long("/out/" + "a" * 255 + ".png") == "a" * 255 + ".png"
     assert paths.name_too_long("/out/" + "a" * 251 + ".png") is None
+
+
+def _request(**changes: object) -> paths.OutputRequest:
+    values: dict[str, object] = {
+        "shot_name": "Cam/Front",
+        "expanded_filepath": "",
+        "scene_output": "/renders/",
+        "blend_folder": "/projects/car",
+        "extension": ".png",
+        "use_extension": True,
+        "frames": None,
+    }
+    values.update(changes)
+    return paths.OutputRequest(**values)  # type: ignore[arg-type]
+
+
+def test_absolute_reads_double_slash_as_the_blend_folder_and_keeps_a_folder() -> None:
+    assert paths.absolute("//out/", "/projects/car") == "/projects/car/out/"
+    assert paths.absolute("//a/../b.png", "/projects/car") == "/projects/car/b.png"
+    assert paths.absolute("/abs/x", "/projects/car") == "/abs/x"
+    assert paths.absolute("", "/projects/car") == os.path.abspath("")
+    assert paths.absolute("rel/", "/projects/car") == os.path.abspath("rel") + os.sep
+
+
+def test_shot_files_for_a_still() -> None:
+    default = paths.shot_files(_request())
+    assert default == paths.ShotFiles("/renders/Cam_Front.png", ("/renders/Cam_Front.png",))
+    assert paths.shot_files(_request(expanded_filepath="//shots/{x}")).files == ("/projects/car/shots/{x}.png",)
+    assert paths.shot_files(_request(expanded_filepath="sub/a")).files == ("/renders/sub/a.png",)
+    assert paths.shot_files(_request(expanded_filepath="/abs/a.png")).files == ("/abs/a.png",)
+    assert paths.shot_files(_request(use_extension=False)).files == ("/renders/Cam_Front",)
+    # A scene output that is itself "//"-relative: the shot lands in that folder.
+    assert paths.shot_files(_request(scene_output="//renders/x_")).files == ("/projects/car/renders/Cam_Front.png",)
+
+
+def test_shot_files_for_a_range_number_every_frame_like_blender() -> None:
+    frames = paths.shot_files(_request(frames=paths.FrameRange(9, 13, 2)))
+    assert frames.blender_path == "/renders/Cam_Front_"
+    assert frames.files == tuple(f"/renders/Cam_Front_{n:04d}.png" for n in (9, 11, 13))
+    hashes = paths.shot_files(_request(expanded_filepath="t/##_a", frames=paths.FrameRange(1, 2)))
+    assert hashes.files == ("/renders/t/01_a.png", "/renders/t/02_a.png")
