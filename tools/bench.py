@@ -28,9 +28,9 @@ import time
 from pathlib import Path
 from typing import Any
 
+from testkit.blender_app import BlenderApp, prepare_profile, start_xvfb
+
 REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO / "tests" / "e2e"))
-from blender_app import BlenderApp, prepare_profile, start_xvfb  # noqa: E402
 
 MODULE = "bl_ext.user_default.multi_render"
 # How often the benchmark asks Blender whether a run is over. Every question
@@ -40,7 +40,8 @@ POLL = 0.2
 
 # Inside Blender: a scene of N shots and handlers that time every render.
 SETUP = """
-import os, sys, time, statistics, scenes
+import os, sys, time, statistics
+from testkit import scenes
 times = {"pre": [], "post": [], "complete": [], "cancel": []}
 def _recorder(name):
     def record(scene, depsgraph=None):

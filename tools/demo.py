@@ -13,8 +13,7 @@ import sys
 
 import bpy
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import scenes
+from testkit import scenes  # found through PYTHONPATH (demo.sh)
 
 OUTPUT = os.path.abspath(sys.argv[sys.argv.index("--") + 1] if "--" in sys.argv else "demo-output")
 TIMEOUT_SECONDS = 300

@@ -15,7 +15,8 @@ export BLENDER_USER_RESOURCES="$PROFILE"
     "import bpy; p = bpy.context.preferences; p.view.show_splash = False; bpy.ops.wm.save_userpref()" >/dev/null
 
 rm -rf "$OUTPUT"
-COMMAND=("$BLENDER_BIN" --window-geometry 0 0 1280 800 --python tools/demo.py -- "$OUTPUT")
+export PYTHONPATH="$(pwd)"  # testkit, with --python-use-system-env
+COMMAND=("$BLENDER_BIN" --window-geometry 0 0 1280 800 --python-use-system-env --python tools/demo.py -- "$OUTPUT")
 if [ -n "${DISPLAY:-}" ]; then
     "${COMMAND[@]}"
 else

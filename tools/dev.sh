@@ -48,8 +48,8 @@ step_provision() {
 
 step_lint() {
     local venv; venv="$(dev_venv)"
-    "$venv/bin/ruff" check multi_render tests tools
-    "$venv/bin/ruff" format --check multi_render tests tools
+    "$venv/bin/ruff" check multi_render testkit tests tools
+    "$venv/bin/ruff" format --check multi_render testkit tests tools
     "$venv/bin/mypy"
 }
 

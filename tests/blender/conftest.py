@@ -7,15 +7,11 @@ The extension is installed from the built zip into a throwaway user profile
 from __future__ import annotations
 
 import os
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import bpy
 import pytest
-
-REPO = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(REPO / "tools"))
 
 MODULE = "bl_ext.user_default.multi_render"
 

@@ -8,7 +8,8 @@ from pathlib import Path
 
 import bpy
 import pytest
-import scenes
+
+from testkit import scenes
 
 
 def add_shots(scene: bpy.types.Scene, count: int = 4) -> list[str]:

@@ -12,7 +12,8 @@ from pathlib import Path
 
 import bpy
 import pytest
-import scenes
+
+from testkit import scenes
 
 # Cameras of each wall colour get hostile names; shots too.
 HOSTILE_CAMERAS = {

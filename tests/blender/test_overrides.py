@@ -9,7 +9,8 @@ from pathlib import Path
 
 import bpy
 import pytest
-import scenes
+
+from testkit import scenes
 
 
 @pytest.fixture

@@ -8,7 +8,8 @@ from pathlib import Path
 
 import bpy
 import pytest
-import scenes
+
+from testkit import scenes
 
 
 def shot_list_dump(scene: bpy.types.Scene) -> list[dict[str, object]]:

@@ -9,14 +9,12 @@ import os
 import re
 import shutil
 import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from blender_app import REPO, BlenderApp, BlenderError, prepare_profile, start_xvfb
+from testkit.blender_app import REPO, BlenderApp, BlenderError, prepare_profile, start_xvfb
 
 # A second Blender's run keeps its own artifacts beside the first one's.
 ARTIFACTS = REPO / os.environ.get("MULTI_RENDER_ARTIFACTS", "artifacts/e2e")

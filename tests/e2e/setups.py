@@ -3,7 +3,8 @@
 # Three colour cameras with one shot each, output into {output}; afterwards
 # `scene` and `shots` name them in Blender.
 THREE_SHOTS = """
-import scenes, os
+import os
+from testkit import scenes
 cameras = scenes.build_color_cameras(3, size=32)
 scene = bpy.context.scene
 scene.render.filepath = {output!r} + os.sep

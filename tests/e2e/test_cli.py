@@ -10,10 +10,11 @@ from pathlib import Path
 import pytest
 from conftest import BLENDER
 
+from testkit.blender_app import REPO
+
 MAKE_BLEND = """
-import bpy, sys, os
-sys.path.insert(0, {tools!r})
-import scenes
+import bpy, os
+from testkit import scenes
 scenes.build_color_cameras(3, size=32)
 scene = bpy.context.scene
 scene.render.filepath = "//renders/"
@@ -24,15 +25,21 @@ bpy.ops.wm.save_as_mainfile(filepath={path!r})
 
 
 def blender(profile: Path, display: str, *arguments: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "BLENDER_USER_RESOURCES": str(profile), "DISPLAY": display}
-    return subprocess.run([BLENDER, *arguments], env=env, capture_output=True, text=True, timeout=300, check=False)
+    env = {**os.environ, "BLENDER_USER_RESOURCES": str(profile), "DISPLAY": display, "PYTHONPATH": str(REPO)}
+    return subprocess.run(
+        [BLENDER, "--python-use-system-env", *arguments],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
 
 
 @pytest.fixture
 def blend(tmp_path: Path, profile: Path, x_display: str) -> Path:
     path = tmp_path / "shots.blend"
-    tools = str(Path(__file__).resolve().parents[2] / "tools")
-    made = blender(profile, x_display, "-b", "--python-expr", MAKE_BLEND.format(tools=tools, path=str(path)))
+    made = blender(profile, x_display, "-b", "--python-expr", MAKE_BLEND.format(path=str(path)))
     assert path.is_file(), made.stdout + made.stderr
     return path
 

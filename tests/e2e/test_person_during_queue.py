@@ -11,8 +11,9 @@ import time
 from pathlib import Path
 
 import pytest
-from blender_app import BlenderApp
 from setups import PERMANENT_HANDLERS, THREE_SHOTS
+
+from testkit.blender_app import BlenderApp
 
 RUNNING = "bpy.context.window_manager.multi_render.is_running"
 STATUSES = "[shot.status for shot in shots]"

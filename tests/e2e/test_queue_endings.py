@@ -3,11 +3,13 @@
 
 from __future__ import annotations
 
-from blender_app import BlenderApp
 from setups import PERMANENT_HANDLERS
 
+from testkit.blender_app import BlenderApp
+
 SLOW_QUEUE = """
-import scenes, os
+import os
+from testkit import scenes
 scenes.build_color_cameras(3, size=64)
 scene = bpy.context.scene
 scenes.make_slow(scene, size=64)

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import time
 
-from blender_app import BlenderApp
+from testkit.blender_app import BlenderApp
 
 RECORDER = """
-import scenes
+from testkit import scenes
 events = []
 def record(name):
     def handler(scene, depsgraph=None):

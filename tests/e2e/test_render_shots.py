@@ -6,11 +6,13 @@ from __future__ import annotations
 import time
 
 import pytest
-from blender_app import BlenderApp
 from setups import PERMANENT_HANDLERS
 
+from testkit.blender_app import BlenderApp
+
 SETUP = """
-import scenes, os
+import os
+from testkit import scenes
 cameras = scenes.build_color_cameras({count}, size={size})
 scene = bpy.context.scene
 scene.render.filepath = {output!r} + os.sep

@@ -7,8 +7,9 @@ import os
 import time
 from pathlib import Path
 
-from blender_app import BlenderApp
 from setups import PERMANENT_HANDLERS, THREE_SHOTS
+
+from testkit.blender_app import BlenderApp
 
 SETUP = THREE_SHOTS
 START = "bpy.ops.multi_render.render_shots('INVOKE_DEFAULT')"

@@ -11,8 +11,9 @@ import time
 from pathlib import Path
 
 import pytest
-from blender_app import REPO, BlenderApp
 from setups import PERMANENT_HANDLERS
+
+from testkit.blender_app import REPO, BlenderApp
 
 SHOTS = int(os.environ.get("MULTI_RENDER_SOAK_SHOTS", "200"))
 # Blender's resident memory grows by ~12 MB over the first ~100 shots while its
@@ -21,7 +22,8 @@ SHOTS = int(os.environ.get("MULTI_RENDER_SOAK_SHOTS", "200"))
 GROWTH_LIMIT_MB = 5.0
 
 SETUP = """
-import scenes, os
+import os
+from testkit import scenes
 cameras = scenes.build_color_cameras(6, size=32)
 scene = bpy.context.scene
 scene.render.filepath = {output!r} + os.sep

@@ -13,8 +13,9 @@ import shutil
 import time
 from pathlib import Path
 
-from blender_app import BlenderApp
 from setups import PERMANENT_HANDLERS, THREE_SHOTS
+
+from testkit.blender_app import BlenderApp
 
 SEED = int(os.environ.get("MULTI_RENDER_FAULT_SEED", "20261125"))
 MOMENTS = 10  # per way of stopping: 20 in all

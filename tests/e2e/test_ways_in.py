@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import time
 
-from blender_app import BlenderApp
+from testkit.blender_app import BlenderApp
 
 SETUP = """
-import scenes, os
+import os
+from testkit import scenes
 scenes.build_color_cameras(3, size=32)
 scene = bpy.context.scene
 scene.render.filepath = {output!r} + os.sep

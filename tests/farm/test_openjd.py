@@ -21,9 +21,8 @@ BLENDER = os.environ.get("MULTI_RENDER_FARM_BLENDER") or str(REPO / "tools" / "b
 OPENJD = str(Path(sys.executable).parent / "openjd")
 
 MAKE_BLEND = """
-import bpy, sys
-sys.path.insert(0, {tools!r})
-import scenes
+import bpy
+from testkit import scenes
 scenes.build_color_cameras(3, size=32)
 scene = bpy.context.scene
 scene.render.engine = "CYCLES"
@@ -55,7 +54,14 @@ def env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
 @pytest.fixture
 def bundle(tmp_path: Path, env: dict[str, str]) -> Path:
     blend = tmp_path / "farm.blend"
-    made = run(BLENDER, "-b", "--python-expr", MAKE_BLEND.format(tools=str(REPO / "tools"), path=str(blend)), env=env)
+    made = run(
+        BLENDER,
+        "--python-use-system-env",  # finds testkit through PYTHONPATH
+        "-b",
+        "--python-expr",
+        MAKE_BLEND.format(path=str(blend)),
+        env={**env, "PYTHONPATH": str(REPO)},
+    )
     assert blend.is_file(), made.stdout + made.stderr
     folder = tmp_path / "bundle"
     written = run(BLENDER, "-c", "multi_render", "bundle", str(blend), str(folder), env=env)

@@ -1,4 +1,4 @@
-"""Runs inside the Blender under test (`blender --python agent.py`).
+"""Runs inside the Blender under test (`blender --python testkit/agent.py`).
 
 It serves one Unix socket, named by MULTI_RENDER_AGENT_SOCKET: each request
 line is JSON {"code": ..., "mode": "exec" | "eval"}; the code runs on
@@ -11,16 +11,11 @@ import json
 import os
 import select
 import socket
-import sys
 import traceback
 
 import bpy
 
 _SOCKET_PATH = os.environ["MULTI_RENDER_AGENT_SOCKET"]
-_TOOLS = os.environ.get("MULTI_RENDER_TOOLS", "")
-if _TOOLS:
-    sys.path.insert(0, _TOOLS)
-
 _namespace: dict = {"bpy": bpy}
 _server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
 _server.bind(_SOCKET_PATH)

@@ -16,10 +16,10 @@ import time
 from pathlib import Path
 from typing import Any
 
-import xkeys
+from testkit import xkeys
 
 HERE = Path(__file__).resolve().parent
-REPO = HERE.parents[1]
+REPO = HERE.parent
 WINDOW_SIZE = (1280, 800)
 
 
@@ -84,7 +84,7 @@ class BlenderApp:
             "DISPLAY": self.display,
             "BLENDER_USER_RESOURCES": str(self.profile),
             "MULTI_RENDER_AGENT_SOCKET": str(self.socket_path),
-            "MULTI_RENDER_TOOLS": str(REPO / "tools"),
+            "PYTHONPATH": str(REPO),  # with --python-use-system-env: finds testkit
         }
 
     def start(self, *arguments: str, timeout: float = 90) -> None:
@@ -98,6 +98,7 @@ class BlenderApp:
             "0",
             str(WINDOW_SIZE[0]),
             str(WINDOW_SIZE[1]),
+            "--python-use-system-env",
             "--python",
             str(HERE / "agent.py"),
             *arguments,
