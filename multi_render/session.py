@@ -19,6 +19,7 @@ from .core.logs import logger
 from .core.run import Action, QueueRun, ShotRun
 from .core.status import ShotStatus
 from .guards.layout import LayoutGuard
+from .guards.popups import PopupGuard
 from .guards.render_operator import RenderOperatorMemory
 from .guards.settings import SettingsGuard
 from .props import runtime_state, scene_shots
@@ -58,6 +59,7 @@ class QueueSession:
         self.guard = SettingsGuard()
         self.render_memory = RenderOperatorMemory()
         self.layout: LayoutGuard | None = None  # only with a window manager to guard
+        self.popups: PopupGuard | None = None  # likewise
         self.report_text = ""
         self.ended = False
         self._started_wall: dict[int, float] = {}  # time.time() at each shot's start
@@ -102,6 +104,7 @@ class QueueSession:
         late_files.clear()
         if guard_layout:
             self.layout = LayoutGuard()
+            self.popups = PopupGuard()
         render_events.add()
         for shot in self.run.shots:
             self._sync_shot(shot, force=True)
@@ -233,10 +236,12 @@ class QueueSession:
         if started is not None:
             output_files.remove_broken(shot.output_paths, started)
 
-    def start_current(self, blocking: bool) -> None:
+    def start_current(self, blocking: bool, tick: int = 0) -> None:
         """Apply the current shot and start its render: INVOKE (the UI stays
         live, Blender shows progress and its cancel button) or, in background
-        mode, EXEC, which returns when the image is written."""
+        mode, EXEC, which returns when the image is written. `tick` tells the
+        caller's own timer ticks apart (see guards/popups.py); a start that
+        has to wait returns without starting, and the next tick tries again."""
         shot = self.run.current
         scene = bpy.data.scenes.get(self.scene_name)
         if shot is None:
@@ -251,6 +256,8 @@ class QueueSession:
             # context) and start the shot on the next tick.
             _run_soon(self.layout.leave_render_screens)
             return
+        if self.popups is not None and not self.popups.ready(tick):
+            return  # popups are being closed: Maximized Area would crash with one open
         # The previous shot is already off the scene (see _take_shot_off), so
         # this one is read from the scene as the person left it.
         # The person may have changed things since the queue started (deleted

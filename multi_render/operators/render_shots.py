@@ -44,6 +44,10 @@ class MULTIRENDER_OT_render_shots(bpy.types.Operator):
     # to one window only, and they must go to this one: on Blender 4.3 with
     # Render In = New Window, `context.window` in modal() is the render window.
     _home_window: int = 0
+    # Every timer's events reach a modal operator; our timer's clock moves
+    # only when it fires, which tells our own ticks apart.
+    _own_ticks: int = 0
+    _timer_clock: float = 0.0
 
     @classmethod
     def description(cls, _context: bpy.types.Context, properties: Any) -> str:
@@ -111,7 +115,7 @@ class MULTIRENDER_OT_render_shots(bpy.types.Operator):
             if event.type == "TIMER":
                 action = queue.tick()
                 if action == Action.START:
-                    queue.start_current(blocking=False)
+                    queue.start_current(blocking=False, tick=self._count_own_ticks())
                 if queue.rendering:
                     stop_keys.watch(context, queue)
                 elif action == Action.FINISH:
@@ -135,6 +139,13 @@ class MULTIRENDER_OT_render_shots(bpy.types.Operator):
         self.report({"ERROR" if queue.has_failures else "INFO"}, text)
         return {"FINISHED"}
 
+    def _count_own_ticks(self) -> int:
+        clock = self._timer.time_duration if self._timer is not None else 0.0
+        if clock != self._timer_clock:
+            self._timer_clock = clock
+            self._own_ticks += 1
+        return self._own_ticks
+
     def _set_tick(self, context: bpy.types.Context, seconds: float) -> None:
         home = self._home(context)
         if seconds != self._tick and self._timer is not None and home is not None:
@@ -142,6 +153,7 @@ class MULTIRENDER_OT_render_shots(bpy.types.Operator):
             window_manager.event_timer_remove(self._timer)
             self._tick = seconds
             self._timer = window_manager.event_timer_add(seconds, window=home)
+            self._timer_clock = 0.0  # a new timer's clock starts at 0 and moves when it fires
 
     def _home(self, context: bpy.types.Context) -> bpy.types.Window | None:
         """The window this modal lives in (not `context.window`, see _home_window)."""
