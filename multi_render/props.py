@@ -63,6 +63,21 @@ class MULTIRENDER_PG_collection_visibility(bpy.types.PropertyGroup):
     hidden: BoolProperty(name="Hidden", default=True, description="Hide the collection in this shot's render")
 
 
+class MULTIRENDER_PG_property_override(bpy.types.PropertyGroup):
+    """Any Blender property, set for one shot. Both fields are text that is
+    parsed, never run (core/property_paths.py)."""
+
+    enabled: BoolProperty(name="Enabled", default=True, description="Apply this override when the shot renders")
+    data_path: StringProperty(
+        name="Data Path",
+        description='The property, as Copy Full Data Path gives it: bpy.data.lights["Key"].energy',
+    )
+    value: StringProperty(
+        name="Value",
+        description="A number, True/False, 'text', (r, g, b, a), or a datablock: bpy.data.materials[\"Red\"]",
+    )
+
+
 class MULTIRENDER_PG_shot(bpy.types.PropertyGroup):
     name: StringProperty(name="Name", default="Shot", description="The shot's name, used in reports and file names")
     enabled: BoolProperty(name="Enabled", default=True, description="Render this shot with Render Shots")
@@ -104,6 +119,11 @@ class MULTIRENDER_PG_shot(bpy.types.PropertyGroup):
     use_file_format: BoolProperty(name="File Format", description="Write another image format")
     file_format: EnumProperty(name="Format", items=_FORMAT_ITEMS, default="PNG")
     color_depth: EnumProperty(name="Color Depth", items=_DEPTH_ITEMS, default="8")
+    property_overrides: CollectionProperty(
+        name="Property Overrides",
+        type=MULTIRENDER_PG_property_override,
+        description="Any Blender property, set for this shot only",
+    )
     output: StringProperty(
         name="Last Output",
         subtype="FILE_PATH",
@@ -137,7 +157,13 @@ def runtime_state(window_manager: bpy.types.WindowManager | None = None) -> MULT
     return (window_manager or bpy.context.window_manager).multi_render  # type: ignore[union-attr,no-any-return]
 
 
-CLASSES = (MULTIRENDER_PG_collection_visibility, MULTIRENDER_PG_shot, MULTIRENDER_PG_scene, MULTIRENDER_PG_runtime)
+CLASSES = (
+    MULTIRENDER_PG_collection_visibility,
+    MULTIRENDER_PG_property_override,
+    MULTIRENDER_PG_shot,
+    MULTIRENDER_PG_scene,
+    MULTIRENDER_PG_runtime,
+)
 
 
 def register() -> None:

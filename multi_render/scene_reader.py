@@ -10,8 +10,10 @@ from typing import Any
 
 import bpy
 
+from . import property_overrides
 from .core import paths, templates
-from .core.shots import FrameRange, Overrides, ShotSpec
+from .core.property_paths import PathError
+from .core.shots import FrameRange, Overrides, PropertyOverride, ShotSpec
 from .engines import available_engines
 from .props import scene_shots
 
@@ -113,7 +115,23 @@ def read_shot(
         overrides=_overrides(scene, shot),
         output_paths=output.files,
         template_error=output.error,
+        property_overrides=read_property_overrides(shot),
     )
+
+
+def read_property_overrides(shot: Any) -> tuple[PropertyOverride, ...]:
+    """The shot's enabled property overrides, each checked against this
+    Blender's data (path, type, range); a problem is kept, not raised."""
+    found = []
+    for position, item in enumerate(shot.property_overrides):
+        if not item.enabled:
+            continue
+        try:
+            target, _value = property_overrides.check(item.data_path, item.value)
+            found.append(PropertyOverride(position, str(target.path), item.data_path))
+        except PathError as error:
+            found.append(PropertyOverride(position, "", item.data_path, str(error)))
+    return tuple(found)
 
 
 def read_shots(scene: bpy.types.Scene, now: datetime | None = None) -> list[ShotSpec]:

@@ -8,6 +8,7 @@ from typing import Any
 
 import bpy
 
+from . import property_overrides
 from .guards.settings import SettingsGuard
 
 
@@ -23,6 +24,10 @@ def apply_shot(guard: SettingsGuard, scene: bpy.types.Scene, shot: Any, blender_
     _apply_frames(guard, scene, shot)
     _apply_render_settings(guard, scene, shot)
     _apply_contents(guard, scene, shot)
+    # Last, so that a property override wins over a built-in one.
+    for item in shot.property_overrides:
+        if item.enabled:
+            property_overrides.apply(guard, *property_overrides.check(item.data_path, item.value))
 
 
 def _apply_frames(guard: SettingsGuard, scene: bpy.types.Scene, shot: Any) -> None:

@@ -10,7 +10,7 @@ from typing import Any
 import bpy
 
 from . import scene_reader
-from .core.shotlist import Names, ShotData, ShotList, ShotListError, dumps, loads
+from .core.shotlist import Names, PropertyData, ShotData, ShotList, ShotListError, dumps, loads
 from .props import scene_shots
 
 # Override key in the file -> (toggle, {field in the file: shot property}).
@@ -48,7 +48,8 @@ def _shot_data(shot: Any) -> ShotData:
             overrides[key] = {name: getattr(shot, prop) for name, prop in fields.items()}
     collections = tuple((entry.collection.name, entry.hidden) for entry in shot.collections if entry.collection)
     camera = shot.camera.name if shot.camera else ""
-    return ShotData(shot.name, shot.enabled, camera, shot.filepath, overrides, collections)
+    properties = tuple(PropertyData(item.data_path, item.value, item.enabled) for item in shot.property_overrides)
+    return ShotData(shot.name, shot.enabled, camera, shot.filepath, overrides, collections, properties)
 
 
 def export_text(scene: bpy.types.Scene) -> str:
@@ -89,6 +90,9 @@ def _fill(shot: Any, data: ShotData) -> None:
         entry = shot.collections.add()
         entry.collection = bpy.data.collections[name]
         entry.hidden = hidden
+    for item in data.properties:
+        override = shot.property_overrides.add()
+        override.data_path, override.value, override.enabled = item.path, item.value, item.enabled
 
 
 def read_file(path: str) -> str:

@@ -238,3 +238,41 @@ def move_subject_away_at(frame: int) -> None:
     subject.keyframe_insert("location", frame=frame)
     subject.location = (0.0, 0.0, 0.0)
     bpy.context.scene.frame_set(1)
+
+
+def build_product(size: int = 32, samples: int = 4) -> list[str]:
+    """A product shot for variants: three colour cameras, Cycles, the subject
+    painted with a node material "Paint" and lit by a point light "Key", the
+    walls hidden so the world is the background. Returns the camera names."""
+    names = build_color_cameras(3, size=size, engine="CYCLES")
+    scene = bpy.context.scene
+    scene.cycles.samples = samples  # type: ignore[attr-defined]
+    scene.cycles.device = "CPU"  # type: ignore[attr-defined]
+    for obj in scene.objects:
+        if obj.name.startswith("Wall_"):
+            obj.hide_render = True
+    paint = bpy.data.materials.new("Paint")
+    if paint.node_tree is None:  # Blender 4.x; 5.x gives every material its nodes
+        paint.use_nodes = True
+    subject = bpy.data.objects["Subject"]
+    subject.data.materials.append(paint)  # type: ignore[union-attr]
+    light = bpy.data.objects.new("Key", bpy.data.lights.new("Key", "POINT"))
+    light.location = (0.0, 0.0, 6.0)
+    light.data.energy = 2000.0  # type: ignore[union-attr]
+    scene.collection.objects.link(light)
+    world = scene.world or bpy.data.worlds.new("World")
+    scene.world = world
+    return names
+
+
+def rgba(path: str, fx: float, fy: float) -> tuple[float, float, float, float]:
+    """The RGBA of one pixel of an image file, at fractions of its size."""
+    image = bpy.data.images.load(path, check_existing=False)
+    try:
+        width, height = image.size
+        x, y = min(int(fx * width), width - 1), min(int(fy * height), height - 1)
+        start = (y * width + x) * image.channels
+        values = list(image.pixels[start : start + image.channels]) + [1.0] * (4 - image.channels)
+        return (values[0], values[1], values[2], values[3])
+    finally:
+        bpy.data.images.remove(image)

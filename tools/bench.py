@@ -248,6 +248,38 @@ def thousand_shots(app: BlenderApp, count: int) -> dict[str, float]:
     return {"validate_ms": validate_ms, "panel_draw_ms": draw_ms, "register_ms": register_ms}
 
 
+def property_overrides(app: BlenderApp, count: int) -> dict[str, float]:
+    """Checking, applying and restoring `count` property overrides of one shot."""
+    return app.exec(  # type: ignore[no-any-return]
+        f"""
+_reader = sys.modules['{MODULE}.scene_reader']
+_setup = sys.modules['{MODULE}.shot_setup']
+_settings = sys.modules['{MODULE}.guards.settings']
+scene = build('BLENDER_WORKBENCH', 1, size=32)
+shot = scene.multi_render.shots[0]
+for number in range({count}):
+    holder = bpy.data.objects.new(f"Prop_{{number}}", None)
+    scene.collection.objects.link(holder)
+    item = shot.property_overrides.add()
+    item.data_path = f'bpy.data.objects["Prop_{{number}}"].location'
+    item.value = f"({{number}}.5, 1.0, 2.0)"
+check, apply_restore = [], []
+for _ in range(7):
+    begin = time.perf_counter()
+    assert all(not o.problem for o in _reader.read_property_overrides(shot))
+    check.append(time.perf_counter() - begin)
+    guard = _settings.SettingsGuard()
+    begin = time.perf_counter()
+    _setup.apply_shot(guard, scene, shot, scene.render.filepath)
+    guard.restore()
+    apply_restore.append(time.perf_counter() - begin)
+assert bpy.data.objects["Prop_3"].location[0] == 0.0
+result = {{"count": {count}, "check_ms": 1000 * statistics.median(check),
+          "apply_restore_ms": 1000 * statistics.median(apply_restore)}}
+"""
+    )
+
+
 def _panel_draw_ms(app: BlenderApp) -> float:
     """Open the sidebar on the Render Shots tab and time its draws."""
     app.exec(
@@ -363,6 +395,7 @@ def main() -> int:
             app, str(workdir / "out" / "memory"), 3 if options.smoke else 10, 10 if options.smoke else 200
         )
         results["thousand_shots"] = thousand_shots(app, 100 if options.smoke else 1000)
+        results["property_overrides"] = property_overrides(app, 100)
     finally:
         app.quit()
         if xvfb is not None:
@@ -410,6 +443,9 @@ def render_table(results: dict[str, Any]) -> str:
         "- memory: " + ", ".join(f"{key} {value:.1f}" for key, value in memory_figures.items()),
         f"- long list: validate {thousand['validate_ms']:.1f} ms, panel draw {thousand['panel_draw_ms']:.2f} ms, "
         f"register {thousand['register_ms']:.2f} ms",
+        f"- {results['property_overrides']['count']} property overrides on one shot: check "
+        f"{results['property_overrides']['check_ms']:.2f} ms, apply and restore "
+        f"{results['property_overrides']['apply_restore_ms']:.2f} ms",
     ]
     return "\n".join(lines)
 

@@ -2,13 +2,16 @@
 """Shot lists as JSON files: the versioned format, and a reader that checks
 everything before anything is changed.
 
-    {"format": "multi_render.shots", "version": 1, "skip_existing": false,
+    {"format": "multi_render.shots", "version": 2, "skip_existing": false,
      "shots": [{"name": "Front", "camera": "Cam_Front", "filepath": "//renders/{shot}",
-                "enabled": true, "frame_range": {"start": 1, "end": 24, "step": 1}}]}
+                "enabled": true, "frame_range": {"start": 1, "end": 24, "step": 1},
+                "properties": [{"path": "bpy.data.lights[\"Key\"].energy", "value": "1000.0"}]}]}
 
 Datablocks (cameras, worlds, collections, view layers) are stored by name.
-An override is present in a shot only when it is on. The reader raises only
-ShotListError, whose message lists every problem found."""
+An override is present in a shot only when it is on. Version 2 added
+"properties" (property overrides: path and value as text, parsed and never
+run; "enabled": false for an unticked one); version 1 files still read. The
+reader raises only ShotListError, whose message lists every problem found."""
 
 from __future__ import annotations
 
@@ -18,9 +21,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .paths import FORMAT_DEPTHS
+from .property_paths import PathError, parse_path, parse_value
 
 FORMAT = "multi_render.shots"
-VERSION = 1
+VERSION = 2
 
 # Overrides: key -> {field: type}; a single-value override maps to None.
 _SIMPLE_OVERRIDES: dict[str, type] = {
@@ -35,7 +39,16 @@ _GROUP_OVERRIDES: dict[str, dict[str, type]] = {
     "resolution": {"x": int, "y": int, "percentage": int},
     "file_format": {"format": str, "color_depth": str},
 }
-_SHOT_KEYS = {"name", "enabled", "camera", "filepath", "collections", *_SIMPLE_OVERRIDES, *_GROUP_OVERRIDES}
+_SHOT_KEYS = {
+    "name",
+    "enabled",
+    "camera",
+    "filepath",
+    "collections",
+    "properties",
+    *_SIMPLE_OVERRIDES,
+    *_GROUP_OVERRIDES,
+}
 _TOP_KEYS = {"format", "version", "skip_existing", "shots"}
 
 
@@ -59,6 +72,13 @@ class Names:
 
 
 @dataclass(frozen=True)
+class PropertyData:
+    path: str
+    value: str
+    enabled: bool = True
+
+
+@dataclass(frozen=True)
 class ShotData:
     name: str
     enabled: bool = True
@@ -66,6 +86,7 @@ class ShotData:
     filepath: str = ""
     overrides: dict[str, Any] = field(default_factory=dict)  # only the ones that are on
     collections: tuple[tuple[str, bool], ...] = ()
+    properties: tuple[PropertyData, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -83,9 +104,18 @@ def dumps(shot_list: ShotList) -> str:
         entry.update(shot.overrides)
         if shot.collections:
             entry["collections"] = [{"collection": name, "hidden": hidden} for name, hidden in shot.collections]
+        if shot.properties:
+            entry["properties"] = [_property_entry(item) for item in shot.properties]
         shots.append(entry)
     document = {"format": FORMAT, "version": VERSION, "skip_existing": shot_list.skip_existing, "shots": shots}
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+
+
+def _property_entry(item: PropertyData) -> dict[str, Any]:
+    entry: dict[str, Any] = {"path": item.path, "value": item.value}
+    if not item.enabled:
+        entry["enabled"] = False
+    return entry
 
 
 def loads(text: str, names: Names) -> ShotList:
@@ -149,9 +179,37 @@ def _read_shot(number: int, raw: Any, names: Names, problems: list[str]) -> Shot
         problems.append(f"{where}: camera '{camera}' is not a camera in this file")
     overrides = _read_overrides(raw, names, where, problems)
     collections = _read_collections(raw.get("collections", []), names, where, problems)
+    properties = _read_properties(raw.get("properties", []), where, problems)
     if len(problems) > before:
         return None
-    return ShotData(name, enabled, camera, filepath, overrides, collections)
+    return ShotData(name, enabled, camera, filepath, overrides, collections, properties)
+
+
+def _read_properties(raw: Any, where: str, problems: list[str]) -> tuple[PropertyData, ...]:
+    """Property overrides: their syntax is checked here (nothing is run);
+    whether the property exists in the file is checked before rendering."""
+    if not isinstance(raw, list):
+        problems.append(f"{where}: 'properties' must be a list")
+        return ()
+    found = []
+    for number, entry in enumerate(raw, start=1):
+        if (
+            not isinstance(entry, dict)
+            or not {"path", "value"} <= set(entry) <= {"path", "value", "enabled"}
+            or not isinstance(entry["path"], str)
+            or not isinstance(entry["value"], str)
+            or not isinstance(entry.get("enabled", True), bool)
+        ):
+            problems.append(f'{where}: property {number} must be {{"path": text, "value": text}}')
+            continue
+        try:
+            parse_path(entry["path"])
+            parse_value(entry["value"])
+        except PathError as error:
+            problems.append(f"{where}: property {number}: {error}")
+            continue
+        found.append(PropertyData(entry["path"], entry["value"], entry.get("enabled", True)))
+    return tuple(found)
 
 
 def _typed(raw: Mapping[str, Any], key: str, kind: type, default: Any, *, where: str, problems: list[str]) -> Any:

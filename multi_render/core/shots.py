@@ -39,6 +39,16 @@ class Overrides:
 
 
 @dataclass(frozen=True)
+class PropertyOverride:
+    """One "any property" override of a shot, as checked on the Blender side."""
+
+    position: int  # in the shot's list of property overrides, from 0
+    path: str  # the canonical data path ("" when it cannot be parsed)
+    text: str  # the path as the person wrote it
+    problem: str = ""  # why it cannot be applied, if it cannot
+
+
+@dataclass(frozen=True)
 class ShotSpec:
     index: int  # position in the shot list, from 0
     name: str
@@ -50,6 +60,7 @@ class ShotSpec:
     overrides: Overrides = field(default_factory=Overrides)
     output_paths: tuple[str, ...] = ()  # every file, for a frame range; else (output_path,)
     template_error: str = ""  # why the output template cannot be read, if it cannot
+    property_overrides: tuple[PropertyOverride, ...] = ()  # the enabled ones
 
     @property
     def files(self) -> tuple[str, ...]:

@@ -36,6 +36,7 @@ def validate(
     for shot in enabled:
         problems.extend(_camera_problems(shot, scene_name))
         problems.extend(_override_problems(shot, scene_name))
+        problems.extend(_property_override_problems(shot))
         if shot.template_error:
             problems.append(Problem(shot.index, "filepath", f"{shot.title}: output path: {shot.template_error}"))
             continue
@@ -75,6 +76,22 @@ def _override_problems(shot: ShotSpec, scene_name: str) -> list[Problem]:
         depths = " or ".join(paths.FORMAT_DEPTHS[o.file_format])
         found.append(("color_depth", f"{o.file_format} has no {o.color_depth}-bit colour depth (use {depths})"))
     return [Problem(shot.index, field, f"{shot.title}: {message}") for field, message in found]
+
+
+def _property_override_problems(shot: ShotSpec) -> list[Problem]:
+    problems = []
+    seen: dict[str, int] = {}
+    for override in shot.property_overrides:
+        field = f"property_overrides[{override.position}]"
+        where = f"{shot.title}: property override {override.position + 1} ({override.text.strip()[:120]})"
+        if override.problem:
+            problems.append(Problem(shot.index, field, f"{where}: {override.problem}"))
+        elif override.path in seen:
+            first = seen[override.path] + 1
+            problems.append(Problem(shot.index, field, f"{where}: the same property as override {first}"))
+        else:
+            seen[override.path] = override.position
+    return problems
 
 
 def _camera_problems(shot: ShotSpec, scene_name: str) -> list[Problem]:

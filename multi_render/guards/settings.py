@@ -11,6 +11,7 @@ from typing import Any
 import bpy
 
 from ..core.logs import logger
+from ..core.property_paths import COLLECTION_OF_ID_TYPE
 
 log = logger(__name__)
 
@@ -26,80 +27,92 @@ class _IdRef:
         return getattr(bpy.data, self.collection).get(self.name)
 
 
-_ID_COLLECTIONS = {"OBJECT": "objects", "WORLD": "worlds", "COLLECTION": "collections", "SCENE": "scenes"}
+def _id_ref(block: bpy.types.ID) -> _IdRef:
+    return _IdRef(COLLECTION_OF_ID_TYPE[block.id_type], block.name)
 
 
 def _freeze(value: Any) -> Any:
+    """A value that stays as it is while Blender data changes: datablocks by
+    name, arrays (bpy_prop_array, Vector, Color...) as tuples."""
     if isinstance(value, bpy.types.ID):
-        return _IdRef(_ID_COLLECTIONS[value.id_type], value.name)
-    return value
+        return _id_ref(value)
+    if isinstance(value, str) or not hasattr(value, "__len__"):
+        return value
+    return tuple(_freeze(item) for item in value)
 
 
 def _thaw(value: Any) -> Any:
     return value.resolve() if isinstance(value, _IdRef) else value
 
 
-def _resolve(root: Any, path: str) -> tuple[Any, str]:
-    """The struct that owns the setting at `path` (from `root`), and its name."""
+def _split(path: str) -> tuple[str, str]:
+    """A simple RNA path (no dots inside brackets) as (owner path, attribute)."""
     owner_path, _, attribute = path.rpartition(".")
-    return (root.path_resolve(owner_path) if owner_path else root), attribute
+    return owner_path, attribute
+
+
+def _owner(root: Any, owner_path: str) -> Any:
+    return root.path_resolve(owner_path) if owner_path else root
 
 
 class SettingsGuard:
     """Changes settings and remembers each one's first original value, so
     that `restore()` puts everything back exactly as it was. A setting is
-    named by its owner (the scene, or another datablock by collection and
-    name) and an RNA path from there."""
+    named by its owner datablock (collection and name), the RNA path from
+    there to the struct that has it, and the attribute's name."""
 
     def __init__(self) -> None:
-        self._originals: dict[tuple[_IdRef, str], Any] = {}
+        self._originals: dict[tuple[_IdRef, str, str], Any] = {}
 
     def set(self, scene: bpy.types.Scene, path: str, value: Any) -> None:
-        owner, attribute = self._record(_IdRef("scenes", scene.name), scene, path)
-        if getattr(owner, attribute) != value:
-            setattr(owner, attribute, value)
+        self.set_on(scene, path, value)
 
     def remember(self, scene: bpy.types.Scene, path: str) -> None:
         """Record a setting that Blender may change by itself as a consequence
         of another one (a file format changes the colour mode)."""
-        self._record(_IdRef("scenes", scene.name), scene, path)
+        self._record(_id_ref(scene), scene, *_split(path))
 
     def set_on(self, block: bpy.types.ID, path: str, value: Any) -> None:
-        """Change a setting of another datablock (e.g. a collection)."""
-        owner, attribute = self._record(_IdRef(_ID_COLLECTIONS[block.id_type], block.name), block, path)
-        if getattr(owner, attribute) != value:
+        """Change a setting of a datablock (the scene, a collection...)."""
+        self.set_at(block, *_split(path), value)
+
+    def set_at(self, block: bpy.types.ID, owner_path: str, attribute: str, value: Any) -> None:
+        """Change `attribute` of the struct at `owner_path` inside `block`
+        (for paths whose names hold dots or brackets)."""
+        owner = self._record(_id_ref(block), block, owner_path, attribute)
+        if _freeze(getattr(owner, attribute)) != _freeze(value):
             setattr(owner, attribute, value)
 
-    def _record(self, owner_ref: _IdRef, root: Any, path: str) -> tuple[Any, str]:
-        owner, attribute = _resolve(root, path)
-        self._originals.setdefault((owner_ref, path), _freeze(getattr(owner, attribute)))
-        return owner, attribute
+    def _record(self, owner_ref: _IdRef, root: Any, owner_path: str, attribute: str) -> Any:
+        owner = _owner(root, owner_path)
+        self._originals.setdefault((owner_ref, owner_path, attribute), _freeze(getattr(owner, attribute)))
+        return owner
 
     def restore(self) -> None:
         # Some settings depend on others (a colour depth on the file format):
         # what fails in the first pass is tried again after the rest.
         pending = list(reversed(self._originals.items()))
+        failed: list[tuple[tuple[_IdRef, str, str], Any, str]] = []
         for _attempt in range(2):
-            failed: list[tuple[tuple[_IdRef, str], Any, str]] = []
-            for (owner_ref, path), original in pending:
+            failed = []
+            for key, original in pending:
                 try:
-                    self._restore_one(owner_ref, path, original)
-                except (ValueError, AttributeError, TypeError, ReferenceError) as error:
-                    failed.append(((owner_ref, path), original, str(error)))
+                    self._restore_one(*key, original)
+                except (ValueError, AttributeError, TypeError, ReferenceError, KeyError) as error:
+                    failed.append((key, original, str(error)))
             pending = [(key, original) for key, original, _reason in failed]
             if not pending:
                 break
-        for (_owner, path), _original, reason in failed:
+        for (_owner_ref, owner_path, attribute), _original, reason in failed:
             # The owner vanished meanwhile (e.g. a marker deleted by the person).
-            log.warning("could not restore %s: %s", path, reason)
+            log.warning("could not restore %s: %s", f"{owner_path}.{attribute}".lstrip("."), reason)
         self._originals.clear()
 
     @staticmethod
-    def _restore_one(owner_ref: _IdRef, path: str, original: Any) -> None:
+    def _restore_one(owner_ref: _IdRef, owner_path: str, attribute: str, original: Any) -> None:
         root = owner_ref.resolve()
         if root is None:
             return
-        owner, attribute = _resolve(root, path)
-        value = _thaw(original)
-        if getattr(owner, attribute) != value:
-            setattr(owner, attribute, value)
+        owner = _owner(root, owner_path)
+        if _freeze(getattr(owner, attribute)) != original:
+            setattr(owner, attribute, _thaw(original))

@@ -13,11 +13,11 @@ from ..bl_types import OperatorResult
 from ..props import scene_shots
 
 
-def _shots_of(context: bpy.types.Context) -> Any:
+def shots_of(context: bpy.types.Context) -> Any:
     return scene_shots(context.scene)  # type: ignore[arg-type]
 
 
-class _ShotListOperator(bpy.types.Operator):
+class ShotListOperator(bpy.types.Operator):
     """What every list-editing operator shares: undo, and no editing while a
     queue runs (its shots are found by position and name)."""
 
@@ -31,7 +31,7 @@ class _ShotListOperator(bpy.types.Operator):
         if session.active() is not None:
             cls.poll_message_set("The shot list cannot change while a queue runs")
             return False
-        data = _shots_of(context)
+        data = shots_of(context)
         if cls.needs_active_shot and not 0 <= data.active_shot_index < len(data.shots):
             cls.poll_message_set("No shot is selected")
             return False
@@ -49,19 +49,27 @@ def _unique_name(data: Any, base: str) -> str:
 
 
 def copy_shot(source: Any, target: Any) -> None:
-    """Copy every editable property of one shot to another."""
+    """Copy every property of one shot to another, lists of items included
+    (collection visibility, property overrides)."""
     for prop in source.bl_rna.properties:
-        if prop.identifier != "rna_type" and not prop.is_readonly:
+        if prop.identifier == "rna_type":
+            continue
+        if prop.type == "COLLECTION":
+            items = getattr(target, prop.identifier)
+            items.clear()
+            for item in getattr(source, prop.identifier):
+                copy_shot(item, items.add())
+        elif not prop.is_readonly:
             setattr(target, prop.identifier, getattr(source, prop.identifier))
 
 
-class MULTIRENDER_OT_shot_add(_ShotListOperator):
+class MULTIRENDER_OT_shot_add(ShotListOperator):
     bl_idname = "multi_render.shot_add"
     bl_label = "Add Shot"
     bl_description = "Add a shot that renders from the scene's active camera"
 
     def execute(self, context: bpy.types.Context) -> OperatorResult:
-        data = _shots_of(context)
+        data = shots_of(context)
         shot = data.shots.add()
         shot.name = _unique_name(data, f"Shot {len(data.shots)}")
         if context.scene.camera is not None and context.scene.camera.type == "CAMERA":
@@ -70,20 +78,20 @@ class MULTIRENDER_OT_shot_add(_ShotListOperator):
         return {"FINISHED"}
 
 
-class MULTIRENDER_OT_shot_remove(_ShotListOperator):
+class MULTIRENDER_OT_shot_remove(ShotListOperator):
     bl_idname = "multi_render.shot_remove"
     bl_label = "Remove Shot"
     bl_description = "Remove the selected shot"
     needs_active_shot = True
 
     def execute(self, context: bpy.types.Context) -> OperatorResult:
-        data = _shots_of(context)
+        data = shots_of(context)
         data.shots.remove(data.active_shot_index)
         data.active_shot_index = max(0, min(data.active_shot_index, len(data.shots) - 1))
         return {"FINISHED"}
 
 
-class MULTIRENDER_OT_shot_move(_ShotListOperator):
+class MULTIRENDER_OT_shot_move(ShotListOperator):
     bl_idname = "multi_render.shot_move"
     bl_label = "Move Shot"
     bl_description = "Move the selected shot up or down the list"
@@ -92,7 +100,7 @@ class MULTIRENDER_OT_shot_move(_ShotListOperator):
     direction: EnumProperty(items=(("UP", "Up", "Move up"), ("DOWN", "Down", "Move down")))
 
     def execute(self, context: bpy.types.Context) -> OperatorResult:
-        data = _shots_of(context)
+        data = shots_of(context)
         index = data.active_shot_index
         target = index - 1 if self.direction == "UP" else index + 1
         if not 0 <= target < len(data.shots):
@@ -102,14 +110,14 @@ class MULTIRENDER_OT_shot_move(_ShotListOperator):
         return {"FINISHED"}
 
 
-class MULTIRENDER_OT_shot_duplicate(_ShotListOperator):
+class MULTIRENDER_OT_shot_duplicate(ShotListOperator):
     bl_idname = "multi_render.shot_duplicate"
     bl_label = "Duplicate Shot"
     bl_description = "Add a copy of the selected shot below it"
     needs_active_shot = True
 
     def execute(self, context: bpy.types.Context) -> OperatorResult:
-        data = _shots_of(context)
+        data = shots_of(context)
         source_index = data.active_shot_index
         copy = data.shots.add()
         copy_shot(data.shots[source_index], copy)
@@ -121,7 +129,7 @@ class MULTIRENDER_OT_shot_duplicate(_ShotListOperator):
         return {"FINISHED"}
 
 
-class MULTIRENDER_OT_shots_from_cameras(_ShotListOperator):
+class MULTIRENDER_OT_shots_from_cameras(ShotListOperator):
     bl_idname = "multi_render.shots_from_cameras"
     bl_label = "Shots from Cameras"
     bl_description = "Add one shot for each camera of the scene that has none yet"
@@ -129,7 +137,7 @@ class MULTIRENDER_OT_shots_from_cameras(_ShotListOperator):
     selected_only: BoolProperty(name="Selected Cameras Only", default=False)
 
     def execute(self, context: bpy.types.Context) -> OperatorResult:
-        data = _shots_of(context)
+        data = shots_of(context)
         used = {shot.camera for shot in data.shots if shot.camera is not None}
         cameras = sorted(
             (obj for obj in context.scene.objects if obj.type == "CAMERA" and obj not in used),
@@ -147,20 +155,20 @@ class MULTIRENDER_OT_shots_from_cameras(_ShotListOperator):
         return {"FINISHED"}
 
 
-class MULTIRENDER_OT_shot_collection_add(_ShotListOperator):
+class MULTIRENDER_OT_shot_collection_add(ShotListOperator):
     bl_idname = "multi_render.shot_collection_add"
     bl_label = "Add Collection Override"
     bl_description = "Show or hide a collection in the selected shot's render"
     needs_active_shot = True
 
     def execute(self, context: bpy.types.Context) -> OperatorResult:
-        data = _shots_of(context)
+        data = shots_of(context)
         entry = data.shots[data.active_shot_index].collections.add()
         entry.hidden = True
         return {"FINISHED"}
 
 
-class MULTIRENDER_OT_shot_collection_remove(_ShotListOperator):
+class MULTIRENDER_OT_shot_collection_remove(ShotListOperator):
     bl_idname = "multi_render.shot_collection_remove"
     bl_label = "Remove Collection Override"
     bl_description = "The collection is rendered as the scene has it"
@@ -169,7 +177,7 @@ class MULTIRENDER_OT_shot_collection_remove(_ShotListOperator):
     index: IntProperty(name="Index", min=0)
 
     def execute(self, context: bpy.types.Context) -> OperatorResult:
-        data = _shots_of(context)
+        data = shots_of(context)
         collections = data.shots[data.active_shot_index].collections
         if self.index >= len(collections):
             return {"CANCELLED"}

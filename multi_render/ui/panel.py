@@ -7,7 +7,8 @@ from typing import Any
 
 import bpy
 
-from .. import scene_reader
+from .. import property_overrides, scene_reader
+from ..core.property_paths import PathError
 from ..core.status import ShotStatus
 from ..props import STATUS_ICONS, runtime_state, scene_shots
 
@@ -129,6 +130,7 @@ class MULTIRENDER_PT_shots(bpy.types.Panel):
             box.label(text=f"{output.files[0]}", icon="FILE_IMAGE")
             box.label(text=f"... {output.files[-1]} ({len(output.files)} files)", icon="BLANK1")
         _draw_overrides(scene, box, shot)
+        _draw_property_overrides(box, shot)
         row = box.row()
         row.enabled = False
         row.prop(shot, "status")
@@ -178,6 +180,33 @@ def _draw_overrides(scene: bpy.types.Scene, box: bpy.types.UILayout, shot: Any) 
     collections.operator(
         "multi_render.shot_collection_add", text="Show / Hide a Collection", icon="OUTLINER_COLLECTION"
     )
+
+
+def _describe(item: Any) -> tuple[str, str]:
+    """A readable name for a property override ("Key: Power") and its
+    problem, if it has one."""
+    try:
+        target, _value = property_overrides.check(item.data_path, item.value)
+    except PathError as error:
+        return item.data_path.strip() or "(no data path)", str(error)
+    return property_overrides.label(target), ""
+
+
+def _draw_property_overrides(box: bpy.types.UILayout, shot: Any) -> None:
+    column = box.column(align=True)
+    column.label(text="Properties (right-click any property > Add to Shot Overrides)")
+    for number, item in enumerate(shot.property_overrides):
+        name, problem = _describe(item)
+        row = column.row(align=True)
+        row.prop(item, "enabled", text="")
+        values = row.row(align=True)
+        values.active = item.enabled
+        values.prop(item, "value", text=name)
+        row.operator("multi_render.property_override_remove", text="", icon="X").index = number
+        if problem:
+            column.prop(item, "data_path", text="Path")
+            column.label(text=problem, icon="ERROR")
+    column.operator("multi_render.property_override_new", icon="ADD")
 
 
 CLASSES = (MULTIRENDER_UL_shots, MULTIRENDER_MT_shot_list, MULTIRENDER_PT_shots)

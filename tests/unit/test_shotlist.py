@@ -5,7 +5,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from multi_render.core.shotlist import Names, ShotData, ShotList, ShotListError, dumps, loads
+from multi_render.core.shotlist import Names, PropertyData, ShotData, ShotList, ShotListError, dumps, loads
 
 NAMES = Names(
     cameras=frozenset({"Cam_A", "Cam_B"}),
@@ -41,7 +41,7 @@ FULL = ShotList(
 def test_round_trip() -> None:
     text = dumps(FULL)
     document = json.loads(text)
-    assert document["format"] == "multi_render.shots" and document["version"] == 1
+    assert document["format"] == "multi_render.shots" and document["version"] == 2
     assert loads(text, NAMES) == FULL
 
 
@@ -82,7 +82,7 @@ def test_every_problem_is_listed() -> None:
         ("{not json", "not valid JSON"),
         ("[]", "the file holds no JSON object"),
         ('{"format": "other", "version": 1, "shots": []}', "'format' must be \"multi_render.shots\""),
-        ('{"format": "multi_render.shots", "version": 2, "shots": []}', "written by a newer multi_render"),
+        ('{"format": "multi_render.shots", "version": 3, "shots": []}', "written by a newer multi_render"),
         ('{"format": "multi_render.shots", "version": 1, "shots": {}}', "'shots' must be a list"),
         ('{"format": "multi_render.shots", "version": 1, "shots": [], "x": 1}', "unknown key 'x'"),
     ],
@@ -140,3 +140,39 @@ def test_nul_characters_are_refused_by_name() -> None:
         "shot 1: 'name' holds a NUL character, which Blender cannot store",
         "shot 2 'b': 'filepath' holds a NUL character, which Blender cannot store",
     ]
+
+
+def test_property_overrides_round_trip_and_version_1_files_still_read() -> None:
+    properties = (
+        PropertyData('bpy.data.lights["Key"].energy', "1000.0"),
+        PropertyData("bpy.data.objects['Car'].hide_render", "True", enabled=False),
+    )
+    shot_list = ShotList((ShotData("Front", camera="Cam", properties=properties),))
+    text = dumps(shot_list)
+    assert json.loads(text)["shots"][0]["properties"][1] == {
+        "path": "bpy.data.objects['Car'].hide_render",
+        "value": "True",
+        "enabled": False,
+    }
+    assert loads(text, Names(cameras=frozenset({"Cam"}))) == shot_list
+    old = '{"format": "multi_render.shots", "version": 1, "shots": [{"name": "A", "camera": "Cam"}]}'
+    assert loads(old, Names(cameras=frozenset({"Cam"}))).shots[0].properties == ()
+
+
+@pytest.mark.parametrize(
+    ("entry", "expected"),
+    [
+        ({"path": "__import__('os').system('x')", "value": "1"}, "property 1: a path must start with bpy.data"),
+        ({"path": 'bpy.data.objects["x"].__class__', "value": "1"}, "names starting with '_'"),
+        ({"path": 'bpy.data.objects["x"].location', "value": "open('f')"}, "not a literal value"),
+        ({"path": 'bpy.data.objects["x"].location', "value": 3}, 'must be {"path": text, "value": text}'),
+        ({"path": 'bpy.data.objects["x"].location'}, 'must be {"path": text, "value": text}'),
+        ({"path": "p", "value": "1", "eval": "x"}, 'must be {"path": text, "value": text}'),
+    ],
+)
+def test_bad_property_overrides_in_a_file_are_named(entry: object, expected: str) -> None:
+    document = {"format": "multi_render.shots", "version": 2, "shots": [{"name": "A", "properties": [entry]}]}
+    with pytest.raises(ShotListError) as error:
+        loads(json.dumps(document), Names())
+    assert "shot 1 'A': " in str(error.value)
+    assert expected in str(error.value)

@@ -1,0 +1,256 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""Property overrides on the Blender side: find the property a parsed path
+names (core.property_paths parses; Blender's own RNA path resolution walks,
+which runs no Python), check that a value fits it, and set it through a
+SettingsGuard. Nothing here evaluates text."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import bpy
+
+from .core.property_paths import (
+    COLLECTION_OF_ID_TYPE,
+    ID_COLLECTIONS,
+    DatablockValue,
+    DataPath,
+    Literal,
+    PathError,
+    parse_path,
+    parse_value,
+    value_text,
+)
+from .guards.settings import SettingsGuard
+
+_SETTABLE_TYPES = {"BOOLEAN", "INT", "FLOAT", "STRING", "ENUM", "POINTER"}
+_KIND_WORDS = {"lights": "light", "objects": "object", "materials": "material", "scenes": "scene", "worlds": "world"}
+
+
+@dataclass(frozen=True)
+class Target:
+    """The property a path names, found in this Blender's data."""
+
+    path: DataPath
+    block: bpy.types.ID  # the datablock the path starts from
+    owner_path: str  # RNA path from the datablock to the struct that has the property
+    attribute: str
+    index: int | None  # one item of an array property, or None for all of it
+    prop: Any  # the property's RNA definition (bpy.types.Property)
+
+    def owner(self) -> Any:
+        return self.block.path_resolve(self.owner_path) if self.owner_path else self.block
+
+
+def _kind(collection: str) -> str:
+    return _KIND_WORDS.get(collection, collection.rstrip("s").replace("_", " "))
+
+
+def resolve(path: DataPath) -> Target:
+    """The property `path` names, or PathError saying what is missing."""
+    block = getattr(bpy.data, path.collection).get(path.name)
+    if block is None:
+        raise PathError(f"{_kind(path.collection)} '{path.name}' does not exist (deleted or renamed?)")
+    if block.library is not None:
+        raise PathError(f"{_kind(path.collection)} '{path.name}' is linked from a library and cannot change")
+    steps = path.steps
+    index: int | None = None
+    if steps and steps[-1].kind == "index" and len(steps) >= 2 and steps[-2].kind == "attr":
+        index = int(steps[-1].value)
+        steps = steps[:-1]
+    if not steps or steps[-1].kind != "attr":
+        raise PathError("the path must end with a property's name (custom properties are not supported)")
+    owner_steps, attribute = steps[:-1], str(steps[-1].value)
+    owner_path = path.rna_path(owner_steps)
+    try:
+        owner = block.path_resolve(owner_path) if owner_path else block
+    except ValueError:
+        raise PathError(
+            f"'{path.rna_path(owner_steps)}' does not exist in {_kind(path.collection)} '{path.name}'"
+        ) from None
+    if not hasattr(owner, "bl_rna"):
+        raise PathError(f"'{owner_path}' is not something with properties")
+    prop = owner.bl_rna.properties.get(attribute)
+    if prop is None:
+        raise PathError(f"{owner.bl_rna.name or owner.bl_rna.identifier} has no property '{attribute}'")
+    if prop.type not in _SETTABLE_TYPES:
+        raise PathError(f"'{attribute}' is a {prop.type.lower()} and cannot be overridden")
+    if prop.is_readonly:
+        raise PathError(f"'{attribute}' is read-only")
+    if attribute == "name" and isinstance(owner, bpy.types.ID):
+        raise PathError("a datablock's name cannot be overridden")
+    if index is not None and not (0 <= index < getattr(prop, "array_length", 0)):
+        raise PathError(f"'{attribute}' has no item {index}")
+    return Target(path, block, owner_path, attribute, index, prop)
+
+
+def _is_id_type(struct: Any) -> bool:
+    while struct is not None:
+        if struct.identifier == "ID":
+            return True
+        struct = struct.base
+    return False
+
+
+def _check_number(prop: Any, value: Any) -> Any:
+    if prop.type == "BOOLEAN":
+        if not isinstance(value, bool):
+            raise PathError(f"expects True or False, not {value!r}")
+        return value
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, int | float)
+        or (prop.type == "INT" and isinstance(value, float))
+    ):
+        raise PathError(f"expects {'a whole number' if prop.type == 'INT' else 'a number'}, not {value!r}")
+    if not prop.hard_min <= value <= prop.hard_max:
+        raise PathError(f"{value!r} is outside {prop.hard_min:g} to {prop.hard_max:g}")
+    return value
+
+
+def _is_enum_item(owner: Any, prop: Any, value: str) -> bool:
+    # Many enums fill their items at run time (view transforms, colour
+    # spaces): ask Blender for this owner's items, not the static list.
+    return bool(bpy.types.UILayout.enum_item_name(owner, prop.identifier, value))
+
+
+def _refuse_enum(prop: Any, value: Any) -> Any:
+    names = [item.identifier for item in prop.enum_items]
+    choices = f"one of {', '.join(repr(n) for n in names[:12])}" if len(names) > 1 else "one of its choices"
+    raise PathError(f"expects {choices}, not {value!r}")
+
+
+def _check_one(owner: Any, prop: Any, value: Any) -> Any:
+    """One item of the property's type."""
+    if prop.type in {"BOOLEAN", "INT", "FLOAT"}:
+        return _check_number(prop, value)
+    if prop.type == "STRING":
+        if not isinstance(value, str):
+            raise PathError(f"expects text in quotes, not {value!r}")
+        return value
+    if prop.type == "ENUM":
+        if not isinstance(value, str) or not _is_enum_item(owner, prop, value):
+            return _refuse_enum(prop, value)
+        return value
+    # POINTER: a datablock or None.
+    if not _is_id_type(prop.fixed_type):
+        raise PathError(f"'{prop.identifier}' points to data inside a datablock and cannot be overridden")
+    if value is None:
+        return None
+    if not isinstance(value, DatablockValue):
+        raise PathError(f'expects a datablock such as bpy.data.{_guess_collection(prop)}["Name"], not {value!r}')
+    block = getattr(bpy.data, value.collection).get(value.name)
+    if block is None:
+        raise PathError(f"{_kind(value.collection)} '{value.name}' does not exist")
+    if not isinstance(block, getattr(bpy.types, prop.fixed_type.identifier)):
+        raise PathError(f"expects a {prop.fixed_type.identifier}, not {_kind(value.collection)} '{value.name}'")
+    return block
+
+
+def _guess_collection(prop: Any) -> str:
+    wanted = prop.fixed_type.identifier.upper()
+    return next((c for c, id_type in ID_COLLECTIONS.items() if id_type == wanted), "materials")
+
+
+def check_value(target: Target, value: Literal) -> Any:
+    """The value as the property takes it (a datablock for a pointer), or
+    PathError saying why it does not fit."""
+    prop = target.prop
+    owner = target.owner()
+    length = getattr(prop, "array_length", 0) if target.index is None else 0
+    if length:
+        if len(getattr(prop, "array_dimensions", (length,))) > 1 and prop.array_dimensions[1]:
+            raise PathError(f"'{target.attribute}' is a matrix and cannot be overridden")
+        if not isinstance(value, tuple) or len(value) != length:
+            raise PathError(f"expects {length} values in brackets, like ({', '.join(['0'] * length)})")
+        return tuple(_check_one(owner, prop, item) for item in value)
+    if prop.type == "ENUM" and prop.is_enum_flag:
+        items = value if isinstance(value, tuple) else (value,)
+        return {_check_one_enum(owner, prop, item) for item in items}
+    if isinstance(value, tuple):
+        raise PathError(f"expects a single value, not {len(value)}")
+    return _check_one(owner, prop, value)
+
+
+def _check_one_enum(owner: Any, prop: Any, value: Any) -> str:
+    if not isinstance(value, str) or not _is_enum_item(owner, prop, value):
+        _refuse_enum(prop, value)
+    return str(value)
+
+
+def check(path_text: str, value_text: str) -> tuple[Target, Any]:
+    """Parse, resolve and check one override; PathError names what is wrong."""
+    target = resolve(parse_path(path_text))
+    try:
+        return target, check_value(target, parse_value(value_text))
+    except PathError as error:
+        raise PathError(f"value {value_text.strip()!r}: {error}") from None
+
+
+def apply(guard: SettingsGuard, target: Target, value: Any) -> None:
+    """Set the property; `guard.restore()` puts the person's value back."""
+    if target.index is not None:
+        items = list(getattr(target.owner(), target.attribute))
+        items[target.index] = value
+        value = tuple(items)
+    guard.set_at(target.block, target.owner_path, target.attribute, value)
+
+
+def current_value_text(target: Target) -> str:
+    """The property's value now, as override text."""
+    value = getattr(target.owner(), target.attribute)
+    if target.index is not None:
+        value = value[target.index]
+    if isinstance(value, bpy.types.ID):
+        return value_text(DatablockValue(_collection_of(value), value.name))
+    if value is not None and not isinstance(value, str) and hasattr(value, "__len__"):
+        value = tuple(value)
+    return value_text(value)
+
+
+def _collection_of(block: bpy.types.ID) -> str:
+    return COLLECTION_OF_ID_TYPE.get(block.id_type, "")
+
+
+def label(target: Target) -> str:
+    """How the panel names an override: "Key: Power", "Paint: Base Color"."""
+    owner = target.owner()
+    prop_name = target.prop.name or target.attribute
+    item = f"[{target.index}]" if target.index is not None else ""
+    inner = getattr(owner, "name", "") if owner is not target.block else ""
+    where = f"{target.block.name} > {inner}" if inner and isinstance(inner, str) else target.block.name
+    return f"{where}: {prop_name}{item}"
+
+
+def path_of_button(pointer: Any, prop: Any) -> DataPath | None:
+    """The full data path of a property button (what Copy Full Data Path
+    gives), or None when it lives outside bpy.data's datablocks."""
+    block = pointer.id_data
+    if block is None:
+        return None
+    try:
+        inner = pointer.path_from_id(prop.identifier)
+    except ValueError:
+        return None
+    collection = _collection_of(block)
+    if collection and getattr(bpy.data, collection).get(block.name) == block:
+        root = DataPath(collection, block.name)
+    else:
+        owner = _embedding_owner(block)  # a material's node tree is not in bpy.data.node_groups
+        if owner is None:
+            return None
+        root, inner = DataPath(_collection_of(owner), owner.name), f"node_tree.{inner}"
+    text = root.datablock_text + ("" if inner.startswith("[") else ".") + inner
+    try:
+        return parse_path(text)
+    except PathError:
+        return None
+
+
+def _embedding_owner(tree: bpy.types.ID) -> bpy.types.ID | None:
+    for collection in ("materials", "worlds", "lights", "scenes", "textures", "linestyles"):
+        for owner in getattr(bpy.data, collection):
+            if getattr(owner, "node_tree", None) == tree:
+                return owner  # type: ignore[no-any-return]
+    return None

@@ -1,0 +1,195 @@
+"""Property overrides (any Blender property per shot), rendered in background
+mode: each kind of property is set while its shot renders (seen in the image,
+or read by a render handler) and is the person's value again afterwards."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import bpy
+import pytest
+
+from testkit import scenes
+
+
+@pytest.fixture
+def shots(scene: bpy.types.Scene) -> bpy.types.bpy_prop_collection:
+    scenes.build_color_cameras(2, size=32)
+    bpy.ops.multi_render.shots_from_cameras()
+    return scene.multi_render.shots
+
+
+class RenderWatch:
+    """What render_pre sees of some properties, one dict per render."""
+
+    def __init__(self) -> None:
+        self.paths: dict[str, str] = {}  # label -> full data path
+        self.seen: list[dict[str, object]] = []
+
+    def now(self) -> dict[str, object]:
+        return {label: _read(path) for label, path in self.paths.items()}
+
+    def record(self, _scene: bpy.types.Scene, _depsgraph: object = None) -> None:
+        self.seen.append(self.now())
+
+
+@pytest.fixture
+def watch() -> Iterator[RenderWatch]:
+    watcher = RenderWatch()
+    bpy.app.handlers.render_pre.append(watcher.record)
+    yield watcher
+    bpy.app.handlers.render_pre.remove(watcher.record)
+
+
+def _read(path: str) -> object:
+    """A watched property's value, without evaluating the path."""
+    root, _, attribute = path.rpartition(".")
+    collection, name, inner = _split_root(root)
+    block = getattr(bpy.data, collection)[name]
+    owner = block.path_resolve(inner) if inner else block
+    value = getattr(owner, attribute)
+    if isinstance(value, bpy.types.ID):
+        return value.name
+    return tuple(round(v, 3) for v in value) if hasattr(value, "__len__") and not isinstance(value, str) else value
+
+
+def _split_root(root: str) -> tuple[str, str, str]:
+    collection, rest = root.removeprefix("bpy.data.").split("[", 1)
+    name, _, inner = rest[1:].partition('"]')
+    return collection, name, inner.lstrip(".")
+
+
+def override(shot: object, path: str, value: str) -> None:
+    item = shot.property_overrides.add()  # type: ignore[attr-defined]
+    item.data_path, item.value = path, value
+
+
+def test_every_kind_of_property_is_set_for_its_shot_and_restored(
+    scene: bpy.types.Scene, shots: object, watch: RenderWatch
+) -> None:
+    grey = bpy.data.materials.new("Grey")
+    grey.diffuse_color = (0.5, 0.5, 0.5, 1.0)
+    red = bpy.data.materials.new("Red")
+    red.diffuse_color = (1.0, 0.0, 0.0, 1.0)
+    subject = bpy.data.objects["Subject"]
+    subject.data.materials.append(grey)
+    paint = bpy.data.materials.new("Paint")
+    if paint.node_tree is None:  # Blender 4.x; 5.x gives every material its nodes
+        paint.use_nodes = True
+    s = f'bpy.data.scenes["{scene.name}"]'
+    socket = 'bpy.data.materials["Paint"].node_tree.nodes["Principled BSDF"].inputs[0].default_value'
+    watch.paths.update(
+        {
+            "float": f"{s}.render.resolution_percentage",
+            "bool": f"{s}.render.film_transparent",
+            "enum": f"{s}.view_settings.view_transform",
+            "string": f"{s}.render.stamp_note_text",
+            "colour": 'bpy.data.objects["Wall_Green"].color',
+            "socket": socket,
+            "pointer": 'bpy.data.objects["Subject"].active_material',
+            "item": 'bpy.data.objects["Subject"].location',
+        }
+    )
+    first = shots[0]  # type: ignore[index]
+    assert first.name == "Cam_Green"
+    override(first, f"{s}.render.resolution_percentage", "50")
+    override(first, f"{s}.render.film_transparent", "True")
+    override(first, f"{s}.view_settings.view_transform", "'Raw'")
+    override(first, f"{s}.render.stamp_note_text", "'variant \"A\"'")
+    override(first, 'bpy.data.objects["Wall_Green"].color', "(1.0, 0.0, 1.0, 1.0)")
+    override(first, socket, "(0.8, 0.1, 0.1, 1.0)")
+    override(first, 'bpy.data.objects["Subject"].active_material', 'bpy.data.materials["Red"]')
+    override(first, 'bpy.data.objects["Subject"].location[2]', "0.25")
+    before = scenes.dump_scene(scene)
+    person = watch.now()
+
+    assert bpy.ops.multi_render.render_shots() == {"FINISHED"}
+
+    during_first, during_second = watch.seen
+    assert during_first == {
+        "float": 50,
+        "bool": True,
+        "enum": "Raw",
+        "string": 'variant "A"',
+        "colour": (1.0, 0.0, 1.0, 1.0),
+        "socket": (0.8, 0.1, 0.1, 1.0),
+        "pointer": "Red",
+        "item": (0.0, 0.0, 0.25),
+    }
+    assert during_second == person  # the next shot sees the person's values
+    assert watch.now() == person
+    assert scenes.dump_scene(scene) == before
+    images = [shot.output for shot in shots]  # type: ignore[attr-defined]
+    assert scenes.image_size(images[0]) == (16, 16)
+    assert scenes.wall_color(images[0]) == "Magenta"  # the wall's colour override
+    assert scenes.wall_color(images[1]) == "Red"
+
+
+def test_a_property_that_a_built_in_override_and_two_shots_touch_gets_the_persons_value(
+    scene: bpy.types.Scene, shots: object
+) -> None:
+    s = f'bpy.data.scenes["{scene.name}"]'
+    scene.render.resolution_x = 32
+    shots[0].use_resolution = True  # type: ignore[index]
+    shots[0].resolution_x, shots[0].resolution_y = 20, 20  # type: ignore[index]
+    override(shots[0], f"{s}.render.resolution_x", "24")  # type: ignore[index]
+    override(shots[1], f"{s}.render.resolution_x", "40")  # type: ignore[index]
+    assert bpy.ops.multi_render.render_shots() == {"FINISHED"}
+    sizes = [scenes.image_size(shot.output) for shot in shots]  # type: ignore[attr-defined]
+    assert sizes == [(24, 20), (40, 32)]  # the property override wins over the built-in one
+    assert scene.render.resolution_x == 32
+
+
+@pytest.mark.parametrize(
+    ("path", "value", "expected"),
+    [
+        ('bpy.data.objects["Gone"].location', "(0, 0, 0)", "object 'Gone' does not exist"),
+        ('bpy.data.objects["Subject"].nonsense', "1", "has no property 'nonsense'"),
+        ('bpy.data.objects["Subject"].name', "'x'", "a datablock's name cannot be overridden"),
+        ('bpy.data.objects["Subject"].type', "'LIGHT'", "read-only"),
+        ('bpy.data.objects["Subject"].location', "(1, 2)", "expects 3 values"),
+        ('bpy.data.objects["Subject"].hide_render', "'yes'", "expects True or False"),
+        ('bpy.data.objects["Subject"].pass_index', "1.5", "expects a whole number"),
+        ('bpy.data.objects["Subject"].pass_index', "-3", "outside 0 to"),
+        ('bpy.data.objects["Subject"].display_type', "'GLASS'", "expects one of"),
+        ('bpy.data.objects["Subject"].active_material', 'bpy.data.worlds["W"]', "world 'W' does not exist"),
+        ('bpy.data.objects["Subject"].active_material', "3", "expects a datablock"),
+        ('bpy.data.objects["Subject"].modifiers', "1", "cannot be overridden"),
+        ("__import__('os').system('touch /tmp/multi_render_pwned')", "1", "must start with bpy.data"),
+        ('bpy.data.objects["Subject"].__class__', "1", "starting with '_'"),
+        ("bpy.ops.render.render()", "1", "must start with bpy.data"),
+        ('bpy.data.objects["Subject"].location', "__import__('os').getcwd()", "not a literal value"),
+        ('bpy.data.objects["Subject"].' + ".".join(["a"] * 200), "1", "more than 32 steps"),
+        ("x" * 10_000, "1", "characters long"),
+    ],
+)
+def test_bad_property_overrides_are_named_and_nothing_renders(
+    scene: bpy.types.Scene, shots: object, tmp_path: Path, path: str, value: str, expected: str
+) -> None:
+    override(shots[1], path, value)  # type: ignore[index]
+    before = scenes.dump_scene(scene)
+    with pytest.raises(RuntimeError) as error:
+        bpy.ops.multi_render.render_shots()
+    message = str(error.value)
+    assert "Shot 2 'Cam_Red': property override 1" in message
+    assert expected in message
+    assert list(tmp_path.glob("*.png")) == []
+    assert scenes.dump_scene(scene) == before
+    assert not Path("/tmp/multi_render_pwned").exists()
+
+
+def test_the_same_property_twice_in_one_shot_is_refused(scene: bpy.types.Scene, shots: object) -> None:
+    override(shots[0], 'bpy.data.objects["Subject"].hide_render', "True")  # type: ignore[index]
+    override(shots[0], "bpy.data.objects['Subject'].hide_render", "False")  # type: ignore[index]
+    with pytest.raises(RuntimeError, match=r"property override 2 .*the same property as override 1"):
+        bpy.ops.multi_render.render_shots()
+
+
+def test_an_unticked_override_is_neither_checked_nor_applied(scene: bpy.types.Scene, shots: object) -> None:
+    override(shots[0], 'bpy.data.objects["Gone"].location', "(0, 0, 0)")  # type: ignore[index]
+    override(shots[0], 'bpy.data.objects["Wall_Green"].color', "(1.0, 0.0, 1.0, 1.0)")  # type: ignore[index]
+    for item in shots[0].property_overrides:  # type: ignore[index]
+        item.enabled = False
+    assert bpy.ops.multi_render.render_shots() == {"FINISHED"}
+    assert scenes.wall_color(shots[0].output) == "Green"  # type: ignore[index]
