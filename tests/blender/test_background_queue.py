@@ -124,3 +124,24 @@ def test_list_editing_operators(scene: bpy.types.Scene) -> None:
         obj.select_set(obj.name == "Cam_Green")
     bpy.ops.multi_render.shots_from_cameras(selected_only=True)
     assert len(data.shots) == 3
+
+
+def test_duplicating_a_shot_copies_its_lists(scene: bpy.types.Scene) -> None:
+    scenes.build_color_cameras(1, size=32)
+    data = scene.multi_render
+    bpy.ops.multi_render.shot_add()
+    original = data.shots[0]
+    original.use_resolution = True
+    entry = original.collections.add()
+    entry.collection, entry.hidden = bpy.data.collections.new("Props"), False
+    item = original.property_overrides.add()
+    item.data_path, item.value, item.enabled = 'bpy.data.objects["Subject"].hide_render', "True", False
+    bpy.ops.multi_render.shot_duplicate()
+    copy = data.shots[1]
+    assert copy.use_resolution
+    assert [(e.collection, e.hidden) for e in copy.collections] == [(entry.collection, False)]
+    assert [(o.data_path, o.value, o.enabled) for o in copy.property_overrides] == [
+        ('bpy.data.objects["Subject"].hide_render', "True", False)
+    ]
+    copy.property_overrides[0].value = "False"  # a copy, not the same list
+    assert original.property_overrides[0].value == "True"
