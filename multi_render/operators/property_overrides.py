@@ -5,20 +5,13 @@ Path), an empty override to type in, and removing one."""
 
 from __future__ import annotations
 
-from typing import Any
-
 import bpy
 from bpy.props import IntProperty, StringProperty
 
 from .. import property_overrides
 from ..bl_types import OperatorResult
 from ..core.property_paths import PathError, parse_path
-from .shots import ShotListOperator, shots_of
-
-
-def _active_shot(context: bpy.types.Context) -> Any:
-    data = shots_of(context)
-    return data.shots[data.active_shot_index]
+from .shots import ShotItemRemoveOperator, ShotListOperator, active_shot, shots_of
 
 
 class MULTIRENDER_OT_property_override_add(ShotListOperator):
@@ -48,7 +41,7 @@ class MULTIRENDER_OT_property_override_add(ShotListOperator):
         except PathError as error:
             self.report({"ERROR"}, f"Cannot override: {error}")
             return {"CANCELLED"}
-        shot = _active_shot(context)
+        shot = active_shot(context)
         item = shot.property_overrides.add()
         item.data_path = str(path)
         item.value = property_overrides.current_value_text(target)
@@ -63,24 +56,17 @@ class MULTIRENDER_OT_property_override_new(ShotListOperator):
     needs_active_shot = True
 
     def execute(self, context: bpy.types.Context) -> OperatorResult:
-        _active_shot(context).property_overrides.add()
+        active_shot(context).property_overrides.add()
         return {"FINISHED"}
 
 
-class MULTIRENDER_OT_property_override_remove(ShotListOperator):
+class MULTIRENDER_OT_property_override_remove(ShotItemRemoveOperator):
     bl_idname = "multi_render.property_override_remove"
     bl_label = "Remove Property Override"
     bl_description = "The property keeps the scene's value in this shot"
-    needs_active_shot = True
+    list_name = "property_overrides"
 
     index: IntProperty(name="Index", min=0)
-
-    def execute(self, context: bpy.types.Context) -> OperatorResult:
-        overrides = _active_shot(context).property_overrides
-        if self.index >= len(overrides):
-            return {"CANCELLED"}
-        overrides.remove(self.index)
-        return {"FINISHED"}
 
 
 def draw_button_menu(self: bpy.types.Menu, context: bpy.types.Context) -> None:

@@ -155,6 +155,28 @@ class MULTIRENDER_OT_shots_from_cameras(ShotListOperator):
         return {"FINISHED"}
 
 
+def active_shot(context: bpy.types.Context) -> Any:
+    data = shots_of(context)
+    return data.shots[data.active_shot_index]
+
+
+class ShotItemRemoveOperator(ShotListOperator):
+    """Remove item `index` of one of the selected shot's lists (`list_name`).
+    Subclasses declare `index: IntProperty(min=0)` themselves (Blender reads
+    an operator's properties from its own class)."""
+
+    needs_active_shot = True
+    list_name = ""
+    index: int
+
+    def execute(self, context: bpy.types.Context) -> OperatorResult:
+        items = getattr(active_shot(context), self.list_name)
+        if self.index >= len(items):
+            return {"CANCELLED"}
+        items.remove(self.index)
+        return {"FINISHED"}
+
+
 class MULTIRENDER_OT_shot_collection_add(ShotListOperator):
     bl_idname = "multi_render.shot_collection_add"
     bl_label = "Add Collection Override"
@@ -162,27 +184,17 @@ class MULTIRENDER_OT_shot_collection_add(ShotListOperator):
     needs_active_shot = True
 
     def execute(self, context: bpy.types.Context) -> OperatorResult:
-        data = shots_of(context)
-        entry = data.shots[data.active_shot_index].collections.add()
-        entry.hidden = True
+        active_shot(context).collections.add().hidden = True
         return {"FINISHED"}
 
 
-class MULTIRENDER_OT_shot_collection_remove(ShotListOperator):
+class MULTIRENDER_OT_shot_collection_remove(ShotItemRemoveOperator):
     bl_idname = "multi_render.shot_collection_remove"
     bl_label = "Remove Collection Override"
     bl_description = "The collection is rendered as the scene has it"
-    needs_active_shot = True
+    list_name = "collections"
 
     index: IntProperty(name="Index", min=0)
-
-    def execute(self, context: bpy.types.Context) -> OperatorResult:
-        data = shots_of(context)
-        collections = data.shots[data.active_shot_index].collections
-        if self.index >= len(collections):
-            return {"CANCELLED"}
-        collections.remove(self.index)
-        return {"FINISHED"}
 
 
 CLASSES = (

@@ -1,11 +1,8 @@
 """Python that GUI tests run inside Blender to build their scenes."""
 
-# Three colour cameras with one shot each, output into {output}; afterwards
-# `scene` and `shots` name them in Blender.
-THREE_SHOTS = """
-import os
-from testkit import scenes
-cameras = scenes.build_color_cameras(3, size=32)
+# One shot per camera of the scene just built, output into {output};
+# afterwards `scene` and `shots` name them in Blender.
+SHOT_PER_CAMERA = """
 scene = bpy.context.scene
 scene.render.filepath = {output!r} + os.sep
 bpy.context.preferences.view.render_display_type = "NONE"
@@ -13,6 +10,16 @@ scene.multi_render.shots.clear()
 bpy.ops.multi_render.shots_from_cameras()
 shots = scene.multi_render.shots
 """
+
+# Three colour cameras with one shot each.
+THREE_SHOTS = (
+    """
+import os
+from testkit import scenes
+cameras = scenes.build_color_cameras(3, size=32)
+"""
+    + SHOT_PER_CAMERA
+)
 
 # The add-on's handlers that stay while it is enabled (file load and save);
 # render handlers exist only while a queue runs.

@@ -7,7 +7,7 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-from setups import PERMANENT_HANDLERS, THREE_SHOTS
+from setups import PERMANENT_HANDLERS, SHOT_PER_CAMERA, THREE_SHOTS
 
 from testkit.blender_app import BlenderApp
 
@@ -17,16 +17,14 @@ STATUSES = "[shot.status for shot in shots]"
 SOCKET = 'bpy.data.materials["Paint"].node_tree.nodes["Principled BSDF"].inputs[0].default_value'
 ENERGY = 'bpy.data.lights["Key"].energy'
 
-PRODUCT = """
+PRODUCT = (
+    """
 import os
 from testkit import scenes
 scenes.build_product(size=32)
-scene = bpy.context.scene
-scene.render.filepath = {output!r} + os.sep
-bpy.context.preferences.view.render_display_type = "NONE"
-scene.multi_render.shots.clear()
-bpy.ops.multi_render.shots_from_cameras()
-shots = scene.multi_render.shots
+"""
+    + SHOT_PER_CAMERA
+    + """
 for shot in shots:
     shot.camera = bpy.data.objects["Cam_Red"]
 variants = [("Red", "(0.8, 0.02, 0.02, 1.0)", "500.0", False),
@@ -52,6 +50,7 @@ def values():
 person = values()
 before = scenes.dump_scene(scene)
 """
+)
 
 
 def run(blender: BlenderApp, timeout: float = 60) -> str:
