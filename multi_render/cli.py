@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from datetime import datetime
 from typing import Any
 
 import bpy
@@ -98,6 +99,8 @@ def _list(scene: bpy.types.Scene) -> int:
         files = output.error or (output.files[0] + (f" ... {output.files[-1]}" if len(output.files) > 1 else ""))
         camera = shot.camera.name if shot.camera else "(no camera)"
         print(f"{index + 1:3} [{'x' if shot.enabled else ' '}] {shot.name}  camera={camera}  {files}")
+        for node in scene_reader.read_node_outputs(scene, shot, index, datetime.now()):
+            print(f"      passes: {node.node} -> {node.error or node.absolute_folder}")
         for item in shot.property_overrides:
             print(f"      [{'x' if item.enabled else ' '}] {item.data_path.strip()} = {item.value.strip()}")
     return 0

@@ -10,10 +10,10 @@ from typing import Any
 
 import bpy
 
-from . import property_overrides
+from . import compositor_outputs, property_overrides
 from .core import paths, templates
 from .core.property_paths import PathError
-from .core.shots import FrameRange, Overrides, PropertyOverride, ShotSpec
+from .core.shots import FrameRange, NodeOutput, Overrides, PropertyOverride, ShotSpec
 from .engines import available_engines
 from .props import scene_shots
 
@@ -116,7 +116,26 @@ def read_shot(
         output_paths=output.files,
         template_error=output.error,
         property_overrides=read_property_overrides(shot),
+        node_outputs=read_node_outputs(scene, shot, index, now),
     )
+
+
+def read_node_outputs(scene: bpy.types.Scene, shot: Any, index: int, now: datetime) -> tuple[NodeOutput, ...]:
+    """Where each compositor File Output node writes while this shot renders."""
+    nodes = compositor_outputs.file_output_nodes(scene)
+    if not nodes:
+        return ()
+    values = template_values(scene, shot, index, now)
+    frame = None if shot.use_frame_range else (shot.frame if shot.use_frame else scene.frame_current)
+    found = []
+    for node in nodes:
+        try:
+            folder = templates.node_output_folder(node.folder, values, frame)
+        except templates.TemplateError as error:
+            found.append(NodeOutput(node.name, "", error=f"output path: {error}"))
+            continue
+        found.append(NodeOutput(node.name, folder, paths.absolute(folder, _blend_folder())))
+    return tuple(found)
 
 
 def read_property_overrides(shot: Any) -> tuple[PropertyOverride, ...]:

@@ -17,6 +17,7 @@ from . import render_events, scene_reader, shot_setup
 from .core import output_files, report, validation
 from .core.logs import logger
 from .core.run import Action, QueueRun, ShotRun
+from .core.shots import NodeOutput
 from .core.status import ShotStatus
 from .guards.layout import LayoutGuard
 from .guards.popups import PopupGuard
@@ -64,6 +65,8 @@ class QueueSession:
         self.ended = False
         self._started_wall: dict[int, float] = {}  # time.time() at each shot's start
         self._applied_path = ""  # render.filepath of the shot applied now
+        self._applied_nodes: tuple[NodeOutput, ...] = ()  # its File Output nodes' folders
+        self._pass_folders: dict[int, tuple[str, ...]] = {}  # each started shot's File Output folders
         self._saving: ShotRun | None = None  # the shot taken off the scene for a save
         # Called once when the session ends, e.g. to remove the operator's timer.
         self.on_end: Callable[[], None] | None = None
@@ -204,7 +207,7 @@ class QueueSession:
         scene = bpy.data.scenes.get(self.scene_name)
         item = _shot_item(scene, shot)
         if scene is not None and item is not None:
-            shot_setup.apply_shot(self.guard, scene, item, self._applied_path)
+            shot_setup.apply_shot(self.guard, scene, item, self._applied_path, self._applied_nodes)
 
     def status_bar_clicked(self) -> None:
         self.run.status_bar_clicked(time.monotonic())
@@ -227,6 +230,8 @@ class QueueSession:
         if started is not None and len(shot.output_paths) == 1:  # a range's written frames are whole
             output_files.remove_if_written_since(shot.output_path, started)
             late_files.expect(shot.output_path, started)
+            for folder in self._pass_folders.get(shot.index, ()):  # the shot's own folders
+                output_files.remove_written_since_in(folder, started)
 
     def _remove_broken(self, shot: ShotRun) -> None:
         """A full disk leaves empty or cut-off images (Blender still says
@@ -269,8 +274,10 @@ class QueueSession:
         if problems:
             self._fail_start(shot, "; ".join(str(problem) for problem in problems))
             return
-        shot_setup.apply_shot(self.guard, scene, item, output.blender_path)
+        shot_setup.apply_shot(self.guard, scene, item, output.blender_path, spec.node_outputs)
         self._applied_path = output.blender_path
+        self._applied_nodes = spec.node_outputs
+        self._pass_folders[shot.index] = tuple(output.absolute_folder for output in spec.node_outputs)
         self.run.started()
         self._started_wall[shot.index] = time.time()
         self._sync_shot(shot)

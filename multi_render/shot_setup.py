@@ -8,11 +8,18 @@ from typing import Any
 
 import bpy
 
-from . import property_overrides
+from . import compositor_outputs, property_overrides
+from .core.shots import NodeOutput
 from .guards.settings import SettingsGuard
 
 
-def apply_shot(guard: SettingsGuard, scene: bpy.types.Scene, shot: Any, blender_path: str) -> None:
+def apply_shot(
+    guard: SettingsGuard,
+    scene: bpy.types.Scene,
+    shot: Any,
+    blender_path: str,
+    node_outputs: tuple[NodeOutput, ...] = (),
+) -> None:
     """Set up the scene for one shot; `guard.restore()` undoes all of it.
     Markers bound to cameras would switch the camera back when the render
     starts, so their binding is lifted for the shot."""
@@ -24,6 +31,11 @@ def apply_shot(guard: SettingsGuard, scene: bpy.types.Scene, shot: Any, blender_
     _apply_frames(guard, scene, shot)
     _apply_render_settings(guard, scene, shot)
     _apply_contents(guard, scene, shot)
+    # Each File Output node writes into a folder of this shot's own.
+    folders = {output.node: output.folder for output in node_outputs}
+    for node in compositor_outputs.file_output_nodes(scene):
+        if node.name in folders:
+            guard.set_at(node.owner, node.node_path, node.attribute, folders[node.name])
     # Last, so that a property override wins over a built-in one.
     for item in shot.property_overrides:
         if item.enabled:

@@ -276,3 +276,45 @@ def rgba(path: str, fx: float, fy: float) -> tuple[float, float, float, float]:
         return (values[0], values[1], values[2], values[3])
     finally:
         bpy.data.images.remove(image)
+
+
+def add_file_output(folder: str, prefix: str = "pass_", group: bool = False) -> bpy.types.Node:
+    """A compositor that writes the render's image as PNG through a File
+    Output node into `folder` (with `prefix` where Blender 5.x has one), on
+    Blender 5.x's or 4.x's compositor API. With `group`, the node sits inside
+    a node group. Returns the node."""
+    scene = bpy.context.scene
+    if hasattr(scene, "compositing_node_group"):  # 5.0+
+        tree = scene.compositing_node_group or bpy.data.node_groups.new("Compositor", "CompositorNodeTree")
+        scene.compositing_node_group = tree
+    else:
+        scene.use_nodes = True
+        tree = scene.node_tree
+    layers = next((n for n in tree.nodes if n.bl_idname == "CompositorNodeRLayers"), None)
+    layers = layers or tree.nodes.new("CompositorNodeRLayers")
+    holder = tree
+    if group:
+        holder = bpy.data.node_groups.new("Passes", "CompositorNodeTree")
+        holder.interface.new_socket("Image", in_out="INPUT", socket_type="NodeSocketColor")
+        inputs = holder.nodes.new("NodeGroupInput")
+        group_node = tree.nodes.new("CompositorNodeGroup")
+        group_node.node_tree = holder
+        tree.links.new(layers.outputs["Image"], group_node.inputs[0])
+    node = holder.nodes.new("CompositorNodeOutputFile")
+    if hasattr(node.format, "media_type"):
+        node.format.media_type = "IMAGE"
+    node.format.file_format = "PNG"
+    source = inputs.outputs[0] if group else layers.outputs["Image"]
+    if hasattr(node, "directory"):  # 5.0+
+        node.directory, node.file_name = folder, prefix
+        node.file_output_items.new("RGBA", "beauty")
+        holder.links.new(source, node.inputs["beauty"])
+    else:
+        node.base_path = folder
+        holder.links.new(source, node.inputs[0])
+    return node
+
+
+def node_folder(node: bpy.types.Node) -> str:
+    """A File Output node's folder setting, on either API."""
+    return str(node.directory if hasattr(node, "directory") else node.base_path)

@@ -30,6 +30,17 @@ def remove_if_written_since(path: str, started: float) -> bool:
     return False
 
 
+def remove_written_since_in(folder: str, started: float) -> list[str]:
+    """Remove the files directly in `folder` written at or after `started`:
+    a shot's own pass folder after its render was stopped. The ones removed."""
+    try:
+        names = sorted(os.listdir(folder))
+    except OSError:
+        return []
+    paths = [os.path.join(folder, name) for name in names]
+    return [path for path in paths if os.path.isfile(path) and remove_if_written_since(path, started)]
+
+
 def remove_broken(paths: Iterable[str], started: float) -> list[str]:
     """Remove the files among `paths` that this run wrote but are not whole
     (Blender says "Saved" even on a full disk); the ones removed."""

@@ -49,6 +49,16 @@ class PropertyOverride:
 
 
 @dataclass(frozen=True)
+class NodeOutput:
+    """Where one compositor File Output node writes while a shot renders."""
+
+    node: str  # the node, as "Tree > Node" (also what tells nodes apart)
+    folder: str  # what the node's folder setting gets ("" when `error`)
+    absolute_folder: str = ""  # the folder resolved, to compare shots
+    error: str = ""  # why the node's path cannot be read, if it cannot
+
+
+@dataclass(frozen=True)
 class ShotSpec:
     index: int  # position in the shot list, from 0
     name: str
@@ -61,6 +71,7 @@ class ShotSpec:
     output_paths: tuple[str, ...] = ()  # every file, for a frame range; else (output_path,)
     template_error: str = ""  # why the output template cannot be read, if it cannot
     property_overrides: tuple[PropertyOverride, ...] = ()  # the enabled ones
+    node_outputs: tuple[NodeOutput, ...] = ()  # compositor File Output nodes that write
 
     @property
     def files(self) -> tuple[str, ...]:

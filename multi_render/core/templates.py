@@ -113,3 +113,14 @@ def expand(template: str, values: TemplateValues, frame: int | None) -> str:
 
 def _frame_text(frame: int) -> str:
     return f"-{abs(frame):03d}" if frame < 0 else f"{frame:04d}"
+
+
+def node_output_folder(node_path: str, values: TemplateValues, frame: int | None) -> str:
+    """Where a compositor File Output node writes for one shot. A node path
+    with tokens ("//passes/{shot}/") is expanded; any other gets a sub-folder
+    named after the shot, so that no shot overwrites another's passes."""
+    if any(kind == "token" for kind, _value in parse(node_path)):
+        return expand(node_path, values, frame)
+    shot = values.as_text()["shot"]
+    folder = node_path.rstrip("/\\")
+    return f"{folder}/{shot}/" if folder else f"{shot}/"

@@ -49,6 +49,32 @@ def validate(
         if reason:
             problems.append(Problem(shot.index, "filepath", f"{shot.title}: {reason}"))
     problems.extend(_shared_outputs([shot for shot in enabled if not shot.template_error]))
+    problems.extend(_node_output_problems(enabled))
+    return problems
+
+
+def _node_output_problems(enabled: Sequence[ShotSpec]) -> list[Problem]:
+    """A File Output node's path that cannot be read, and two shots whose
+    passes would land in the same folder through the same node."""
+    problems = []
+    first: dict[tuple[str, str], ShotSpec] = {}
+    for shot in enabled:
+        for output in shot.node_outputs:
+            if output.error:
+                message = f"{shot.title}: compositor File Output node '{output.node}': {output.error}"
+                problems.append(Problem(shot.index, "compositor", message))
+                continue
+            key = (output.node, os.path.normcase(os.path.normpath(output.absolute_folder)))
+            other = first.setdefault(key, shot)
+            if other is not shot:
+                problems.append(
+                    Problem(
+                        shot.index,
+                        "compositor",
+                        f"{other.title} and {shot.label} would write the same files through compositor "
+                        f"File Output node '{output.node}' in '{output.absolute_folder}'",
+                    )
+                )
     return problems
 
 

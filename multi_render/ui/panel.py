@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 import bpy
@@ -129,6 +130,9 @@ class MULTIRENDER_PT_shots(bpy.types.Panel):
         elif output.files:
             box.label(text=f"{output.files[0]}", icon="FILE_IMAGE")
             box.label(text=f"... {output.files[-1]} ({len(output.files)} files)", icon="BLANK1")
+        for node in scene_reader.read_node_outputs(scene, shot, index, datetime.now()):
+            text = node.error or node.absolute_folder
+            box.label(text=f"{node.node}: {text}", icon="ERROR" if node.error else "NODE_COMPOSITING")
         _draw_overrides(scene, box, shot)
         _draw_property_overrides(box, shot)
         row = box.row()

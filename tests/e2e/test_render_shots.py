@@ -4,6 +4,7 @@ camera while Blender stays live, then leaves the scene exactly as it was."""
 from __future__ import annotations
 
 import time
+from pathlib import Path
 
 import pytest
 from setups import PERMANENT_HANDLERS
@@ -116,7 +117,10 @@ def test_bad_input_in_the_ui_renders_nothing(blender: BlenderApp, tmp_path: obje
 
 def _stop_during_second_shot(blender: BlenderApp, tmp_path: object, stop: str) -> None:
     # 4-second renders: finding the progress bar's X takes up to a few seconds.
-    names = setup(blender, tmp_path, extra="scenes.make_timed(scene, 4.0)")
+    # A compositor File Output node writes each shot's passes too.
+    passes = Path(str(tmp_path)) / "passes"
+    extra = f"scenes.make_timed(scene, 4.0)\nscenes.add_file_output({str(passes) + '/'!r})"
+    names = setup(blender, tmp_path, extra=extra)
     blender.exec(START)
     blender.wait_until(
         "bpy.context.window_manager.multi_render.progress_text.startswith('Shot 2/4')"
@@ -142,8 +146,10 @@ def _stop_during_second_shot(blender: BlenderApp, tmp_path: object, stop: str) -
     assert blender.eval(STATUSES) == ["DONE", "CANCELLED", "PENDING", "PENDING"]
     time.sleep(1.5)  # nothing starts later either
     assert not blender.eval("bpy.app.is_job_running('RENDER')")
-    files = sorted(path.name for path in tmp_path.iterdir())  # type: ignore[attr-defined]
+    files = sorted(path.name for path in tmp_path.iterdir() if path.is_file())  # type: ignore[attr-defined]
     assert files == [f"{names[0]}.png"]
+    # Shot 1's passes stay in its own folder; the stopped shot 2 left none.
+    assert [name for name, written in pass_files(passes).items() if written] == [names[0]]
     assert_restored(blender)
 
     # The next run renders everything.
@@ -152,6 +158,14 @@ def _stop_during_second_shot(blender: BlenderApp, tmp_path: object, stop: str) -
     assert finish(blender).startswith("Rendered 4 shots")
     assert blender.eval(STATUSES) == ["DONE"] * 4
     assert_restored(blender)
+    assert sorted(name for name, written in pass_files(passes).items() if len(written) == 1) == sorted(names)
+
+
+def pass_files(folder: Path) -> dict[str, list[str]]:
+    """The files in each shot's pass folder."""
+    if not folder.exists():
+        return {}
+    return {sub.name: sorted(path.name for path in sub.iterdir()) for sub in folder.iterdir()}
 
 
 def test_escape_during_shot_two_stops_the_queue(blender: BlenderApp, tmp_path: object) -> None:

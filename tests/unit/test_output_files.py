@@ -2,7 +2,7 @@ import os
 import time
 from pathlib import Path
 
-from multi_render.core.output_files import LateFiles, remove_broken, remove_if_written_since
+from multi_render.core.output_files import LateFiles, remove_broken, remove_if_written_since, remove_written_since_in
 
 PNG_END = b"\x00\x00\x00\x00IEND\xaeB`\x82"
 
@@ -47,3 +47,14 @@ def test_late_files_are_looked_for_again_then_forgotten(tmp_path: Path) -> None:
     _file(path, b"the next run's file")
     late.remove_all()  # forgotten after the first look
     assert path.exists()
+
+
+def test_a_stopped_shots_pass_folder_loses_only_what_it_wrote(tmp_path: Path) -> None:
+    started = time.time()
+    old = _file(tmp_path / "old_pass.png", b"x", age_seconds=60)
+    new = _file(tmp_path / "new_pass.png", b"x")
+    (tmp_path / "sub").mkdir()
+    _file(tmp_path / "sub" / "nested.png", b"x")
+    assert remove_written_since_in(str(tmp_path), started) == [new]
+    assert os.path.exists(old) and (tmp_path / "sub" / "nested.png").exists()
+    assert remove_written_since_in(str(tmp_path / "missing"), started) == []

@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from multi_render.core.templates import TOKENS, TemplateError, TemplateValues, expand, parse
+from multi_render.core.templates import TOKENS, TemplateError, TemplateValues, expand, node_output_folder, parse
 
 VALUES = TemplateValues(
     scene="Scene",
@@ -75,3 +75,13 @@ def test_parse_raises_only_its_own_error(template: str) -> None:
         assert kind in {"text", "token"}
         if kind == "token":
             assert value in TOKENS
+
+
+def test_a_file_output_node_gets_a_folder_per_shot_or_its_tokens() -> None:
+    assert node_output_folder("//passes/", VALUES, 5) == "//passes/Close Up/"
+    assert node_output_folder("/tmp/passes", VALUES, 5) == "/tmp/passes/Close Up/"
+    assert node_output_folder("", VALUES, 5) == "Close Up/"
+    assert node_output_folder("//aov/{camera}_{frame}/", VALUES, 5).startswith("//aov/")
+    assert node_output_folder("//aov/{shot}/", VALUES, None) == "//aov/Close Up/"
+    with pytest.raises(TemplateError):
+        node_output_folder("//aov/{nope}/", VALUES, 5)

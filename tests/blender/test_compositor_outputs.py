@@ -1,0 +1,85 @@
+"""Compositor File Output nodes (render passes) under the queue, in
+background mode on every Blender (5.x's and 4.x's compositor API): each shot
+writes its passes into a folder of its own, with its own pixels, and the
+node settings are the person's again afterwards."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import bpy
+import pytest
+
+from testkit import scenes
+
+
+@pytest.fixture
+def shots(scene: bpy.types.Scene) -> bpy.types.bpy_prop_collection:
+    scenes.build_color_cameras(2, size=32)
+    bpy.ops.multi_render.shots_from_cameras()
+    return scene.multi_render.shots
+
+
+def pass_files(folder: Path) -> dict[str, list[str]]:
+    """The PNG files under each sub-folder of `folder`."""
+    return {
+        sub.name: sorted(path.name for path in sub.glob("*.png")) for sub in sorted(folder.iterdir()) if sub.is_dir()
+    }
+
+
+@pytest.mark.parametrize("group", [False, True], ids=["node", "node_in_a_group"])
+def test_each_shot_writes_its_passes_into_a_folder_of_its_own(
+    scene: bpy.types.Scene, shots: object, tmp_path: Path, group: bool
+) -> None:
+    passes = tmp_path / "passes"
+    node = scenes.add_file_output(str(passes) + "/", group=group)
+    before = scenes.dump_scene(scene)
+    settings_before = (scenes.node_folder(node), node.mute)
+    assert bpy.ops.multi_render.render_shots() == {"FINISHED"}
+    files = pass_files(passes)
+    assert sorted(files) == ["Cam_Green", "Cam_Red"]
+    for shot_name, names in files.items():
+        assert len(names) == 1, files
+        assert scenes.wall_color(str(passes / shot_name / names[0])) == shot_name.removeprefix("Cam_")
+    assert (scenes.node_folder(node), node.mute) == settings_before
+    assert scenes.dump_scene(scene) == before
+
+
+def test_a_node_path_with_tokens_is_expanded_for_each_shot(
+    scene: bpy.types.Scene, shots: object, tmp_path: Path
+) -> None:
+    node = scenes.add_file_output(str(tmp_path) + "/aov_{camera}_{index}/")
+    assert bpy.ops.multi_render.render_shots() == {"FINISHED"}
+    assert sorted(pass_files(tmp_path)) == ["aov_Cam_Green_1", "aov_Cam_Red_2"]
+    assert scenes.node_folder(node) == str(tmp_path) + "/aov_{camera}_{index}/"
+
+
+def test_muted_nodes_and_a_disabled_compositor_are_left_alone(
+    scene: bpy.types.Scene, shots: object, tmp_path: Path
+) -> None:
+    node = scenes.add_file_output(str(tmp_path / "muted") + "/")
+    node.mute = True
+    assert bpy.ops.multi_render.render_shots() == {"FINISHED"}
+    assert not (tmp_path / "muted").exists()
+    node.mute = False
+    scene.render.use_compositing = False
+    assert bpy.ops.multi_render.render_shots() == {"FINISHED"}
+    assert not (tmp_path / "muted").exists()
+    assert scenes.node_folder(node) == str(tmp_path / "muted") + "/"
+
+
+def test_two_shots_whose_passes_would_meet_are_refused(scene: bpy.types.Scene, shots: object, tmp_path: Path) -> None:
+    scenes.add_file_output(str(tmp_path) + "/aov_{camera}/")
+    shots[1].camera = shots[0].camera  # type: ignore[index]
+    shots[1].filepath = "second"  # type: ignore[index]
+    with pytest.raises(RuntimeError) as error:
+        bpy.ops.multi_render.render_shots()
+    message = str(error.value)
+    assert "Shot 1 'Cam_Green' and shot 2 'Cam_Red' would write the same files through compositor" in message
+    assert not list(tmp_path.rglob("*.png"))
+
+
+def test_a_bad_token_in_a_node_path_is_named(scene: bpy.types.Scene, shots: object, tmp_path: Path) -> None:
+    scenes.add_file_output(str(tmp_path) + "/{nope}/")
+    with pytest.raises(RuntimeError, match=r"Shot 1 'Cam_Green': compositor File Output node '.*': output path:"):
+        bpy.ops.multi_render.render_shots()
