@@ -25,6 +25,33 @@ from .core.property_paths import (
 from .guards.settings import SettingsGuard
 
 _SETTABLE_TYPES = {"BOOLEAN", "INT", "FLOAT", "STRING", "ENUM", "POINTER"}
+
+# Where a text or a pointer becomes code that Blender runs (a driver's
+# expression, a script node, a text datablock registered as a module):
+# nothing under these is ever overridden.
+_CODE_STEPS = {"animation_data", "drivers", "driver", "expression", "script", "use_module"}
+_CODE_STRUCTS = {"AnimData", "Driver", "DriverVariable", "DriverTarget", "FCurve", "Text", "ShaderNodeScript"}
+_CODE_REFUSAL = "drivers, scripts and texts can run code and cannot be overridden"
+
+# Settings the queue sets itself, or reads to know which files a shot
+# writes: an override of one would let a shot write files the queue does not
+# know of (over another shot's). The shot's own fields set these.
+_QUEUE_SCENE_SETTINGS = {
+    "camera": "the shot's camera",
+    "frame_current": "the shot's Frame override",
+    "frame_start": "the shot's Frame Range override",
+    "frame_end": "the shot's Frame Range override",
+    "frame_step": "the shot's Frame Range override",
+    "render.filepath": "the shot's output path",
+    "render.use_file_extension": "the scene's setting",
+    "render.use_compositing": "the scene's setting",
+    "render.image_settings.file_format": "the shot's File Format override",
+    "render.image_settings.media_type": "the shot's File Format override",
+    "use_nodes": "the scene's setting",
+    "node_tree": "the scene's setting",
+    "compositing_node_group": "the scene's setting",
+}
+_FILE_OUTPUT_NODE = "CompositorNodeOutputFile"
 _KIND_WORDS = {"lights": "light", "objects": "object", "materials": "material", "scenes": "scene", "worlds": "world"}
 
 
@@ -61,6 +88,8 @@ def resolve(path: DataPath) -> Target:
         steps = steps[:-1]
     if not steps or steps[-1].kind != "attr":
         raise PathError("the path must end with a property's name (custom properties are not supported)")
+    if {str(step.value) for step in path.steps if step.kind == "attr"} & _CODE_STEPS:
+        raise PathError(_CODE_REFUSAL)
     owner_steps, attribute = steps[:-1], str(steps[-1].value)
     owner_path = path.rna_path(owner_steps)
     try:
@@ -71,18 +100,82 @@ def resolve(path: DataPath) -> Target:
         ) from None
     if not hasattr(owner, "bl_rna"):
         raise PathError(f"'{owner_path}' is not something with properties")
+    _refuse_code_and_queue_settings(path, owner, owner_path, attribute)
+    prop = _settable_property(owner, owner_path, attribute, index)
+    return Target(path, block, owner_path, attribute, index, prop)
+
+
+def _settable_property(owner: Any, owner_path: str, attribute: str, index: int | None) -> Any:
+    """The RNA property `attribute` of `owner`, or PathError if an override
+    cannot set it."""
     prop = owner.bl_rna.properties.get(attribute)
     if prop is None:
         raise PathError(f"{owner.bl_rna.name or owner.bl_rna.identifier} has no property '{attribute}'")
     if prop.type not in _SETTABLE_TYPES:
         raise PathError(f"'{attribute}' is a {prop.type.lower()} and cannot be overridden")
-    if prop.is_readonly:
+    if prop.is_readonly or owner.is_property_readonly(attribute):
         raise PathError(f"'{attribute}' is read-only")
-    if attribute == "name" and isinstance(owner, bpy.types.ID):
+    if getattr(owner.id_data, "library", None) is not None:
+        raise PathError(f"'{owner_path}' is linked from a library and cannot change")
+    name_property = owner.bl_rna.name_property
+    if isinstance(owner, bpy.types.ID) and attribute == "name":
         raise PathError("a datablock's name cannot be overridden")
+    if name_property is not None and name_property.identifier == attribute:
+        raise PathError(f"'{attribute}' names the {owner.bl_rna.name.lower() or 'item'} and cannot be overridden")
+    if _is_animated(owner, attribute):
+        raise PathError(f"'{attribute}' is animated or driven: the render would use that, not the override")
     if index is not None and not (0 <= index < getattr(prop, "array_length", 0)):
         raise PathError(f"'{attribute}' has no item {index}")
-    return Target(path, block, owner_path, attribute, index, prop)
+    return prop
+
+
+def _refuse_code_and_queue_settings(path: DataPath, owner: Any, owner_path: str, attribute: str) -> None:
+    if _struct_names(owner) & _CODE_STRUCTS:
+        raise PathError(_CODE_REFUSAL)
+    full = f"{owner_path}.{attribute}" if owner_path else attribute
+    if path.collection == "scenes" and full in _QUEUE_SCENE_SETTINGS:
+        raise PathError(f"the queue sets '{full}' itself: use {_QUEUE_SCENE_SETTINGS[full]}")
+    if getattr(owner, "bl_idname", "") == _FILE_OUTPUT_NODE:
+        raise PathError("the queue sets File Output nodes' folders itself (see Render passes)")
+
+
+def _struct_names(owner: Any) -> set[str]:
+    names = set()
+    struct = owner.bl_rna
+    while struct is not None:
+        names.add(struct.identifier)
+        struct = struct.base
+    return names
+
+
+def _is_animated(owner: Any, attribute: str) -> bool:
+    """Whether keyframes or a driver set this property during a render."""
+    block = owner.id_data
+    animation = getattr(block, "animation_data", None)
+    if animation is None:
+        return False
+    try:
+        path = owner.path_from_id(attribute)
+    except ValueError:
+        return False
+    if any(curve.data_path == path for curve in animation.drivers):
+        return True
+    return any(curve.data_path == path for curve in _action_curves(animation))
+
+
+def _action_curves(animation: Any) -> list[Any]:
+    action = animation.action
+    if action is None:
+        return []
+    curves = getattr(action, "fcurves", None)  # Blender 4.x
+    if curves is not None:
+        return list(curves)
+    found = []  # Blender 5.x: layered actions keep curves per slot
+    for layer in getattr(action, "layers", ()):
+        for strip in layer.strips:
+            bag = strip.channelbag(animation.action_slot) if animation.action_slot else None
+            found += list(bag.fcurves) if bag is not None else []
+    return found
 
 
 def _is_id_type(struct: Any) -> bool:

@@ -16,6 +16,7 @@ import bpy
 from . import render_events, scene_reader, shot_setup
 from .core import output_files, report, validation
 from .core.logs import logger
+from .core.property_paths import PathError
 from .core.run import Action, QueueRun, ShotRun
 from .core.shots import NodeOutput
 from .core.status import ShotStatus
@@ -207,7 +208,10 @@ class QueueSession:
         scene = bpy.data.scenes.get(self.scene_name)
         item = _shot_item(scene, shot)
         if scene is not None and item is not None:
-            shot_setup.apply_shot(self.guard, scene, item, self._applied_path, self._applied_nodes)
+            try:
+                shot_setup.apply_shot(self.guard, scene, item, self._applied_path, self._applied_nodes)
+            except (PathError, ValueError, TypeError, AttributeError, KeyError, RuntimeError) as error:
+                log.warning("could not put the shot's settings back after the save: %s", error)
 
     def status_bar_clicked(self) -> None:
         self.run.status_bar_clicked(time.monotonic())
@@ -232,6 +236,7 @@ class QueueSession:
             late_files.expect(shot.output_path, started)
             for folder in self._pass_folders.get(shot.index, ()):  # the shot's own folders
                 output_files.remove_written_since_in(folder, started)
+                late_files.expect_folder(folder, started)
 
     def _remove_broken(self, shot: ShotRun) -> None:
         """A full disk leaves empty or cut-off images (Blender still says
@@ -263,21 +268,8 @@ class QueueSession:
             return
         if self.popups is not None and not self.popups.ready(tick):
             return  # popups are being closed: Maximized Area would crash with one open
-        # The previous shot is already off the scene (see _take_shot_off), so
-        # this one is read from the scene as the person left it.
-        # The person may have changed things since the queue started (deleted
-        # this shot's camera, put a file where its folder was): check again.
-        # A shot that cannot render fails; the queue goes on with the next.
-        output = scene_reader.shot_output(scene, item, shot.index, self.now)
-        spec = scene_reader.read_shot(scene, item, shot.index, self.now, output)
-        problems = validation.validate([dataclasses.replace(spec, enabled=True)], scene.name)
-        if problems:
-            self._fail_start(shot, "; ".join(str(problem) for problem in problems))
+        if not self._set_up(shot, scene, item):
             return
-        shot_setup.apply_shot(self.guard, scene, item, output.blender_path, spec.node_outputs)
-        self._applied_path = output.blender_path
-        self._applied_nodes = spec.node_outputs
-        self._pass_folders[shot.index] = tuple(output.absolute_folder for output in spec.node_outputs)
         self.run.started()
         self._started_wall[shot.index] = time.time()
         self._sync_shot(shot)
@@ -296,6 +288,31 @@ class QueueSession:
             return
         if not blocking and "CANCELLED" in result:
             self._fail_start(shot, "Blender refused to start the render (is another render running?)")
+
+    def _set_up(self, shot: ShotRun, scene: bpy.types.Scene, item: Any) -> bool:
+        """Check the shot again and put its settings on the scene; False (and
+        the shot failed) if it cannot render. The previous shot is already
+        off the scene (see _take_shot_off), so this one is read from the scene
+        as the person left it. The person may have changed things since the
+        queue started (deleted this shot's camera, put a file where its folder
+        was); a shot that cannot render fails and the queue goes on."""
+        output = scene_reader.shot_output(scene, item, shot.index, self.now)
+        spec = scene_reader.read_shot(scene, item, shot.index, self.now, output)
+        problems = validation.validate([dataclasses.replace(spec, enabled=True)], scene.name)
+        if problems:
+            self._fail_start(shot, "; ".join(str(problem) for problem in problems))
+            return False
+        try:
+            shot_setup.apply_shot(self.guard, scene, item, output.blender_path, spec.node_outputs)
+        except (PathError, ValueError, TypeError, AttributeError, KeyError, RuntimeError) as error:
+            # E.g. a setting Blender refuses only when set (linked data, an
+            # enum item another override took away): this shot fails alone.
+            self._fail_start(shot, f"cannot set up the shot: {error}")
+            return False
+        self._applied_path = output.blender_path
+        self._applied_nodes = spec.node_outputs
+        self._pass_folders[shot.index] = tuple(node.absolute_folder for node in spec.node_outputs)
+        return True
 
     def _take_shot_off(self) -> None:
         """Between shots and while paused the scene is the person's own: an

@@ -58,14 +58,21 @@ class LateFiles:
 
     def __init__(self) -> None:
         self._files: list[tuple[str, float]] = []
+        self._folders: list[tuple[str, float]] = []  # a stopped shot's own pass folders
 
     def expect(self, path: str, started: float) -> None:
         self._files.append((path, started))
 
+    def expect_folder(self, folder: str, started: float) -> None:
+        self._folders.append((folder, started))
+
     def remove_all(self) -> None:
         for path, started in self._files:
             remove_if_written_since(path, started)
-        self._files.clear()
+        for folder, started in self._folders:
+            remove_written_since_in(folder, started)
+        self.clear()
 
     def clear(self) -> None:
         self._files.clear()
+        self._folders.clear()

@@ -50,8 +50,7 @@ ID_COLLECTIONS: dict[str, str] = {
     "scenes": "SCENE",
     "sounds": "SOUND",
     "speakers": "SPEAKER",
-    "texts": "TEXT",
-    "textures": "TEXTURE",
+    "textures": "TEXTURE",  # (no "texts": a text can be registered as a module and run)
     "volumes": "VOLUME",
     "worlds": "WORLD",
 }

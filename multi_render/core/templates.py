@@ -117,10 +117,17 @@ def _frame_text(frame: int) -> str:
 
 def node_output_folder(node_path: str, values: TemplateValues, frame: int | None) -> str:
     """Where a compositor File Output node writes for one shot. A node path
-    with tokens ("//passes/{shot}/") is expanded; any other gets a sub-folder
-    named after the shot, so that no shot overwrites another's passes."""
-    if any(kind == "token" for kind, _value in parse(node_path)):
+    with this add-on's tokens ("//passes/{shot}/") is expanded; any other
+    (Blender 4.5+'s own path variables such as {blend_name} included, which
+    Blender expands itself) gets a sub-folder named after the shot, so that
+    no shot overwrites another's passes. Braces never enter from a name."""
+    try:
+        parts = parse(node_path)
+    except TemplateError:
+        parts = []  # not ours: Blender's own variables, or literal braces
+    if any(kind == "token" for kind, _value in parts):
         return expand(node_path, values, frame)
-    shot = values.as_text()["shot"]
-    folder = node_path.rstrip("/\\")
-    return f"{folder}/{shot}/" if folder else f"{shot}/"
+    shot = values.as_text()["shot"].replace("{", "(").replace("}", ")")
+    if not node_path:
+        return f"{shot}/"
+    return f"{node_path if node_path.endswith(('/', chr(92))) else node_path + '/'}{shot}/"

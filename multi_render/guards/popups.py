@@ -42,11 +42,13 @@ class PopupGuard:
     def ready(self, tick: int) -> bool:
         if not _renders_maximized():
             return True
-        if self._closed_at is None:
-            close_popups()
-            self._closed_at = tick
-            return False
-        if tick == self._closed_at:
-            return False
-        self._closed_at = None
-        return True
+        if self._closed_at == tick:
+            return False  # the same tick: Blender has not closed them yet
+        if self._closed_at == tick - 1:
+            self._closed_at = None
+            return True
+        # First try, or the start was put off since (pause, a render of the
+        # person's): a popup may have opened meanwhile, close again.
+        close_popups()
+        self._closed_at = tick
+        return False

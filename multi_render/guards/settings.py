@@ -34,14 +34,20 @@ def _id_ref(block: bpy.types.ID) -> _IdRef:
 def _freeze(value: Any) -> Any:
     """A value that stays as it is while Blender data changes: datablocks by
     name, arrays (bpy_prop_array, Vector, Color...) as tuples."""
-    if isinstance(value, bpy.types.ID):
+    if isinstance(value, bpy.types.ID) and value.id_type in COLLECTION_OF_ID_TYPE:
         return _id_ref(value)
+    if isinstance(value, bpy.types.ID):
+        return value  # a kind of datablock bpy.data has no collection for here
+    if isinstance(value, set | frozenset):  # an enum of flags
+        return frozenset(value)
     if isinstance(value, str) or not hasattr(value, "__len__"):
         return value
     return tuple(_freeze(item) for item in value)
 
 
 def _thaw(value: Any) -> Any:
+    if isinstance(value, frozenset):
+        return set(value)
     return value.resolve() if isinstance(value, _IdRef) else value
 
 
@@ -112,6 +118,12 @@ class SettingsGuard:
     def _restore_one(owner_ref: _IdRef, owner_path: str, attribute: str, original: Any) -> None:
         root = owner_ref.resolve()
         if root is None:
+            log.warning(
+                "could not restore %s of %s '%s': it was renamed or deleted",
+                attribute,
+                owner_ref.collection,
+                owner_ref.name,
+            )
             return
         owner = _owner(root, owner_path)
         if _freeze(getattr(owner, attribute)) != original:

@@ -113,9 +113,10 @@ class MULTIRENDER_OT_render_shots(bpy.types.Operator):
                 # Esc between renders (during one, Blender's render job takes it).
                 queue.request_stop("cancelled")
             if event.type == "TIMER":
+                own_tick = self._count_own_ticks()
                 action = queue.tick()
                 if action == Action.START:
-                    queue.start_current(blocking=False, tick=self._count_own_ticks())
+                    queue.start_current(blocking=False, tick=own_tick)
                 if queue.rendering:
                     stop_keys.watch(context, queue)
                 elif action == Action.FINISH:

@@ -162,6 +162,15 @@ def test_a_property_that_a_built_in_override_and_two_shots_touch_gets_the_person
         ('bpy.data.objects["Subject"].location', "__import__('os').getcwd()", "not a literal value"),
         ('bpy.data.objects["Subject"].' + ".".join(["a"] * 200), "1", "more than 32 steps"),
         ("x" * 10_000, "1", "characters long"),
+        (
+            'bpy.data.objects["Subject"].animation_data.drivers[0].driver.expression',
+            "'__import__(\"os\").getcwd()'",
+            "can run code",
+        ),
+        ("bpy.data.texts['t'].filepath", "'/tmp/x.py'", "not a collection of datablocks"),
+        ('bpy.data.scenes["Scene"].render.filepath', "'/tmp/elsewhere'", "the queue sets 'render.filepath' itself"),
+        ('bpy.data.scenes["Scene"].camera', 'bpy.data.objects["Cam_Green"]', "use the shot's camera"),
+        ('bpy.data.scenes["Scene"].view_layers["ViewLayer"].name', "'Other'", "names the"),
     ],
 )
 def test_bad_property_overrides_are_named_and_nothing_renders(
@@ -193,3 +202,23 @@ def test_an_unticked_override_is_neither_checked_nor_applied(scene: bpy.types.Sc
         item.enabled = False
     assert bpy.ops.multi_render.render_shots() == {"FINISHED"}
     assert scenes.wall_color(shots[0].output) == "Green"  # type: ignore[index]
+
+
+def test_an_animated_property_or_a_file_output_folder_is_refused(scene: bpy.types.Scene, shots: object) -> None:
+    subject = bpy.data.objects["Subject"]
+    subject.keyframe_insert("location", frame=1)
+    override(shots[0], 'bpy.data.objects["Subject"].location', "(0, 0, 1)")  # type: ignore[index]
+    with pytest.raises(RuntimeError, match="is animated or driven"):
+        bpy.ops.multi_render.render_shots()
+    shots[0].property_overrides.clear()  # type: ignore[index]
+    node = scenes.add_file_output("//passes/")
+    tree = node.id_data
+    owner = (
+        f'bpy.data.node_groups["{tree.name}"]'
+        if tree.name in bpy.data.node_groups
+        else f'bpy.data.scenes["{scene.name}"].node_tree'
+    )
+    attribute = "directory" if hasattr(node, "directory") else "base_path"
+    override(shots[0], f'{owner}.nodes["{node.name}"].{attribute}', "'/tmp/x/'")  # type: ignore[index]
+    with pytest.raises(RuntimeError, match="the queue sets File Output nodes' folders itself"):
+        bpy.ops.multi_render.render_shots()

@@ -256,10 +256,10 @@ import os, sys
 saved_at = os.path.getmtime({blend!r})
 queue_module = sys.modules["bl_ext.user_default.multi_render.session"]
 original_start = queue_module.QueueSession.start_current
-def failing_start(self, blocking):
+def failing_start(self, blocking, tick=0):
     if self.run.current.index == 1:
         raise RuntimeError("injected failure")
-    original_start(self, blocking)
+    original_start(self, blocking, tick)
 queue_module.QueueSession.start_current = failing_start
 """
     )

@@ -58,3 +58,8 @@ def test_a_stopped_shots_pass_folder_loses_only_what_it_wrote(tmp_path: Path) ->
     assert remove_written_since_in(str(tmp_path), started) == [new]
     assert os.path.exists(old) and (tmp_path / "sub" / "nested.png").exists()
     assert remove_written_since_in(str(tmp_path / "missing"), started) == []
+    late = LateFiles()
+    late.expect_folder(str(tmp_path), started)
+    written_late = _file(tmp_path / "late_pass.png", b"x")
+    late.remove_all()
+    assert not os.path.exists(written_late) and os.path.exists(old)

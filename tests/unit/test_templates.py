@@ -83,5 +83,7 @@ def test_a_file_output_node_gets_a_folder_per_shot_or_its_tokens() -> None:
     assert node_output_folder("", VALUES, 5) == "Close Up/"
     assert node_output_folder("//aov/{camera}_{frame}/", VALUES, 5).startswith("//aov/")
     assert node_output_folder("//aov/{shot}/", VALUES, None) == "//aov/Close Up/"
-    with pytest.raises(TemplateError):
-        node_output_folder("//aov/{nope}/", VALUES, 5)
+    assert node_output_folder("//", VALUES, 5) == "//Close Up/"  # the .blend's folder, not the working one
+    assert node_output_folder("//aov/{blend_name}", VALUES, 5) == "//aov/{blend_name}/Close Up/"  # Blender's own
+    braced = TemplateValues(**{**VALUES.__dict__, "shot": "a{b}"})
+    assert node_output_folder("/p/", braced, 5) == "/p/a(b)/"
