@@ -63,6 +63,7 @@ class QueueSession:
         self.layout: LayoutGuard | None = None  # only with a window manager to guard
         self.popups: PopupGuard | None = None  # likewise
         self.report_text = ""
+        self.warnings: list[str] = []  # e.g. paths too long for Windows: said, not refused
         self.ended = False
         self._started_wall: dict[int, float] = {}  # time.time() at each shot's start
         self._applied_path = ""  # render.filepath of the shot applied now
@@ -100,7 +101,11 @@ class QueueSession:
             skip_existing=data.skip_existing,
             sees_stop_keys=sees_stop_keys,
         )
-        return cls(scene.name, run, now), []
+        session = cls(scene.name, run, now)
+        session.warnings = validation.long_path_warnings(chosen)
+        for warning in session.warnings:
+            log.warning("%s", warning)
+        return session, []
 
     def begin(self, guard_layout: bool = False) -> None:
         global _active
