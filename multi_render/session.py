@@ -295,7 +295,9 @@ class QueueSession:
             else:
                 result = bpy.ops.render.render(mode, write_still=True, scene=scene.name)
         except RuntimeError as error:
-            self._fail_start(shot, str(error).strip().splitlines()[-1])
+            # Blender's own report, e.g. an engine error that came before the
+            # render operator returned: "Error: out of memory".
+            self._fail_start(shot, str(error).strip().splitlines()[-1].removeprefix("Error: "))
             return
         if not blocking and "CANCELLED" in result:
             self._fail_start(shot, "Blender refused to start the render (is another render running?)")
