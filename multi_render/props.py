@@ -11,6 +11,7 @@ from bpy.props import (
     BoolProperty,
     CollectionProperty,
     EnumProperty,
+    FloatProperty,
     IntProperty,
     PointerProperty,
     StringProperty,
@@ -123,6 +124,11 @@ class MULTIRENDER_PG_shot(bpy.types.PropertyGroup):
         name="Property Overrides",
         type=MULTIRENDER_PG_property_override,
         description="Any Blender property, set for this shot only",
+    )
+    last_seconds: FloatProperty(
+        name="Last Render Time",
+        description="Seconds the shot's last render took (a frame range: all of it); 0 if never rendered",
+        min=0.0,
     )
     output: StringProperty(
         name="Last Output",

@@ -14,7 +14,7 @@ from typing import Any
 import bpy
 
 from . import render_events, scene_reader, shot_setup
-from .core import output_files, report, validation
+from .core import estimate, output_files, report, validation
 from .core.logs import logger
 from .core.property_paths import PathError
 from .core.run import Action, QueueRun, ShotRun
@@ -27,6 +27,9 @@ from .guards.settings import SettingsGuard
 from .props import runtime_state, scene_shots
 
 log = logger(__name__)
+
+# How often the progress text (with the time left) is brought up to date.
+PROGRESS_SECONDS = 1.0
 
 # The queue running in this Blender session, if any. Cleared on every exit
 # path, so it never survives a file load or the add-on being disabled.
@@ -63,6 +66,9 @@ class QueueSession:
         self.layout: LayoutGuard | None = None  # only with a window manager to guard
         self.popups: PopupGuard | None = None  # likewise
         self.report_text = ""
+        self.warnings: list[str] = []  # e.g. paths too long for Windows: said, not refused
+        self.earlier_seconds: dict[int, float] = {}  # each shot's time in an earlier run (list index)
+        self._progress_shown_at = 0.0
         self.ended = False
         self._started_wall: dict[int, float] = {}  # time.time() at each shot's start
         self._applied_path = ""  # render.filepath of the shot applied now
@@ -100,7 +106,12 @@ class QueueSession:
             skip_existing=data.skip_existing,
             sees_stop_keys=sees_stop_keys,
         )
-        return cls(scene.name, run, now), []
+        session = cls(scene.name, run, now)
+        session.earlier_seconds = {spec.index: data.shots[spec.index].last_seconds for spec in chosen}
+        session.warnings = validation.long_path_warnings(chosen)
+        for warning in session.warnings:
+            log.warning("%s", warning)
+        return session, []
 
     def begin(self, guard_layout: bool = False) -> None:
         global _active
@@ -188,8 +199,8 @@ class QueueSession:
             elif before.status == ShotStatus.FAILED:
                 self._remove_broken(before)
             self._sync_shot(before)
-        if action == Action.WAIT and runtime_state().progress_text != self.run.position_text:
-            self._show_progress()  # e.g. "Paused before shot 3/5"
+        if action == Action.WAIT and time.monotonic() - self._progress_shown_at >= PROGRESS_SECONDS:
+            self._show_progress()  # e.g. "Paused before shot 3/5", the time left
         return action
 
     def before_save(self) -> None:
@@ -284,7 +295,9 @@ class QueueSession:
             else:
                 result = bpy.ops.render.render(mode, write_still=True, scene=scene.name)
         except RuntimeError as error:
-            self._fail_start(shot, str(error).strip().splitlines()[-1])
+            # Blender's own report, e.g. an engine error that came before the
+            # render operator returned: "Error: out of memory".
+            self._fail_start(shot, str(error).strip().splitlines()[-1].removeprefix("Error: "))
             return
         if not blocking and "CANCELLED" in result:
             self._fail_start(shot, "Blender refused to start the render (is another render running?)")
@@ -378,8 +391,14 @@ class QueueSession:
 
     # -- display ----------------------------------------------------------------------
     def _show_progress(self) -> None:
-        runtime_state().progress_text = self.run.position_text
-        _redraw_progress()
+        text = self.run.position_text
+        if text and not self.run.paused:
+            text += estimate.left_text(estimate.seconds_left(self.run, self.earlier_seconds, self.run.now()))
+        self._progress_shown_at = time.monotonic()
+        runtime = runtime_state()
+        if runtime.progress_text != text:
+            runtime.progress_text = text
+            _redraw_progress()
 
     def _sync_shot(self, shot: ShotRun, force: bool = False) -> None:
         """Copy a shot's status and output to its list item (only on change, so
@@ -392,6 +411,8 @@ class QueueSession:
             item.status = shot.status.value
         if force or item.output != output:
             item.output = output
+        if shot.status == ShotStatus.DONE and item.last_seconds != round(shot.seconds, 3):
+            item.last_seconds = round(shot.seconds, 3)  # the next run's estimate starts from it
 
 
 def _shot_item(scene: bpy.types.Scene | None, shot: ShotRun) -> Any:

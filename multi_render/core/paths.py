@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import os
 import re
+import tempfile
+import unicodedata
 from dataclasses import dataclass
 
 from .shots import FrameRange
@@ -19,6 +21,12 @@ _BIDI_CONTROLS = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 # and the extension.
 NAME_BYTES = 200
 MAX_NAME_BYTES = 255
+# Names Windows keeps for devices, with any extension ("con.png" too).
+_WINDOWS_RESERVED = frozenset(
+    {"CON", "PRN", "AUX", "NUL", *(f"COM{n}" for n in range(1, 10)), *(f"LPT{n}" for n in range(1, 10))}
+)
+# Windows without long paths enabled takes paths of at most this many characters.
+WINDOWS_MAX_PATH = 259
 
 
 def safe_filename(name: str, fallback: str = "shot") -> str:
@@ -27,7 +35,18 @@ def safe_filename(name: str, fallback: str = "shot") -> str:
     NAME_BYTES bytes of UTF-8 (cut between characters)."""
     cleaned = _BIDI_CONTROLS.sub("", _UNSAFE.sub("_", name)).strip().strip(".")
     cleaned = cleaned.encode()[:NAME_BYTES].decode(errors="ignore").strip().strip(".")
-    return cleaned or fallback
+    cleaned = cleaned or fallback
+    head, dot, rest = cleaned.partition(".")
+    if head.strip().upper() in _WINDOWS_RESERVED:
+        cleaned = f"{head}_{dot}{rest}"  # "CON" is a device on Windows: "CON_"
+    return cleaned
+
+
+def portable_key(path: str) -> str:
+    """What makes two paths the same file on every system a .blend travels
+    to: Windows and macOS ignore case, and macOS stores names decomposed
+    ("é" as e + accent), so case and Unicode normalisation are folded."""
+    return unicodedata.normalize("NFC", os.path.normpath(path)).casefold()
 
 
 def name_too_long(file_path: str) -> str | None:
@@ -127,8 +146,9 @@ def shot_files(request: OutputRequest) -> ShotFiles:
 
 
 def folder_problem(file_path: str) -> str | None:
-    """Why the folder of `file_path` cannot receive the file, or None. Nothing
-    is created: the nearest existing ancestor must be a writable folder."""
+    """Why the folder of `file_path` cannot receive the file, or None. The
+    nearest existing ancestor must be a folder where a file can be made (a
+    temporary one is made and removed at once)."""
     folder = os.path.dirname(os.path.abspath(file_path))
     probe = folder
     while not os.path.exists(probe):
@@ -138,8 +158,13 @@ def folder_problem(file_path: str) -> str | None:
         probe = parent
     if not os.path.isdir(probe):
         return f"the folder '{folder}' cannot be created: '{probe}' is a file"
-    if not os.access(probe, os.W_OK | os.X_OK):
-        return f"the folder '{probe}' is not writable"
+    # os.access says yes to root for any folder and ignores Windows' access
+    # lists: only making a file tells.
+    try:
+        with tempfile.NamedTemporaryFile(dir=probe, prefix=".multi_render_check_"):
+            pass
+    except OSError as error:
+        return f"the folder '{probe}' is not writable ({error.strerror or type(error).__name__})"
     return None
 
 

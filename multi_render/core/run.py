@@ -250,6 +250,10 @@ class QueueRun:
         end = self.ended_at if self.ended_at is not None else self._clock()
         return end - self.started_at
 
+    def now(self) -> float:
+        """The time on this run's clock."""
+        return self._clock()
+
 
 def _stopped_by_click(shot: ShotRun) -> bool:
     if shot.ended_at is None or shot.stop_clicked_at is None:

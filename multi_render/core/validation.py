@@ -33,6 +33,7 @@ def validate(
         return [Problem(None, "enabled", "No enabled shot to render: add a shot or tick one")]
 
     problems: list[Problem] = []
+    checked: dict[str, str | None] = {}  # folder -> its problem: one write check a folder
     for shot in enabled:
         problems.extend(_camera_problems(shot, scene_name))
         problems.extend(_override_problems(shot, scene_name))
@@ -45,7 +46,10 @@ def validate(
             message = f"{shot.title}: output path: a name is {length} bytes long (at most {paths.MAX_NAME_BYTES})"
             problems.append(Problem(shot.index, "filepath", message))
             continue
-        reason = folder_problem(shot.output_path)
+        folder = os.path.dirname(shot.output_path)
+        if folder not in checked:
+            checked[folder] = folder_problem(shot.output_path)
+        reason = checked[folder]
         if reason:
             problems.append(Problem(shot.index, "filepath", f"{shot.title}: {reason}"))
     problems.extend(_shared_outputs([shot for shot in enabled if not shot.template_error]))
@@ -64,7 +68,7 @@ def _node_output_problems(enabled: Sequence[ShotSpec]) -> list[Problem]:
                 message = f"{shot.title}: compositor File Output node '{output.node}': {output.error}"
                 problems.append(Problem(shot.index, "compositor", message))
                 continue
-            key = (output.node, os.path.normcase(os.path.normpath(output.absolute_folder)))
+            key = (output.node, paths.portable_key(output.absolute_folder))
             other = first.setdefault(key, shot)
             if other is not shot:
                 problems.append(
@@ -142,7 +146,7 @@ def _shared_outputs(enabled: Sequence[ShotSpec]) -> list[Problem]:
     first_path: dict[str, str] = {}
     for shot in enabled:
         for path in dict.fromkeys(shot.files):
-            key = os.path.normcase(os.path.normpath(path))
+            key = paths.portable_key(path)
             by_path.setdefault(key, []).append(shot)
             first_path.setdefault(key, path)
     problems = []
@@ -169,6 +173,20 @@ def _shared_outputs(enabled: Sequence[ShotSpec]) -> list[Problem]:
 # shots must not make a report nobody can read.
 _NAMED_SHOTS = 5
 _LISTED_PROBLEMS = 10
+
+
+def long_path_warnings(shots: Sequence[ShotSpec]) -> list[str]:
+    """Shots whose files have paths too long for Windows without long paths
+    enabled: a warning (the file may be fine here), not a problem."""
+    warnings = []
+    for shot in shots:
+        longest = max((path for path in shot.files if path), key=len, default="")
+        if shot.enabled and len(longest) > paths.WINDOWS_MAX_PATH:
+            warnings.append(
+                f"{shot.title}: the output path is {len(longest)} characters long; Windows without long paths "
+                f"enabled takes at most {paths.WINDOWS_MAX_PATH}"
+            )
+    return warnings
 
 
 def summary(problems: Sequence[Problem]) -> str:

@@ -91,6 +91,8 @@ class MULTIRENDER_OT_render_shots(bpy.types.Operator):
         if queue is None:
             self.report({"ERROR"}, validation.summary(problems))
             return {"CANCELLED"}
+        for warning in queue.warnings[:3]:
+            self.report({"WARNING"}, warning)
         window_manager = context.window_manager
         self._session = queue
         self._tick = TICK_SECONDS

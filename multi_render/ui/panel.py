@@ -9,6 +9,7 @@ from typing import Any
 import bpy
 
 from .. import property_overrides, scene_reader
+from ..core import estimate
 from ..core.property_paths import PathError
 from ..core.status import ShotStatus
 from ..props import STATUS_ICONS, runtime_state, scene_shots
@@ -140,6 +141,8 @@ class MULTIRENDER_PT_shots(bpy.types.Panel):
         row.prop(shot, "status")
         if shot.output:
             box.label(text=f"Wrote {shot.output}", icon="CHECKMARK")
+        if shot.last_seconds > 0:
+            box.label(text=f"Last render took {estimate.duration_text(shot.last_seconds)}", icon="TIME")
 
 
 def _override_row(layout: bpy.types.UILayout, shot: Any, toggle: str) -> bpy.types.UILayout:

@@ -83,10 +83,15 @@ def test_an_engine_error_fails_that_shot_and_the_queue_goes_on(blender: BlenderA
     blender.wait_until(f"not {RUNNING}", timeout=60)
     # Blender cancels a render whose engine reported an error just as it does
     # for Esc; nobody pressed Esc, so the shot failed and the queue went on.
+    # When the error comes before Blender's render operator has returned
+    # (a busy machine), Blender hands it over at once, with the engine's words.
     assert blender.eval(STATUSES) == ["DONE", "FAILED", "DONE"]
     report = blender.eval("bpy.context.window_manager.multi_render.last_report")
     assert report.startswith("Rendered 2 shots, 1 failed (")
-    assert "Cam_Green: the render was cancelled, not by Esc or the progress bar" in report
+    assert (
+        "Cam_Green: the render was cancelled, not by Esc or the progress bar" in report
+        or "Cam_Green: out of memory (a test engine)" in report
+    ), report
     assert sorted(p.name for p in tmp_path.iterdir()) == ["Cam_Blue.png", "Cam_Red.png"]
     assert blender.eval("scenes.dump_scene(scene) == before")
     assert blender.eval(LEFT_BEHIND) == PERMANENT_HANDLERS

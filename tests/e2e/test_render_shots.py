@@ -291,3 +291,28 @@ def test_blenders_default_new_window_display_finishes_every_shot(blender: Blende
         assert blender.eval(STATUSES) == ["DONE"] * 4
         assert blender.eval("scenes.dump_layout()") == blender.eval("layout_before")
     assert_restored(blender)
+
+
+def test_time_left_appears_after_the_first_shot_and_shrinks(blender: BlenderApp, tmp_path: object) -> None:
+    setup(blender, tmp_path, count=3, extra="scenes.make_timed(scene, 1.5)")
+    blender.exec(START)
+    progress = "bpy.context.window_manager.multi_render.progress_text"
+    first = blender.wait_until(f"{progress}.startswith('Shot 1/3') and {progress}", timeout=20)
+    assert "left" not in first  # nothing to go on yet (never rendered before)
+    second = blender.wait_until(f"'Shot 2/3' in {progress} and 'left' in {progress} and {progress}", timeout=20)
+    third = blender.wait_until(f"'Shot 3/3' in {progress} and 'left' in {progress} and {progress}", timeout=20)
+    assert finish(blender).startswith("Rendered 3 shots")
+
+    def seconds(text: str) -> int:
+        amount = text.split("about ")[1].split(" left", maxsplit=1)[0]
+        value, unit = amount.split()[0], amount.split()[1]
+        return int(value) * (60 if unit == "min" else 1)
+
+    assert seconds(third) < seconds(second), (second, third)
+    last = blender.eval("[round(shot.last_seconds, 1) for shot in bpy.context.scene.multi_render.shots]")
+    assert all(1.0 <= value <= 15.0 for value in last), last
+    # The next run estimates from the last one right away.
+    blender.exec(START)
+    again = blender.wait_until(f"{progress}.startswith('Shot 1/3') and {progress}", timeout=20)
+    assert "left" in again
+    finish(blender)

@@ -1,6 +1,7 @@
 import os
 from pathlib import Path
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -138,3 +139,38 @@ def test_shot_files_for_a_range_number_every_frame_like_blender() -> None:
     assert frames.files == tuple(f"/renders/Cam_Front_{n:04d}.png" for n in (9, 11, 13))
     hashes = paths.shot_files(_request(expanded_filepath="t/##_a", frames=paths.FrameRange(1, 2)))
     assert hashes.files == ("/renders/t/01_a.png", "/renders/t/02_a.png")
+
+
+@pytest.mark.parametrize(
+    ("name", "safe"),
+    [
+        ("CON", "CON_"),
+        ("con", "con_"),
+        ("Nul.backup", "Nul_.backup"),
+        ("LPT9", "LPT9_"),
+        ("COM1 ", "COM1_"),
+        ("CONSOLE", "CONSOLE"),
+        ("COM10", "COM10"),
+        ("shot. ", "shot"),
+        ("a.", "a"),
+    ],
+)
+def test_safe_filename_avoids_windows_device_names_and_trailing_dots(name: str, safe: str) -> None:
+    assert paths.safe_filename(name) == safe
+
+
+def test_portable_key_folds_case_and_unicode_form_on_every_system() -> None:
+    assert paths.portable_key("/out/Cam.png") == paths.portable_key("/out/cam.PNG")
+    decomposed, composed = "/out/Cafe\u0301.png", "/out/Caf\u00e9.png"  # macOS stores the first
+    assert paths.portable_key(decomposed) == paths.portable_key(composed)
+    assert paths.portable_key("/out/a/../b.png") == paths.portable_key("/out/b.png")
+    assert paths.portable_key("/out/a.png") != paths.portable_key("/out/b.png")
+
+
+def test_the_write_check_makes_a_file_and_names_the_reason(tmp_path: Path) -> None:
+    assert paths.folder_problem(str(tmp_path / "new" / "deeper" / "x.png")) is None
+    assert not (tmp_path / "new").exists()  # nothing is left behind
+    assert list(tmp_path.iterdir()) == []
+    # Root may write anywhere by os.access's word; /proc takes no new files.
+    problem = paths.folder_problem("/proc/multi_render_test/x.png")
+    assert problem is not None and problem.startswith("the folder '/proc' is not writable (")

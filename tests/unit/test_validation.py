@@ -1,5 +1,5 @@
 from multi_render.core.shots import ShotSpec
-from multi_render.core.validation import summary, validate
+from multi_render.core.validation import long_path_warnings, summary, validate
 
 
 def shot(index: int, name: str = "", camera: str = "Cam", **changes: object) -> ShotSpec:
@@ -141,3 +141,30 @@ def test_a_file_name_longer_than_file_systems_allow_is_refused() -> None:
     assert [(p.field, p.message) for p in problems] == [
         ("filepath", "Shot 1 'a': output path: a name is 404 bytes long (at most 255)")
     ]
+
+
+def test_shots_differing_only_in_case_or_unicode_form_write_the_same_file() -> None:
+    first = ShotSpec(0, "a", True, "Cam", True, True, "/out/Caf\u00e9.png")
+    second = ShotSpec(1, "b", True, "Cam", True, True, "/out/CAFE\u0301.png")
+    problems = validate([first, second], "Scene", no_folder_problem)
+    assert [problem.field for problem in problems] == ["filepath"]
+    assert "would write the same file" in problems[0].message
+
+
+def test_a_path_too_long_for_windows_is_a_warning_not_a_problem() -> None:
+    long_shot = ShotSpec(0, "long", True, "Cam", True, True, "/out/" + "d" * 120 + "/" + "f" * 140 + ".png")
+    short_shot = ShotSpec(1, "short", True, "Cam", True, True, "/out/short.png")
+    assert validate([long_shot, short_shot], "Scene", no_folder_problem) == []
+    warnings = long_path_warnings([long_shot, short_shot])
+    assert len(warnings) == 1 and warnings[0].startswith("Shot 1 'long': the output path is 270 characters long")
+
+
+def test_each_folder_is_checked_once(tmp_path: object) -> None:
+    calls: list[str] = []
+
+    def counting(path: str) -> None:
+        calls.append(path)
+
+    shots = [ShotSpec(i, f"s{i}", True, "Cam", True, True, f"/out/s{i}.png") for i in range(50)]
+    assert validate(shots, "Scene", counting) == []
+    assert calls == ["/out/s0.png"]
