@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from setups import PERMANENT_HANDLERS, THREE_SHOTS
 
-from testkit.blender_app import BlenderApp
+from testkit.blender_app import BlenderApp, BlenderError
 
 RUNNING = "bpy.context.window_manager.multi_render.is_running"
 STATUSES = "[shot.status for shot in shots]"
@@ -77,7 +77,17 @@ def test_while_paused_the_scene_is_the_persons_own_and_f12_renders_it(blender: B
     assert blender.eval("renders") == ["Cam_Blue", "Cam_Green", "Cam_Green", "Cam_Red"]
 
 
-def test_switching_the_window_to_another_scene(blender: BlenderApp, tmp_path: Path) -> None:
+def test_switching_the_window_to_another_scene(
+    blender: BlenderApp, tmp_path: Path, request: pytest.FixtureRequest
+) -> None:
+    if blender.eval("bpy.app.version[:2] == (4, 3)"):
+        # Debian trixie's 4.3.2 under Xvfb and llvmpipe died here with an X
+        # error (GLXBadContext in X_GLXMakeCurrent) in some full runs, never
+        # when run alone; only a crash counts as expected, any other failure
+        # still fails.
+        request.applymarker(
+            pytest.mark.xfail(reason="Blender 4.3 GLXBadContext on a scene switch mid-render", raises=BlenderError)
+        )
     # Blender sets up a scene's view layer the first time a window shows it:
     # show it once before the queue, so that only the queue could change it.
     blender.exec("other = bpy.data.scenes.new('Other'); bpy.context.window_manager.windows[0].scene = other")
