@@ -9,7 +9,7 @@ from __future__ import annotations
 import bpy
 
 from . import cli, file_events, keymap, log_output, prefs, props, session
-from .operators import import_export, property_overrides, render_shots, shots, stop_keys
+from .operators import import_export, render_shots, shot_overrides, shots, stop_keys
 from .ui import menus, panel
 
 _CLASSES = (
@@ -17,7 +17,7 @@ _CLASSES = (
     *render_shots.CLASSES,
     *stop_keys.CLASSES,
     *shots.CLASSES,
-    *property_overrides.CLASSES,
+    *shot_overrides.CLASSES,
     *import_export.CLASSES,
     *panel.CLASSES,
 )
@@ -29,7 +29,7 @@ def register() -> None:
     for cls in _CLASSES:
         bpy.utils.register_class(cls)
     menus.register()
-    property_overrides.register()
+    shot_overrides.register()
     keymap.register()
     file_events.register()
     cli.register()
@@ -40,7 +40,7 @@ def unregister() -> None:
     cli.unregister()
     file_events.unregister()
     keymap.unregister()
-    property_overrides.unregister()
+    shot_overrides.unregister()
     menus.unregister()
     for cls in reversed(_CLASSES):
         bpy.utils.unregister_class(cls)

@@ -7,7 +7,7 @@ SettingsGuard. Nothing here evaluates text."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NoReturn
 
 import bpy
 
@@ -130,7 +130,7 @@ def _settable_property(owner: Any, owner_path: str, attribute: str, index: int |
 
 
 def _refuse_code_and_queue_settings(path: DataPath, owner: Any, owner_path: str, attribute: str) -> None:
-    if _struct_names(owner) & _CODE_STRUCTS:
+    if _struct_names(owner.bl_rna) & _CODE_STRUCTS:
         raise PathError(_CODE_REFUSAL)
     full = f"{owner_path}.{attribute}" if owner_path else attribute
     if path.collection == "scenes" and full in _QUEUE_SCENE_SETTINGS:
@@ -139,9 +139,9 @@ def _refuse_code_and_queue_settings(path: DataPath, owner: Any, owner_path: str,
         raise PathError("the queue sets File Output nodes' folders itself (see Render passes)")
 
 
-def _struct_names(owner: Any) -> set[str]:
+def _struct_names(struct: Any) -> set[str]:
+    """An RNA struct's identifier and those of the structs it derives from."""
     names = set()
-    struct = owner.bl_rna
     while struct is not None:
         names.add(struct.identifier)
         struct = struct.base
@@ -178,14 +178,6 @@ def _action_curves(animation: Any) -> list[Any]:
     return found
 
 
-def _is_id_type(struct: Any) -> bool:
-    while struct is not None:
-        if struct.identifier == "ID":
-            return True
-        struct = struct.base
-    return False
-
-
 def _check_number(prop: Any, value: Any) -> Any:
     if prop.type == "BOOLEAN":
         if not isinstance(value, bool):
@@ -208,7 +200,7 @@ def _is_enum_item(owner: Any, prop: Any, value: str) -> bool:
     return bool(bpy.types.UILayout.enum_item_name(owner, prop.identifier, value))
 
 
-def _refuse_enum(prop: Any, value: Any) -> Any:
+def _refuse_enum(prop: Any, value: Any) -> NoReturn:
     names = [item.identifier for item in prop.enum_items]
     choices = f"one of {', '.join(repr(n) for n in names[:12])}" if len(names) > 1 else "one of its choices"
     raise PathError(f"expects {choices}, not {value!r}")
@@ -223,11 +215,9 @@ def _check_one(owner: Any, prop: Any, value: Any) -> Any:
             raise PathError(f"expects text in quotes, not {value!r}")
         return value
     if prop.type == "ENUM":
-        if not isinstance(value, str) or not _is_enum_item(owner, prop, value):
-            return _refuse_enum(prop, value)
-        return value
+        return _check_one_enum(owner, prop, value)
     # POINTER: a datablock or None.
-    if not _is_id_type(prop.fixed_type):
+    if "ID" not in _struct_names(prop.fixed_type):
         raise PathError(f"'{prop.identifier}' points to data inside a datablock and cannot be overridden")
     if value is None:
         return None
@@ -279,6 +269,32 @@ def check(path_text: str, value_text: str) -> tuple[Target, Any]:
         return target, check_value(target, parse_value(value_text))
     except PathError as error:
         raise PathError(f"value {value_text.strip()!r}: {error}") from None
+
+
+@dataclass(frozen=True)
+class Checked:
+    """One enabled override of a shot after `check`: its target and value,
+    or the problem that keeps it from being applied."""
+
+    position: int  # in the shot's list of overrides, from 0
+    text: str  # the path as the person wrote it
+    target: Target | None
+    value: Any = None
+    problem: str = ""
+
+
+def check_shot(shot: Any) -> list[Checked]:
+    """Check every enabled override of a shot; problems are kept, not raised."""
+    found = []
+    for position, item in enumerate(shot.property_overrides):
+        if not item.enabled:
+            continue
+        try:
+            target, value = check(item.data_path, item.value)
+            found.append(Checked(position, item.data_path, target, value))
+        except PathError as error:
+            found.append(Checked(position, item.data_path, None, problem=str(error)))
+    return found
 
 
 def apply(guard: SettingsGuard, target: Target, value: Any) -> None:

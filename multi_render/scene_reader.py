@@ -12,7 +12,6 @@ import bpy
 
 from . import compositor_outputs, property_overrides
 from .core import paths, templates
-from .core.property_paths import PathError
 from .core.shots import FrameRange, NodeOutput, Overrides, PropertyOverride, ShotSpec
 from .engines import available_engines
 from .props import scene_shots
@@ -43,6 +42,13 @@ def _blend_folder() -> str:
     return os.path.dirname(bpy.data.filepath) or os.getcwd()
 
 
+def _still_frame(scene: bpy.types.Scene, shot: Any) -> int | None:
+    """The frame a still shot renders; None for a frame range (Blender numbers each frame)."""
+    if shot.use_frame_range:
+        return None
+    return int(shot.frame if shot.use_frame else scene.frame_current)
+
+
 def _frame_range(shot: Any) -> FrameRange:
     return FrameRange(shot.frame_start, shot.frame_end, shot.frame_step)
 
@@ -52,10 +58,9 @@ def shot_output(scene: bpy.types.Scene, shot: Any, index: int, now: datetime | N
     is a template."""
     render = scene.render
     is_range = bool(shot.use_frame_range)
-    frame = shot.frame if shot.use_frame else scene.frame_current
     try:
         values = template_values(scene, shot, index, now or datetime.now())
-        expanded = templates.expand(shot.filepath, values, None if is_range else frame) if shot.filepath else ""
+        expanded = templates.expand(shot.filepath, values, _still_frame(scene, shot)) if shot.filepath else ""
     except templates.TemplateError as error:
         return paths.ShotFiles("", (), str(error))
     extension = render.file_extension
@@ -99,9 +104,16 @@ def _overrides(scene: bpy.types.Scene, shot: Any) -> Overrides:
 
 
 def read_shot(
-    scene: bpy.types.Scene, shot: Any, index: int, now: datetime, output: paths.ShotFiles | None = None
+    scene: bpy.types.Scene,
+    shot: Any,
+    index: int,
+    now: datetime,
+    *,
+    output: paths.ShotFiles | None = None,
+    checked: list[property_overrides.Checked] | None = None,
 ) -> ShotSpec:
-    """A shot as plain facts; `output` when the caller has resolved it already."""
+    """A shot as plain facts; `output` and `checked` (its property overrides)
+    when the caller has resolved them already."""
     camera = shot.camera
     output = output or shot_output(scene, shot, index, now)
     return ShotSpec(
@@ -115,7 +127,7 @@ def read_shot(
         overrides=_overrides(scene, shot),
         output_paths=output.files,
         template_error=output.error,
-        property_overrides=read_property_overrides(shot),
+        property_overrides=read_property_overrides(shot, checked),
         node_outputs=read_node_outputs(scene, shot, index, now),
     )
 
@@ -126,7 +138,7 @@ def read_node_outputs(scene: bpy.types.Scene, shot: Any, index: int, now: dateti
     if not nodes:
         return ()
     values = template_values(scene, shot, index, now)
-    frame = None if shot.use_frame_range else (shot.frame if shot.use_frame else scene.frame_current)
+    frame = _still_frame(scene, shot)
     found = []
     for node in nodes:
         try:
@@ -138,19 +150,16 @@ def read_node_outputs(scene: bpy.types.Scene, shot: Any, index: int, now: dateti
     return tuple(found)
 
 
-def read_property_overrides(shot: Any) -> tuple[PropertyOverride, ...]:
+def read_property_overrides(
+    shot: Any, checked: list[property_overrides.Checked] | None = None
+) -> tuple[PropertyOverride, ...]:
     """The shot's enabled property overrides, each checked against this
-    Blender's data (path, type, range); a problem is kept, not raised."""
-    found = []
-    for position, item in enumerate(shot.property_overrides):
-        if not item.enabled:
-            continue
-        try:
-            target, _value = property_overrides.check(item.data_path, item.value)
-            found.append(PropertyOverride(position, str(target.path), item.data_path))
-        except PathError as error:
-            found.append(PropertyOverride(position, "", item.data_path, str(error)))
-    return tuple(found)
+    Blender's data (path, type, range), or `checked` when the caller has
+    checked them already; a problem is kept, not raised."""
+    return tuple(
+        PropertyOverride(item.position, str(item.target.path) if item.target else "", item.text, item.problem)
+        for item in (property_overrides.check_shot(shot) if checked is None else checked)
+    )
 
 
 def read_shots(scene: bpy.types.Scene, now: datetime | None = None) -> list[ShotSpec]:

@@ -13,7 +13,7 @@ from typing import Any
 
 import bpy
 
-from . import render_events, scene_reader, shot_setup
+from . import property_overrides, render_events, scene_reader, shot_setup
 from .core import estimate, output_files, report, validation
 from .core.logs import logger
 from .core.property_paths import PathError
@@ -220,7 +220,7 @@ class QueueSession:
         item = _shot_item(scene, shot)
         if scene is not None and item is not None:
             try:
-                shot_setup.apply_shot(self.guard, scene, item, self._applied_path, self._applied_nodes)
+                shot_setup.apply_shot(self.guard, scene, item, self._applied_path, node_outputs=self._applied_nodes)
             except (PathError, ValueError, TypeError, AttributeError, KeyError, RuntimeError) as error:
                 log.warning("could not put the shot's settings back after the save: %s", error)
 
@@ -310,13 +310,16 @@ class QueueSession:
         queue started (deleted this shot's camera, put a file where its folder
         was); a shot that cannot render fails and the queue goes on."""
         output = scene_reader.shot_output(scene, item, shot.index, self.now)
-        spec = scene_reader.read_shot(scene, item, shot.index, self.now, output)
+        checked = property_overrides.check_shot(item)  # checked once, for validation and to apply
+        spec = scene_reader.read_shot(scene, item, shot.index, self.now, output=output, checked=checked)
         problems = validation.validate([dataclasses.replace(spec, enabled=True)], scene.name)
         if problems:
             self._fail_start(shot, "; ".join(str(problem) for problem in problems))
             return False
         try:
-            shot_setup.apply_shot(self.guard, scene, item, output.blender_path, spec.node_outputs)
+            shot_setup.apply_shot(
+                self.guard, scene, item, output.blender_path, node_outputs=spec.node_outputs, checked=checked
+            )
         except (PathError, ValueError, TypeError, AttributeError, KeyError, RuntimeError) as error:
             # E.g. a setting Blender refuses only when set (linked data, an
             # enum item another override took away): this shot fails alone.

@@ -9,6 +9,7 @@ from typing import Any
 import bpy
 
 from . import compositor_outputs, property_overrides
+from .core.property_paths import PathError
 from .core.shots import NodeOutput
 from .guards.settings import SettingsGuard
 
@@ -18,11 +19,15 @@ def apply_shot(
     scene: bpy.types.Scene,
     shot: Any,
     blender_path: str,
+    *,
     node_outputs: tuple[NodeOutput, ...] = (),
+    checked: list[property_overrides.Checked] | None = None,
 ) -> None:
     """Set up the scene for one shot; `guard.restore()` undoes all of it.
-    Markers bound to cameras would switch the camera back when the render
-    starts, so their binding is lifted for the shot."""
+    `checked`: the shot's property overrides as checked a moment before
+    (else they are checked here). Markers bound to cameras would switch the
+    camera back when the render starts, so their binding is lifted for the
+    shot."""
     guard.set(scene, "camera", shot.camera)
     guard.set(scene, "render.filepath", blender_path)
     for number, marker in enumerate(scene.timeline_markers):
@@ -37,9 +42,10 @@ def apply_shot(
         if node.name in folders:
             guard.set_at(node.owner, node.node_path, node.attribute, folders[node.name])
     # Last, so that a property override wins over a built-in one.
-    for item in shot.property_overrides:
-        if item.enabled:
-            property_overrides.apply(guard, *property_overrides.check(item.data_path, item.value))
+    for item in property_overrides.check_shot(shot) if checked is None else checked:
+        if item.target is None:
+            raise PathError(item.problem)
+        property_overrides.apply(guard, item.target, item.value)
 
 
 def _apply_frames(guard: SettingsGuard, scene: bpy.types.Scene, shot: Any) -> None:

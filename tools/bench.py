@@ -252,7 +252,7 @@ def property_overrides(app: BlenderApp, count: int) -> dict[str, float]:
     """Checking, applying and restoring `count` property overrides of one shot."""
     return app.exec(  # type: ignore[no-any-return]
         f"""
-_reader = sys.modules['{MODULE}.scene_reader']
+_overrides = sys.modules['{MODULE}.property_overrides']
 _setup = sys.modules['{MODULE}.shot_setup']
 _settings = sys.modules['{MODULE}.guards.settings']
 scene = build('BLENDER_WORKBENCH', 1, size=32)
@@ -266,11 +266,12 @@ for number in range({count}):
 check, apply_restore = [], []
 for _ in range(7):
     begin = time.perf_counter()
-    assert all(not o.problem for o in _reader.read_property_overrides(shot))
+    checked = _overrides.check_shot(shot)
     check.append(time.perf_counter() - begin)
+    assert all(not item.problem for item in checked)
     guard = _settings.SettingsGuard()
     begin = time.perf_counter()
-    _setup.apply_shot(guard, scene, shot, scene.render.filepath)
+    _setup.apply_shot(guard, scene, shot, scene.render.filepath, checked=checked)  # as a queue does
     guard.restore()
     apply_restore.append(time.perf_counter() - begin)
 assert bpy.data.objects["Prop_3"].location[0] == 0.0

@@ -1,4 +1,5 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 """Operators: Render Shots, Pause and Stop (render_shots.py), the Esc watcher
-(stop_keys.py), editing the shot list (shots.py), shot-list files and farm
+(stop_keys.py), editing the shot list (shots.py), property overrides and
+"Add to Shot Overrides" (shot_overrides.py), shot-list files and farm
 bundles (import_export.py)."""
