@@ -20,7 +20,7 @@ from typing import Any
 
 import bpy
 
-from . import scene_reader, session, shotlist_scene
+from . import builtin_overrides, scene_reader, session, shotlist_scene
 from .core import validation
 from .core.status import ShotStatus
 from .props import scene_shots
@@ -101,6 +101,8 @@ def _list(scene: bpy.types.Scene) -> int:
         print(f"{index + 1:3} [{'x' if shot.enabled else ' '}] {shot.name}  camera={camera}  {files}")
         for node in scene_reader.read_node_outputs(scene, shot, index, datetime.now()):
             print(f"      passes: {node.node} -> {node.error or node.absolute_folder}")
+        for key, values in builtin_overrides.ticked(shot).items():
+            print(f"      {key}: {', '.join(f'{name}={value}' for name, value in values.items())}")
         for item in shot.property_overrides:
             print(f"      [{'x' if item.enabled else ' '}] {item.data_path.strip()} = {item.value.strip()}")
     return 0

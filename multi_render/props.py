@@ -17,9 +17,8 @@ from bpy.props import (
     StringProperty,
 )
 
-from .core.paths import FORMAT_EXTENSIONS
+from . import builtin_overrides
 from .core.status import ShotStatus
-from .engines import available_engines
 
 STATUS_ICONS = {
     ShotStatus.PENDING: "RADIOBUT_OFF",
@@ -40,11 +39,6 @@ def _is_camera(_shot: bpy.types.PropertyGroup, obj: bpy.types.Object) -> bool:
     return obj.type == "CAMERA"
 
 
-def _engine_ids(_shot: Any, _context: Any, _text: str) -> list[str]:
-    """Search list for the engine override: every render engine of this Blender."""
-    return available_engines()
-
-
 # Blender 5 warns about "//" in a file path property unless it says it takes
 # them; Blender 4.2 does not know that option yet.
 _PATH_OPTIONS = (
@@ -52,11 +46,6 @@ _PATH_OPTIONS = (
     if "is_path_supports_blend_relative" in bpy.types.Property.bl_rna.properties
     else set()
 )
-
-_FORMAT_ITEMS = [
-    (fmt, fmt.replace("_", " ").title(), f"Write {fmt.replace('_', ' ')} images") for fmt in FORMAT_EXTENSIONS
-]
-_DEPTH_ITEMS = [(depth, depth, f"{depth} bits per channel") for depth in ("8", "16", "32")]
 
 
 class MULTIRENDER_PG_collection_visibility(bpy.types.PropertyGroup):
@@ -94,32 +83,10 @@ class MULTIRENDER_PG_shot(bpy.types.PropertyGroup):
         ),
     )
     status: EnumProperty(name="Status", items=_STATUS_ITEMS, default=ShotStatus.PENDING.value)
-
-    # Overrides: each is off by default and the shot then uses the scene's value.
-    use_frame: BoolProperty(name="Frame", description="Render a still at another frame")
-    frame: IntProperty(name="Frame", default=1)
-    use_frame_range: BoolProperty(name="Frame Range", description="Render these frames as one animation")
-    frame_start: IntProperty(name="Start", default=1)
-    frame_end: IntProperty(name="End", default=10)
-    frame_step: IntProperty(name="Step", default=1, min=1)
-    use_resolution: BoolProperty(name="Resolution", description="Render at another resolution")
-    resolution_x: IntProperty(name="X", default=1920, min=4, subtype="PIXEL")
-    resolution_y: IntProperty(name="Y", default=1080, min=4, subtype="PIXEL")
-    resolution_percentage: IntProperty(name="%", default=100, min=1, max=32767, subtype="PERCENTAGE")
-    use_engine: BoolProperty(name="Engine", description="Render with another engine")
-    engine: StringProperty(name="Engine", default="CYCLES", search=_engine_ids)
-    use_samples: BoolProperty(name="Samples", description="Other render samples (Cycles and EEVEE)")
-    samples: IntProperty(name="Samples", default=64, min=1)
-    use_view_layer: BoolProperty(name="View Layer", description="Render only this view layer")
-    view_layer: StringProperty(name="View Layer")
-    use_world: BoolProperty(name="World", description="Render with another world")
-    world: PointerProperty(name="World", type=bpy.types.World)
+    # Then the built-in overrides (use_resolution, resolution_x, ...): see _with_overrides.
     collections: CollectionProperty(
         name="Collections", type=MULTIRENDER_PG_collection_visibility, description="Collections shown or hidden"
     )
-    use_file_format: BoolProperty(name="File Format", description="Write another image format")
-    file_format: EnumProperty(name="Format", items=_FORMAT_ITEMS, default="PNG")
-    color_depth: EnumProperty(name="Color Depth", items=_DEPTH_ITEMS, default="8")
     property_overrides: CollectionProperty(
         name="Property Overrides",
         type=MULTIRENDER_PG_property_override,
@@ -136,6 +103,22 @@ class MULTIRENDER_PG_shot(bpy.types.PropertyGroup):
         options=_PATH_OPTIONS,
         description="The file the last run wrote (empty if none)",
     )
+
+
+def _with_overrides(annotations: dict[str, Any], after: str) -> dict[str, Any]:
+    """The shot's annotations with every built-in override's properties
+    (core/overrides.py declares them) placed after `after`."""
+    names = list(annotations)
+    cut = names.index(after) + 1
+    overrides = builtin_overrides.shot_properties()
+    return {
+        **{name: annotations[name] for name in names[:cut]},
+        **overrides,
+        **{name: annotations[name] for name in names[cut:]},
+    }
+
+
+MULTIRENDER_PG_shot.__annotations__ = _with_overrides(MULTIRENDER_PG_shot.__annotations__, "status")
 
 
 class MULTIRENDER_PG_scene(bpy.types.PropertyGroup):

@@ -10,9 +10,10 @@ from typing import Any
 
 import bpy
 
-from . import compositor_outputs, property_overrides
+from . import builtin_overrides, compositor_outputs, property_overrides
 from .core import paths, templates
-from .core.shots import FrameRange, NodeOutput, Overrides, PropertyOverride, ShotSpec
+from .core.overrides import Names
+from .core.shots import FrameRange, NodeOutput, PropertyOverride, ShotSpec
 from .engines import available_engines
 from .props import scene_shots
 
@@ -84,22 +85,15 @@ def scene_output_folder(scene: bpy.types.Scene) -> str:
     return paths.scene_output_folder(paths.absolute(scene.render.filepath, _blend_folder()))
 
 
-def _overrides(scene: bpy.types.Scene, shot: Any) -> Overrides:
-    return Overrides(
-        frame=shot.frame if shot.use_frame and not shot.use_frame_range else None,
-        frame_range=_frame_range(shot) if shot.use_frame_range else None,
-        resolution=(shot.resolution_x, shot.resolution_y, shot.resolution_percentage) if shot.use_resolution else None,
-        engine=shot.engine if shot.use_engine else None,
-        engine_available=not shot.use_engine or shot.engine in available_engines(),
-        samples=shot.samples if shot.use_samples else None,
-        view_layer=shot.view_layer if shot.use_view_layer else None,
-        view_layer_exists=not shot.use_view_layer or shot.view_layer in scene.view_layers,
-        world=(shot.world.name if shot.world else "") if shot.use_world else None,
-        hidden_collections=tuple(
-            (entry.collection.name if entry.collection else "", entry.hidden) for entry in shot.collections
-        ),
-        file_format=shot.file_format if shot.use_file_format else None,
-        color_depth=shot.color_depth if shot.use_file_format else None,
+def names_in(scene: bpy.types.Scene) -> Names:
+    """What the scene's overrides may name: cameras, worlds, collections,
+    view layers and this Blender's engines."""
+    return Names(
+        cameras=frozenset(obj.name for obj in scene.objects if obj.type == "CAMERA"),
+        worlds=frozenset(world.name for world in bpy.data.worlds),
+        collections=frozenset(collection.name for collection in bpy.data.collections),
+        view_layers=frozenset(layer.name for layer in scene.view_layers),
+        engines=frozenset(available_engines()),
     )
 
 
@@ -124,7 +118,10 @@ def read_shot(
         camera_in_scene=bool(camera) and scene.objects.get(camera.name) == camera,
         camera_is_camera=bool(camera) and camera.type == "CAMERA",
         output_path=output.files[0] if output.files else "",
-        overrides=_overrides(scene, shot),
+        overrides=builtin_overrides.ticked(shot),
+        hidden_collections=tuple(
+            (entry.collection.name if entry.collection else "", entry.hidden) for entry in shot.collections
+        ),
         output_paths=output.files,
         template_error=output.error,
         property_overrides=read_property_overrides(shot, checked),

@@ -95,7 +95,7 @@ class QueueSession:
             )
             for spec in scene_reader.read_shots(scene, now)
         ]
-        problems = validation.validate(specs, scene.name)
+        problems = validation.validate(specs, scene.name, names=scene_reader.names_in(scene))
         if problems:
             if only_remaining and problems[0].field == "enabled":
                 problems = [validation.Problem(None, "enabled", "Every ticked shot is done: nothing remains to render")]
@@ -312,7 +312,9 @@ class QueueSession:
         output = scene_reader.shot_output(scene, item, shot.index, self.now)
         checked = property_overrides.check_shot(item)  # checked once, for validation and to apply
         spec = scene_reader.read_shot(scene, item, shot.index, self.now, output=output, checked=checked)
-        problems = validation.validate([dataclasses.replace(spec, enabled=True)], scene.name)
+        problems = validation.validate(
+            [dataclasses.replace(spec, enabled=True)], scene.name, names=scene_reader.names_in(scene)
+        )
         if problems:
             self._fail_start(shot, "; ".join(str(problem) for problem in problems))
             return False

@@ -9,26 +9,9 @@ from typing import Any
 
 import bpy
 
-from . import scene_reader
-from .core.shotlist import Names, PropertyData, ShotData, ShotList, ShotListError, dumps, loads
+from . import builtin_overrides, scene_reader
+from .core.shotlist import PropertyData, ShotData, ShotList, ShotListError, dumps, loads
 from .props import scene_shots
-
-# Override key in the file -> (toggle, {field in the file: shot property}).
-_GROUPS = {
-    "frame_range": ("use_frame_range", {"start": "frame_start", "end": "frame_end", "step": "frame_step"}),
-    "resolution": ("use_resolution", {"x": "resolution_x", "y": "resolution_y", "percentage": "resolution_percentage"}),
-    "file_format": ("use_file_format", {"format": "file_format", "color_depth": "color_depth"}),
-}
-_SIMPLE = {"frame": "use_frame", "engine": "use_engine", "samples": "use_samples", "view_layer": "use_view_layer"}
-
-
-def names_in(scene: bpy.types.Scene) -> Names:
-    return Names(
-        cameras=frozenset(obj.name for obj in scene.objects if obj.type == "CAMERA"),
-        worlds=frozenset(world.name for world in bpy.data.worlds),
-        collections=frozenset(collection.name for collection in bpy.data.collections),
-        view_layers=frozenset(layer.name for layer in scene.view_layers),
-    )
 
 
 def shot_list_of(scene: bpy.types.Scene) -> ShotList:
@@ -37,15 +20,7 @@ def shot_list_of(scene: bpy.types.Scene) -> ShotList:
 
 
 def _shot_data(shot: Any) -> ShotData:
-    overrides: dict[str, Any] = {}
-    for key, toggle in _SIMPLE.items():
-        if getattr(shot, toggle):
-            overrides[key] = getattr(shot, key)
-    if shot.use_world and shot.world is not None:
-        overrides["world"] = shot.world.name
-    for key, (toggle, fields) in _GROUPS.items():
-        if getattr(shot, toggle):
-            overrides[key] = {name: getattr(shot, prop) for name, prop in fields.items()}
+    overrides = builtin_overrides.ticked(shot)
     collections = tuple((entry.collection.name, entry.hidden) for entry in shot.collections if entry.collection)
     camera = shot.camera.name if shot.camera else ""
     properties = tuple(PropertyData(item.data_path, item.value, item.enabled) for item in shot.property_overrides)
@@ -59,33 +34,23 @@ def export_text(scene: bpy.types.Scene) -> str:
 def import_text(scene: bpy.types.Scene, text: str) -> int:
     """Replace the scene's shots with those of a JSON text; return how many.
     Raises ShotListError, and then nothing has changed."""
-    shot_list = loads(text, names_in(scene))
+    shot_list = loads(text, scene_reader.names_in(scene))
     data = scene_shots(scene)
     data.shots.clear()
     for shot_data in shot_list.shots:
-        _fill(data.shots.add(), shot_data)
+        _fill(scene, data.shots.add(), shot_data)
     data.skip_existing = shot_list.skip_existing
     data.active_shot_index = 0
     return len(shot_list.shots)
 
 
-def _fill(shot: Any, data: ShotData) -> None:
+def _fill(scene: bpy.types.Scene, shot: Any, data: ShotData) -> None:
     shot.name = data.name
     shot.enabled = data.enabled
     shot.camera = bpy.data.objects.get(data.camera) if data.camera else None
     shot.filepath = data.filepath
-    for key, toggle in _SIMPLE.items():
-        if key in data.overrides:
-            setattr(shot, toggle, True)
-            setattr(shot, key, data.overrides[key])
-    if "world" in data.overrides:
-        shot.use_world = True
-        shot.world = bpy.data.worlds[data.overrides["world"]]
-    for key, (toggle, fields) in _GROUPS.items():
-        if key in data.overrides:
-            setattr(shot, toggle, True)
-            for name, prop in fields.items():
-                setattr(shot, prop, data.overrides[key][name])
+    builtin_overrides.start_from_scene(shot, scene)
+    builtin_overrides.set_values(shot, data.overrides)
     for name, hidden in data.collections:
         entry = shot.collections.add()
         entry.collection = bpy.data.collections[name]

@@ -16,39 +16,17 @@ reader raises only ShotListError, whose message lists every problem found."""
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from .paths import FORMAT_DEPTHS
+from .overrides import BY_KEY, OVERRIDES, BuiltinOverride, Kind, Names, problems_of
 from .property_paths import PathError, parse_path, parse_value
 
 FORMAT = "multi_render.shots"
 VERSION = 2
 
-# Overrides: key -> {field: type}; a single-value override maps to None.
-_SIMPLE_OVERRIDES: dict[str, type] = {
-    "frame": int,
-    "engine": str,
-    "samples": int,
-    "view_layer": str,
-    "world": str,
-}
-_GROUP_OVERRIDES: dict[str, dict[str, type]] = {
-    "frame_range": {"start": int, "end": int, "step": int},
-    "resolution": {"x": int, "y": int, "percentage": int},
-    "file_format": {"format": str, "color_depth": str},
-}
-_SHOT_KEYS = {
-    "name",
-    "enabled",
-    "camera",
-    "filepath",
-    "collections",
-    "properties",
-    *_SIMPLE_OVERRIDES,
-    *_GROUP_OVERRIDES,
-}
+_SHOT_KEYS = {"name", "enabled", "camera", "filepath", "collections", "properties", *BY_KEY}
 _TOP_KEYS = {"format", "version", "skip_existing", "shots"}
 
 
@@ -59,16 +37,6 @@ class ShotListError(ValueError):
         self.problems = problems
         count = f"{len(problems)} problems" if len(problems) > 1 else "1 problem"
         super().__init__(f"Cannot read the shot list ({count}): " + "; ".join(problems))
-
-
-@dataclass(frozen=True)
-class Names:
-    """What exists in the .blend the list is read into."""
-
-    cameras: frozenset[str] = frozenset()
-    worlds: frozenset[str] = frozenset()
-    collections: frozenset[str] = frozenset()
-    view_layers: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -84,7 +52,7 @@ class ShotData:
     enabled: bool = True
     camera: str = ""
     filepath: str = ""
-    overrides: dict[str, Any] = field(default_factory=dict)  # only the ones that are on
+    overrides: dict[str, dict[str, Any]] = field(default_factory=dict)  # ticked ones: key -> {prop: value}
     collections: tuple[tuple[str, bool], ...] = ()
     properties: tuple[PropertyData, ...] = ()
 
@@ -101,7 +69,7 @@ def dumps(shot_list: ShotList) -> str:
     for shot in shot_list.shots:
         entry: dict[str, Any] = {"name": shot.name, "enabled": shot.enabled, "camera": shot.camera}
         entry["filepath"] = shot.filepath
-        entry.update(shot.overrides)
+        entry.update(_override_entries(shot.overrides))
         if shot.collections:
             entry["collections"] = [{"collection": name, "hidden": hidden} for name, hidden in shot.collections]
         if shot.properties:
@@ -109,6 +77,18 @@ def dumps(shot_list: ShotList) -> str:
         shots.append(entry)
     document = {"format": FORMAT, "version": VERSION, "skip_existing": shot_list.skip_existing, "shots": shots}
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+
+
+def _override_entries(on: Mapping[str, Mapping[str, Any]]) -> dict[str, Any]:
+    """A single-value override is its value; a group, an object of its fields."""
+    entries: dict[str, Any] = {}
+    for key, values in on.items():
+        fields = BY_KEY[key].fields
+        if BY_KEY[key].is_single:
+            entries[key] = values[fields[0].prop]
+        else:
+            entries[key] = {item.json: values[item.prop] for item in fields}
+    return entries
 
 
 def _property_entry(item: PropertyData) -> dict[str, Any]:
@@ -231,37 +211,48 @@ def _is(value: Any, kind: type) -> bool:
     return isinstance(value, kind) and (kind is bool or not isinstance(value, bool))
 
 
-_NAME_CHECKS: dict[str, Callable[[Names], frozenset[str]]] = {
-    "world": lambda names: names.worlds,
-    "view_layer": lambda names: names.view_layers,
-}
+def _read_overrides(raw: Mapping[str, Any], names: Names, where: str, problems: list[str]) -> dict[str, dict[str, Any]]:
+    on: dict[str, dict[str, Any]] = {}
+    for override in OVERRIDES:
+        if override.key not in raw:
+            continue
+        values = _read_override(override, raw[override.key], where, problems)
+        if values is None:
+            continue
+        found = problems_of({override.key: values}, names)
+        problems.extend(f"{where}: {message}" for _field, message in found)
+        if not found:
+            on[override.key] = values
+    return on
 
 
-def _read_overrides(raw: Mapping[str, Any], names: Names, where: str, problems: list[str]) -> dict[str, Any]:
-    overrides: dict[str, Any] = {}
-    for key, kind in _SIMPLE_OVERRIDES.items():
-        if key in raw:
-            value = _typed(raw, key, kind, None, where=where, problems=problems)
-            if value is not None and key in _NAME_CHECKS and value not in _NAME_CHECKS[key](names):
-                problems.append(f"{where}: {key.replace('_', ' ')} '{value}' does not exist in this file")
-            elif value is not None:
-                overrides[key] = value
-    for key, fields in _GROUP_OVERRIDES.items():
-        if key not in raw:
-            continue
-        group = raw[key]
-        if not isinstance(group, dict) or set(group) != set(fields):
-            problems.append(f"{where}: '{key}' must be an object with {', '.join(fields)}")
-            continue
-        bad = [name for name, kind in fields.items() if not _is(group[name], kind)]
-        if bad:
-            problems.append(f"{where}: '{key}' has wrong types for {', '.join(bad)}")
-            continue
-        if key == "file_format" and group["color_depth"] not in FORMAT_DEPTHS.get(group["format"], ()):
-            problems.append(f"{where}: no {group['color_depth']}-bit {group['format']} images")
-            continue
-        overrides[key] = dict(group)
-    return overrides
+_JSON_TYPES = {Kind.INT: int, Kind.TEXT: str, Kind.CHOICE: str, Kind.WORLD: str}
+
+
+def _read_override(override: BuiltinOverride, raw: Any, where: str, problems: list[str]) -> dict[str, Any] | None:
+    """{prop: value} of one override, or None after adding its problems."""
+    key, fields = override.key, override.fields
+    if override.is_single:
+        raw = {fields[0].json: raw}
+    elif not isinstance(raw, dict) or set(raw) != {item.json for item in fields}:
+        problems.append(f"{where}: '{key}' must be an object with {', '.join(item.json for item in fields)}")
+        return None
+    before = len(problems)
+    for item in fields:
+        value, name = raw[item.json], f"'{key}'" if override.is_single else f"'{key}' {item.json}"
+        if not _is(value, _JSON_TYPES[item.kind]):
+            problems.append(f"{where}: {name} must be {_KIND_NAMES[_JSON_TYPES[item.kind]]} (got {value!r})")
+        elif isinstance(value, str) and "\x00" in value:
+            problems.append(f"{where}: {name} holds a NUL character, which Blender cannot store")
+        elif item.choices and value not in item.choices:
+            problems.append(f"{where}: {name} must be one of {', '.join(item.choices)} (got {value!r})")
+        elif item.minimum is not None and value < item.minimum:
+            problems.append(f"{where}: {name} must be at least {item.minimum} (got {value})")
+        elif item.maximum is not None and value > item.maximum:
+            problems.append(f"{where}: {name} must be at most {item.maximum} (got {value})")
+    if len(problems) > before:
+        return None
+    return {item.prop: raw[item.json] for item in fields}
 
 
 def _read_collections(raw: Any, names: Names, where: str, problems: list[str]) -> tuple[tuple[str, bool], ...]:

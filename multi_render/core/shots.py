@@ -1,10 +1,12 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 """The facts about one shot that the queue needs, read from Blender by the
-bridge (scene_state) so that validation and sequencing stay bpy-free."""
+bridge (scene_reader.py) so that validation and sequencing stay bpy-free."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -16,26 +18,6 @@ class FrameRange:
     @property
     def frames(self) -> list[int]:
         return list(range(self.start, self.end + 1, self.step)) if self.step > 0 else []
-
-
-@dataclass(frozen=True)
-class Overrides:
-    """What a shot sets differently from the scene; None means the scene's value.
-    Names that should exist are checked by validation, so each comes with
-    whether it was found."""
-
-    frame: int | None = None
-    frame_range: FrameRange | None = None
-    resolution: tuple[int, int, int] | None = None  # x, y, percentage
-    engine: str | None = None
-    engine_available: bool = True
-    samples: int | None = None
-    view_layer: str | None = None
-    view_layer_exists: bool = True
-    world: str | None = None  # "" when the override is on but no world is set
-    hidden_collections: tuple[tuple[str, bool], ...] = ()  # (name, hidden); "" = deleted
-    file_format: str | None = None
-    color_depth: str | None = None
 
 
 @dataclass(frozen=True)
@@ -67,7 +49,8 @@ class ShotSpec:
     camera_in_scene: bool  # the object is linked to the scene being rendered
     camera_is_camera: bool  # the object's type is CAMERA
     output_path: str  # absolute path of the (first) file the render will write
-    overrides: Overrides = field(default_factory=Overrides)
+    overrides: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)  # core.overrides: ticked ones
+    hidden_collections: tuple[tuple[str, bool], ...] = ()  # (name, hidden); "" = deleted
     output_paths: tuple[str, ...] = ()  # every file, for a frame range; else (output_path,)
     template_error: str = ""  # why the output template cannot be read, if it cannot
     property_overrides: tuple[PropertyOverride, ...] = ()  # the enabled ones

@@ -9,6 +9,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from . import paths
+from .overrides import Names, problems_of
 from .shots import ShotSpec
 
 
@@ -26,8 +27,11 @@ def validate(
     shots: Sequence[ShotSpec],
     scene_name: str,
     folder_problem: Callable[[str], str | None] = paths.folder_problem,
+    names: Names | None = None,
 ) -> list[Problem]:
-    """All problems of the enabled shots; an empty list means the queue may start."""
+    """All problems of the enabled shots; an empty list means the queue may
+    start. `names`: what exists in the .blend (the overrides' datablocks and
+    engines), when known."""
     enabled = [shot for shot in shots if shot.enabled]
     if not enabled:
         return [Problem(None, "enabled", "No enabled shot to render: add a shot or tick one")]
@@ -36,7 +40,7 @@ def validate(
     checked: dict[str, str | None] = {}  # folder -> its problem: one write check a folder
     for shot in enabled:
         problems.extend(_camera_problems(shot, scene_name))
-        problems.extend(_override_problems(shot, scene_name))
+        problems.extend(_override_problems(shot, scene_name, names))
         problems.extend(_property_override_problems(shot))
         if shot.template_error:
             problems.append(Problem(shot.index, "filepath", f"{shot.title}: output path: {shot.template_error}"))
@@ -82,29 +86,10 @@ def _node_output_problems(enabled: Sequence[ShotSpec]) -> list[Problem]:
     return problems
 
 
-def _override_problems(shot: ShotSpec, scene_name: str) -> list[Problem]:
-    found: list[tuple[str, str]] = []
-    o = shot.overrides
-    if o.frame_range is not None and not o.frame_range.frames:
-        r = o.frame_range
-        found.append(("frame_range", f"frame range {r.start}-{r.end} step {r.step} has no frame"))
-    if o.resolution is not None and min(o.resolution) < 1:
-        found.append(("resolution", "resolution must be at least 1 x 1 at 1%"))
-    if o.engine is not None and not o.engine_available:
-        found.append(("engine", f"render engine '{o.engine}' is not available in this Blender"))
-    if o.samples is not None and o.samples < 1:
-        found.append(("samples", "samples must be at least 1"))
-    if o.view_layer is not None and not o.view_layer_exists:
-        found.append(("view_layer", f"view layer '{o.view_layer}' does not exist in scene '{scene_name}'"))
-    if o.world == "":
-        found.append(("world", "the world override is on but has no world (deleted?)"))
-    if any(name == "" for name, _hidden in o.hidden_collections):
+def _override_problems(shot: ShotSpec, scene_name: str, names: Names | None) -> list[Problem]:
+    found = problems_of(shot.overrides, names, scene_name)
+    if any(name == "" for name, _hidden in shot.hidden_collections):
         found.append(("collections", "a collection in its visibility list no longer exists"))
-    if o.file_format is not None and o.file_format not in paths.FORMAT_DEPTHS:
-        found.append(("file_format", f"file format '{o.file_format}' is not supported"))
-    elif o.file_format is not None and o.color_depth not in paths.FORMAT_DEPTHS[o.file_format]:
-        depths = " or ".join(paths.FORMAT_DEPTHS[o.file_format])
-        found.append(("color_depth", f"{o.file_format} has no {o.color_depth}-bit colour depth (use {depths})"))
     return [Problem(shot.index, field, f"{shot.title}: {message}") for field, message in found]
 
 

@@ -8,7 +8,7 @@ from typing import Any
 import bpy
 from bpy.props import BoolProperty, EnumProperty, IntProperty
 
-from .. import session
+from .. import builtin_overrides, session
 from ..bl_types import OperatorResult
 from ..props import scene_shots
 
@@ -71,6 +71,7 @@ class MULTIRENDER_OT_shot_add(ShotListOperator):
     def execute(self, context: bpy.types.Context) -> OperatorResult:
         data = shots_of(context)
         shot = data.shots.add()
+        builtin_overrides.start_from_scene(shot, context.scene)  # type: ignore[arg-type]
         shot.name = _unique_name(data, f"Shot {len(data.shots)}")
         if context.scene.camera is not None and context.scene.camera.type == "CAMERA":
             shot.camera = context.scene.camera
@@ -147,6 +148,7 @@ class MULTIRENDER_OT_shots_from_cameras(ShotListOperator):
             cameras = [obj for obj in cameras if obj.select_get()]
         for camera in cameras:
             shot = data.shots.add()
+            builtin_overrides.start_from_scene(shot, context.scene)  # type: ignore[arg-type]
             shot.name = _unique_name(data, camera.name)
             shot.camera = camera
         if cameras:

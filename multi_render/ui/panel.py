@@ -10,6 +10,7 @@ import bpy
 
 from .. import property_overrides, scene_reader
 from ..core import estimate
+from ..core.overrides import OVERRIDES
 from ..core.property_paths import PathError
 from ..core.status import ShotStatus
 from ..props import STATUS_ICONS, runtime_state, scene_shots
@@ -170,14 +171,16 @@ def _override_values(layout: bpy.types.UILayout, shot: Any, toggle: str, names: 
 def _draw_overrides(scene: bpy.types.Scene, box: bpy.types.UILayout, shot: Any) -> None:
     box.label(text="Overrides (unticked: the scene's value)")
     column = box.column(align=True)
-    _override_row(column, shot, "use_frame").prop(shot, "frame", text="")
-    _override_values(column, shot, "use_frame_range", ("frame_start", "frame_end", "frame_step"))
-    _override_values(column, shot, "use_resolution", ("resolution_x", "resolution_y", "resolution_percentage"))
-    _override_row(column, shot, "use_engine").prop(shot, "engine", text="")
-    _override_row(column, shot, "use_samples").prop(shot, "samples", text="")
-    _override_row(column, shot, "use_view_layer").prop_search(shot, "view_layer", scene, "view_layers", text="")
-    _override_row(column, shot, "use_world").prop(shot, "world", text="")
-    _override_values(column, shot, "use_file_format", ("file_format", "color_depth"))
+    for override in OVERRIDES:
+        if not override.is_single:
+            _override_values(column, shot, override.toggle, tuple(field.prop for field in override.fields))
+            continue
+        field = override.fields[0].prop
+        values = _override_row(column, shot, override.toggle)
+        if override.fields[0].names == "view_layers":
+            values.prop_search(shot, field, scene, "view_layers", text="")
+        else:
+            values.prop(shot, field, text="")
     collections = box.column(align=True)
     for number, entry in enumerate(shot.collections):
         row = collections.row(align=True)

@@ -147,3 +147,54 @@ def test_unsaved_file_relative_paths_use_the_working_directory(
         os.chdir(old)
     assert shots[0].output == str(tmp_path / "relative" / "Cam_Green.png")  # type: ignore[index]
     assert os.path.isfile(shots[0].output)  # type: ignore[index]
+
+
+def test_every_registry_field_is_a_shot_property() -> None:
+    """core/overrides.py declares each override once; the shot's RNA has it."""
+    from multi_render.core.overrides import OVERRIDES, Kind  # noqa: PLC0415
+
+    rna = bpy.types.Scene.bl_rna.properties["multi_render"].fixed_type.properties["shots"].fixed_type.properties
+    for override in OVERRIDES:
+        assert rna[override.toggle].type == "BOOLEAN"
+        assert rna[override.toggle].name == override.label
+        for field in override.fields:
+            prop = rna[field.prop]
+            assert prop.type == {Kind.INT: "INT", Kind.TEXT: "STRING", Kind.CHOICE: "ENUM", Kind.WORLD: "POINTER"}[
+                field.kind
+            ]
+            if field.kind is Kind.INT:
+                assert prop.default == field.default
+                assert prop.hard_min == (field.minimum if field.minimum is not None else -(2**31))
+            if field.kind is Kind.CHOICE:
+                assert [item.identifier for item in prop.enum_items] == list(field.choices)
+
+
+def test_a_new_shot_starts_from_the_scenes_values(scene: bpy.types.Scene) -> None:
+    """Ticking an override shows what the scene renders now, not 1920 x 1080."""
+    scenes.build_color_cameras(1, size=64)
+    scene.frame_current = 7
+    scene.render.resolution_percentage = 50
+    scene.render.image_settings.file_format = "JPEG"
+    bpy.ops.multi_render.shot_add()
+    shot = scene.multi_render.shots[-1]
+    assert (shot.resolution_x, shot.resolution_y, shot.resolution_percentage) == (64, 64, 50)
+    assert shot.frame == 7 and shot.engine == scene.render.engine
+    assert shot.file_format == "JPEG" and shot.world == scene.world
+    assert not shot.use_resolution and not shot.use_frame  # values only: nothing is ticked
+    bpy.ops.multi_render.shots_from_cameras()  # the same for shots made from cameras
+    assert all(s.resolution_x == 64 for s in scene.multi_render.shots)
+
+
+def test_a_property_override_of_a_builtin_setting_restores_the_persons_value(
+    scene: bpy.types.Scene, shots: object
+) -> None:
+    """The built-in Resolution and a property override both write
+    render.resolution_x: the property override wins for the shot, and the
+    person's value comes back."""
+    first = shots[0]  # type: ignore[index]
+    first.use_resolution, first.resolution_x, first.resolution_y = True, 24, 24
+    item = first.property_overrides.add()
+    item.data_path, item.value = f'bpy.data.scenes["{scene.name}"].render.resolution_x', "16"
+    render_and_check_restored(scene)
+    assert scenes.image_size(first.output) == (16, 24)
+    assert scene.render.resolution_x == 32

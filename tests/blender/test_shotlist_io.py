@@ -60,7 +60,7 @@ def test_export_clear_import_gives_the_same_list(rich_list: bpy.types.Scene, tmp
         (lambda d: d["shots"][1].update(world="Day"), "world 'Day' does not exist in this file"),
         (lambda d: d["shots"][2].update(samples="many"), "'samples' must be a whole number"),
         (lambda d: d["shots"][2].update(shutter=1), "unknown key 'shutter'"),
-        (lambda d: d["shots"][2]["file_format"].update(color_depth="8"), "no 8-bit OPEN_EXR images"),
+        (lambda d: d["shots"][2]["file_format"].update(color_depth="8"), "OPEN_EXR has no 8-bit colour depth"),
         (lambda d: d["shots"][2]["collections"].append({"collection": "Nope", "hidden": False}), "'Nope' does not"),
     ],
 )

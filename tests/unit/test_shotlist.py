@@ -23,13 +23,13 @@ FULL = ShotList(
             "Cam_B",
             "",
             {
-                "frame_range": {"start": 1, "end": 24, "step": 2},
-                "resolution": {"x": 640, "y": 480, "percentage": 50},
-                "engine": "CYCLES",
-                "samples": 16,
-                "view_layer": "ViewLayer",
-                "world": "Night",
-                "file_format": {"format": "OPEN_EXR", "color_depth": "32"},
+                "frame_range": {"frame_start": 1, "frame_end": 24, "frame_step": 2},
+                "resolution": {"resolution_x": 640, "resolution_y": 480, "resolution_percentage": 50},
+                "engine": {"engine": "CYCLES"},
+                "samples": {"samples": 16},
+                "view_layer": {"view_layer": "ViewLayer"},
+                "world": {"world": "Night"},
+                "file_format": {"file_format": "OPEN_EXR", "color_depth": "32"},
             },
             (("Props", True),),
         ),
@@ -42,6 +42,11 @@ def test_round_trip() -> None:
     text = dumps(FULL)
     document = json.loads(text)
     assert document["format"] == "multi_render.shots" and document["version"] == 2
+    # The file keeps its own short names, as version 1 files had them.
+    spin = document["shots"][1]
+    assert spin["resolution"] == {"x": 640, "y": 480, "percentage": 50}
+    assert spin["samples"] == 16 and spin["world"] == "Night"
+    assert spin["file_format"] == {"format": "OPEN_EXR", "color_depth": "32"}
     assert loads(text, NAMES) == FULL
 
 

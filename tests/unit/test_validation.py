@@ -86,27 +86,27 @@ def test_messages_keep_the_names_as_written() -> None:
 
 
 def test_override_problems_are_named() -> None:
-    from multi_render.core.shots import FrameRange, Overrides
+    from multi_render.core.overrides import Names
 
-    bad = Overrides(
-        frame_range=FrameRange(10, 5, 1),
-        engine="FANCY",
-        engine_available=False,
-        view_layer="Gone",
-        view_layer_exists=False,
-        world="",
-        hidden_collections=(("", True),),
-        file_format="JPEG",
-        color_depth="16",
+    bad = {
+        "frame": {"frame": 3},  # does nothing: the frame range wins, so it is not checked
+        "frame_range": {"frame_start": 10, "frame_end": 5, "frame_step": 1},
+        "engine": {"engine": "FANCY"},
+        "view_layer": {"view_layer": "Gone"},
+        "world": {"world": ""},
+        "file_format": {"file_format": "JPEG", "color_depth": "16"},
+    }
+    names = Names(view_layers=frozenset({"ViewLayer"}), engines=frozenset({"CYCLES"}))
+    problems = validate(
+        [shot(0, "a", overrides=bad, hidden_collections=(("", True),))], "Studio", no_folder_problem, names
     )
-    problems = validate([shot(0, "a", overrides=bad)], "Studio", no_folder_problem)
     assert [p.field for p in problems] == [
         "frame_range",
         "engine",
         "view_layer",
         "world",
-        "collections",
         "color_depth",
+        "collections",
     ]
     text = summary(problems)
     assert "Shot 1 'a': frame range 10-5 step 1 has no frame" in text
