@@ -13,8 +13,9 @@ from typing import Any
 
 import bpy
 
-from . import property_overrides, render_events, scene_reader, shot_setup
+from . import autosave, property_overrides, render_events, scene_reader, shot_setup
 from .core import estimate, output_files, report, validation
+from .core.autosave import AutosaveClock
 from .core.logs import logger
 from .core.property_paths import PathError
 from .core.run import Action, QueueRun, ShotRun
@@ -75,6 +76,7 @@ class QueueSession:
         self._applied_nodes: tuple[NodeOutput, ...] = ()  # its File Output nodes' folders
         self._pass_folders: dict[int, tuple[str, ...]] = {}  # each started shot's File Output folders
         self._saving: ShotRun | None = None  # the shot taken off the scene for a save
+        self._autosave: AutosaveClock | None = None  # only in a Blender with windows
         # Called once when the session ends, e.g. to remove the operator's timer.
         self.on_end: Callable[[], None] | None = None
 
@@ -120,6 +122,7 @@ class QueueSession:
         if guard_layout:
             self.layout = LayoutGuard()
             self.popups = PopupGuard()
+            self._autosave = AutosaveClock(autosave.interval_seconds(), time.monotonic())
         render_events.add()
         for shot in self.run.shots:
             self._sync_shot(shot, force=True)
@@ -201,7 +204,19 @@ class QueueSession:
             self._sync_shot(before)
         if action == Action.WAIT and time.monotonic() - self._progress_shown_at >= PROGRESS_SECONDS:
             self._show_progress()  # e.g. "Paused before shot 3/5", the time left
+        if action != Action.FINISH:
+            self._autosave_if_due()
         return action
+
+    def _autosave_if_due(self) -> None:
+        """Blender's autosave, written by the queue (core/autosave.py says
+        why), only while no shot's settings are on the scene: between shots
+        and while paused."""
+        clock = self._autosave
+        if clock is None or not clock.due(time.monotonic()) or self.run.rendering or not self.guard.is_clean:
+            return
+        autosave.write()
+        clock.written(time.monotonic())
 
     def before_save(self) -> None:
         """The person saves the .blend while a shot renders: the file gets

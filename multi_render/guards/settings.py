@@ -70,6 +70,11 @@ class SettingsGuard:
     def __init__(self) -> None:
         self._originals: dict[tuple[_IdRef, str, str], Any] = {}
 
+    @property
+    def is_clean(self) -> bool:
+        """Nothing changed that `restore()` would put back."""
+        return not self._originals
+
     def set(self, scene: bpy.types.Scene, path: str, value: Any) -> None:
         self.set_on(scene, path, value)
 

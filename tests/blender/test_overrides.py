@@ -151,7 +151,7 @@ def test_unsaved_file_relative_paths_use_the_working_directory(
 
 def test_every_registry_field_is_a_shot_property() -> None:
     """core/overrides.py declares each override once; the shot's RNA has it."""
-    from multi_render.core.overrides import OVERRIDES, Kind  # noqa: PLC0415
+    from multi_render.core.overrides import OVERRIDES, Kind
 
     rna = bpy.types.Scene.bl_rna.properties["multi_render"].fixed_type.properties["shots"].fixed_type.properties
     for override in OVERRIDES:
@@ -159,9 +159,10 @@ def test_every_registry_field_is_a_shot_property() -> None:
         assert rna[override.toggle].name == override.label
         for field in override.fields:
             prop = rna[field.prop]
-            assert prop.type == {Kind.INT: "INT", Kind.TEXT: "STRING", Kind.CHOICE: "ENUM", Kind.WORLD: "POINTER"}[
-                field.kind
-            ]
+            assert (
+                prop.type
+                == {Kind.INT: "INT", Kind.TEXT: "STRING", Kind.CHOICE: "ENUM", Kind.WORLD: "POINTER"}[field.kind]
+            )
             if field.kind is Kind.INT:
                 assert prop.default == field.default
                 assert prop.hard_min == (field.minimum if field.minimum is not None else -(2**31))

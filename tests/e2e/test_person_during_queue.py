@@ -6,7 +6,9 @@ person chose for the window, and leaves the scene as it was."""
 
 from __future__ import annotations
 
+import json
 import os
+import subprocess
 import time
 from pathlib import Path
 
@@ -187,3 +189,87 @@ def test_esc_that_closes_a_menu_mid_render_stops_the_queue(blender: BlenderApp, 
         "Rendered 0 shots, 1 cancelled, 2 not started: cancelled"
     )
     assert list(tmp_path.iterdir()) == []
+
+
+AUTOSAVE_MODULE = "__import__('sys').modules['bl_ext.user_default.multi_render.autosave']"
+# What the test compares between the open scene and the autosave file.
+SCENE_FACTS = (
+    "{'objects': sorted(o.name for o in bpy.data.objects), 'camera': scene.camera.name, "
+    "'filepath': scene.render.filepath, 'time_limit': round(scene.cycles.time_limit, 3), "
+    "'file': bpy.data.filepath}"
+)
+
+
+def facts_of_file(path: str) -> dict[str, object]:
+    """SCENE_FACTS of a .blend, read by a background Blender of its own."""
+    code = f"import bpy, json; scene = bpy.data.scenes['Scene']; print('FACTS', json.dumps({SCENE_FACTS}))"
+    blender_bin = os.environ.get("MULTI_RENDER_BLENDER", "blender")
+    result = subprocess.run(
+        [blender_bin, "-b", "--factory-startup", path, "--python-expr", code],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    line = next(line for line in result.stdout.splitlines() if line.startswith("FACTS "))
+    return json.loads(line.removeprefix("FACTS "))  # type: ignore[no-any-return]
+
+
+def test_the_queue_autosaves_between_shots(blender: BlenderApp, tmp_path: Path) -> None:
+    """Blender never autosaves while a modal operator runs. With Auto Save
+    every minute, a queue longer than that writes Blender's autosave file
+    itself between shots: the person's change made during shot 1 is in it,
+    no shot's settings are, and the open file stays the person's, unsaved."""
+    output = tmp_path / "out"
+    blend = tmp_path / "person.blend"
+    # Shots 1 and 2 take 31 s each: the minute is over between shot 2 and shot 3.
+    start_code = (
+        THREE_SHOTS.format(output=str(output))
+        + "scenes.make_timed(scene, 31)\n"
+        + "scene.camera = bpy.data.objects['Cam_Green']\n"
+        + "item = shots[2].property_overrides.add()\n"
+        + "item.data_path, item.value = 'bpy.data.scenes[\"Scene\"].cycles.time_limit', '3.0'\n"
+        + "prefs = bpy.context.preferences.filepaths\n"
+        + "prefs.use_auto_save_temporary_files, prefs.auto_save_time = True, 1\n"
+        + f"bpy.ops.wm.save_as_mainfile(filepath={str(blend)!r})\n"
+    )
+    blender.exec(start_code)
+    autosave = Path(blender.eval(f"{AUTOSAVE_MODULE}.location()"))
+    assert autosave.name == f"person_{blender.eval('os.getpid()')}_autosave.blend"
+    autosave.unlink(missing_ok=True)
+    recent = blender.profile / "config" / "recent-files.txt"
+    recent_before = recent.read_text() if recent.exists() else None
+    person = blender.eval(SCENE_FACTS)
+    blender.exec("import time\nbpy.ops.multi_render.render_shots('INVOKE_DEFAULT')\nqueue_started = time.time()")
+    wait_for_shot(blender, 1)
+    # The person goes on working during shot 1 (an undo step, as an edit
+    # in the editor makes: the file is now changed, as Blender counts it).
+    blender.exec(
+        "scene.collection.objects.link(bpy.data.objects.new('PersonsEdit', None))\n"
+        "bpy.ops.ed.undo_push(message='Add PersonsEdit')"
+    )
+    assert blender.eval("bpy.data.is_dirty")
+    try:
+        blender.wait_until(f"os.path.exists({str(autosave)!r})", timeout=120)
+        # Written between shots 2 and 3: shot 3 is what renders now.
+        assert blender.eval("[shot.status for shot in shots]")[:2] == ["DONE", "DONE"]
+        assert blender.eval(RUNNING)
+        assert autosave.stat().st_mtime > blender.eval("queue_started")
+        person["objects"] = sorted([*person["objects"], "PersonsEdit"])
+        saved = facts_of_file(str(autosave))
+        # The person's scene: their camera, output path and time limit; their
+        # new object; no shot's camera, file path or property override.
+        assert {key: value for key, value in saved.items() if key != "file"} == {
+            key: value for key, value in person.items() if key != "file"
+        }
+        assert blender.wait_until(f"not {RUNNING}", timeout=60) is not None
+        assert blender.eval(STATUSES) == ["DONE"] * 3
+        # The open file is still the person's, with their change unsaved, and
+        # the copy left no backup beside it and nothing in Recent Files.
+        assert blender.eval("bpy.data.filepath") == str(blend)
+        assert blender.eval("bpy.data.is_dirty")
+        assert not autosave.with_suffix(".blend1").exists()
+        assert not list(autosave.parent.glob(f"{blender.eval('os.getpid()')}_multi_render_autosave_partial*"))
+        assert (recent.read_text() if recent.exists() else None) == recent_before
+    finally:
+        autosave.unlink(missing_ok=True)
