@@ -18,6 +18,8 @@ from .core.property_paths import (
     DataPath,
     Literal,
     PathError,
+    custom_key_of,
+    custom_key_text,
     parse_path,
     parse_value,
     value_text,
@@ -64,10 +66,22 @@ class Target:
     owner_path: str  # RNA path from the datablock to the struct that has the property
     attribute: str
     index: int | None  # one item of an array property, or None for all of it
-    prop: Any  # the property's RNA definition (bpy.types.Property)
+    prop: Any  # the property's RNA definition (bpy.types.Property); None for a custom property
 
     def owner(self) -> Any:
         return self.block.path_resolve(self.owner_path) if self.owner_path else self.block
+
+    @property
+    def custom_key(self) -> str | None:
+        """The key of a custom property, None for an RNA property."""
+        return custom_key_of(self.attribute)
+
+    def current(self) -> Any:
+        """The whole property's value now (an array as a tuple)."""
+        key = self.custom_key
+        if key is not None:
+            return _custom_value(self.owner(), key)
+        return getattr(self.owner(), self.attribute)
 
 
 def _kind(collection: str) -> str:
@@ -83,14 +97,14 @@ def resolve(path: DataPath) -> Target:
         raise PathError(f"{_kind(path.collection)} '{path.name}' is linked from a library and cannot change")
     steps = path.steps
     index: int | None = None
-    if steps and steps[-1].kind == "index" and len(steps) >= 2 and steps[-2].kind == "attr":
+    if steps and steps[-1].kind == "index" and len(steps) >= 2 and steps[-2].kind in {"attr", "key"}:
         index = int(steps[-1].value)
         steps = steps[:-1]
-    if not steps or steps[-1].kind != "attr":
-        raise PathError("the path must end with a property's name (custom properties are not supported)")
+    if not steps or (steps[-1].kind == "index" and index is None):
+        raise PathError("the path must end with a property's name or a custom property's [\"key\"]")
     if {str(step.value) for step in path.steps if step.kind == "attr"} & _CODE_STEPS:
         raise PathError(_CODE_REFUSAL)
-    owner_steps, attribute = steps[:-1], str(steps[-1].value)
+    owner_steps = steps[:-1]
     owner_path = path.rna_path(owner_steps)
     try:
         owner = block.path_resolve(owner_path) if owner_path else block
@@ -100,9 +114,49 @@ def resolve(path: DataPath) -> Target:
         ) from None
     if not hasattr(owner, "bl_rna"):
         raise PathError(f"'{owner_path}' is not something with properties")
+    last = steps[-1]
+    if last.kind == "key":  # a custom property: owner["key"]
+        attribute = custom_key_text(str(last.value))
+        _refuse_code_and_queue_settings(path, owner, owner_path, attribute)
+        _check_custom_property(owner, str(last.value), index)
+        return Target(path, block, owner_path, attribute, index, None)
+    attribute = str(last.value)
     _refuse_code_and_queue_settings(path, owner, owner_path, attribute)
     prop = _settable_property(owner, owner_path, attribute, index)
     return Target(path, block, owner_path, attribute, index, prop)
+
+
+# The kinds of custom property an override can set: numbers, text, and
+# arrays of numbers (not groups, which hold add-ons' settings, nor datablocks).
+_CUSTOM_KINDS = (bool, int, float, str)
+
+
+def _custom_value(owner: Any, key: str) -> Any:
+    value = owner[key]
+    if hasattr(value, "to_list"):  # an IDPropertyArray
+        return tuple(value.to_list())
+    return value
+
+
+def _check_custom_property(struct: Any, key: str, index: int | None) -> None:
+    if not isinstance(struct, bpy.types.bpy_struct):  # e.g. nodes["Mix"]: an item, not a custom property
+        raise PathError("the path must end with a property's name or a custom property's [\"key\"]")
+    owner: Any = struct
+    if not hasattr(owner, "keys") or key not in owner:
+        where = getattr(owner, "name", "") or owner.bl_rna.name
+        raise PathError(f"'{where}' has no custom property '{key}' (add it first: the override changes its value)")
+    value = _custom_value(owner, key)
+    items = value if isinstance(value, tuple) else (value,)
+    if not items or not all(isinstance(item, _CUSTOM_KINDS) for item in items):
+        held = owner[key]
+        what = "a group of properties" if hasattr(held, "keys") else f"a {type(held).__name__}"
+        raise PathError(
+            f"custom property '{key}' holds {what}: only numbers, text and arrays of numbers can be overridden"
+        )
+    if _is_animated(owner, custom_key_text(key)):
+        raise PathError(f"'{key}' is animated or driven: the render would use that, not the override")
+    if index is not None and not (isinstance(value, tuple) and 0 <= index < len(value)):
+        raise PathError(f"custom property '{key}' has no item {index}")
 
 
 def _settable_property(owner: Any, owner_path: str, attribute: str, index: int | None) -> Any:
@@ -155,7 +209,11 @@ def _is_animated(owner: Any, attribute: str) -> bool:
     if animation is None:
         return False
     try:
-        path = owner.path_from_id(attribute)
+        # A custom property's curve path ends with ["key"], as its attribute is written.
+        if not attribute.startswith("["):
+            path = owner.path_from_id(attribute)
+        else:
+            path = ("" if owner == block else owner.path_from_id()) + attribute
     except ValueError:
         return False
     if any(curve.data_path == path for curve in animation.drivers):
@@ -241,6 +299,8 @@ def check_value(target: Target, value: Literal) -> Any:
     PathError saying why it does not fit."""
     prop = target.prop
     owner = target.owner()
+    if prop is None:
+        return _check_custom_value(owner, str(target.custom_key), target.index, value)
     length = getattr(prop, "array_length", 0) if target.index is None else 0
     if length:
         if len(getattr(prop, "array_dimensions", (length,))) > 1 and prop.array_dimensions[1]:
@@ -254,6 +314,41 @@ def check_value(target: Target, value: Literal) -> Any:
     if isinstance(value, tuple):
         raise PathError(f"expects a single value, not {len(value)}")
     return _check_one(owner, prop, value)
+
+
+def _check_custom_value(owner: Any, key: str, index: int | None, value: Literal) -> Any:
+    """A value of the custom property's present kind (a float stays a float),
+    inside the limits its Edit Property settings give."""
+    current = _custom_value(owner, key)
+    if isinstance(current, tuple) and index is None:
+        if not isinstance(value, tuple) or len(value) != len(current):
+            raise PathError(f"expects {len(current)} values in brackets, like ({', '.join(['0'] * len(current))})")
+        return tuple(_custom_item(owner, key, old, new) for old, new in zip(current, value, strict=True))
+    if isinstance(value, tuple):
+        raise PathError(f"expects a single value, not {len(value)}")
+    return _custom_item(
+        owner, key, current[index] if isinstance(current, tuple) and index is not None else current, value
+    )
+
+
+def _custom_item(owner: Any, key: str, current: Any, value: Any) -> Any:
+    if isinstance(current, bool | str):
+        if type(value) is not type(current):
+            raise PathError(
+                f"expects {'True or False' if isinstance(current, bool) else 'text in quotes'}, not {value!r}"
+            )
+        return value
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, int | float)
+        or (isinstance(current, int) and isinstance(value, float))
+    ):
+        raise PathError(f"expects {'a whole number' if isinstance(current, int) else 'a number'}, not {value!r}")
+    limits = owner.id_properties_ui(key).as_dict() if hasattr(owner, "id_properties_ui") else {}
+    low, high = limits.get("min"), limits.get("max")
+    if (low is not None and value < low) or (high is not None and value > high):
+        raise PathError(f"{value!r} is outside {low:g} to {high:g}")
+    return float(value) if isinstance(current, float) else value
 
 
 def _check_one_enum(owner: Any, prop: Any, value: Any) -> str:
@@ -300,7 +395,7 @@ def check_shot(shot: Any) -> list[Checked]:
 def apply(guard: SettingsGuard, target: Target, value: Any) -> None:
     """Set the property; `guard.restore()` puts the person's value back."""
     if target.index is not None:
-        items = list(getattr(target.owner(), target.attribute))
+        items = list(target.current())
         items[target.index] = value
         value = tuple(items)
     guard.set_at(target.block, target.owner_path, target.attribute, value)
@@ -308,7 +403,7 @@ def apply(guard: SettingsGuard, target: Target, value: Any) -> None:
 
 def current_value_text(target: Target) -> str:
     """The property's value now, as override text."""
-    value = getattr(target.owner(), target.attribute)
+    value = target.current()
     if target.index is not None:
         value = value[target.index]
     if isinstance(value, bpy.types.ID):
@@ -325,7 +420,7 @@ def _collection_of(block: bpy.types.ID) -> str:
 def label(target: Target) -> str:
     """How the panel names an override: "Key: Power", "Paint: Base Color"."""
     owner = target.owner()
-    prop_name = target.prop.name or target.attribute
+    prop_name = target.custom_key if target.prop is None else (target.prop.name or target.attribute)
     item = f"[{target.index}]" if target.index is not None else ""
     inner = getattr(owner, "name", "") if owner is not target.block else ""
     where = f"{target.block.name} > {inner}" if inner and isinstance(inner, str) else target.block.name

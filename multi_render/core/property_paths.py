@@ -105,6 +105,22 @@ def quote(text: str) -> str:
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
+def custom_key_text(key: str) -> str:
+    """How a custom property is named as one step: ["key"]."""
+    return f"[{quote(key)}]"
+
+
+def custom_key_of(text: str) -> str | None:
+    """The key of a custom_key_text, or None for an attribute's name."""
+    if not text.startswith("["):
+        return None
+    reader = _Reader(text)
+    step = reader.subscript()
+    if step.kind != "key" or not reader.done():
+        raise PathError(f"not a custom property step: {text!r}")
+    return str(step.value)
+
+
 class _Reader:
     def __init__(self, text: str) -> None:
         self.text = text

@@ -11,7 +11,7 @@ from typing import Any
 import bpy
 
 from ..core.logs import logger
-from ..core.property_paths import COLLECTION_OF_ID_TYPE
+from ..core.property_paths import COLLECTION_OF_ID_TYPE, custom_key_of
 
 log = logger(__name__)
 
@@ -49,6 +49,20 @@ def _thaw(value: Any) -> Any:
     if isinstance(value, frozenset):
         return set(value)
     return value.resolve() if isinstance(value, _IdRef) else value
+
+
+def _get(owner: Any, attribute: str) -> Any:
+    """An attribute, or a custom property when `attribute` is ["key"]."""
+    key = custom_key_of(attribute)
+    return getattr(owner, attribute) if key is None else owner[key]
+
+
+def _put(owner: Any, attribute: str, value: Any) -> None:
+    key = custom_key_of(attribute)
+    if key is None:
+        setattr(owner, attribute, value)
+    else:
+        owner[key] = value
 
 
 def _split(path: str) -> tuple[str, str]:
@@ -89,14 +103,15 @@ class SettingsGuard:
 
     def set_at(self, block: bpy.types.ID, owner_path: str, attribute: str, value: Any) -> None:
         """Change `attribute` of the struct at `owner_path` inside `block`
-        (for paths whose names hold dots or brackets)."""
+        (for paths whose names hold dots or brackets); `attribute` may be a
+        custom property, written ["key"]."""
         owner = self._record(_id_ref(block), block, owner_path, attribute)
-        if _freeze(getattr(owner, attribute)) != _freeze(value):
-            setattr(owner, attribute, value)
+        if _freeze(_get(owner, attribute)) != _freeze(value):
+            _put(owner, attribute, value)
 
     def _record(self, owner_ref: _IdRef, root: Any, owner_path: str, attribute: str) -> Any:
         owner = _owner(root, owner_path)
-        self._originals.setdefault((owner_ref, owner_path, attribute), _freeze(getattr(owner, attribute)))
+        self._originals.setdefault((owner_ref, owner_path, attribute), _freeze(_get(owner, attribute)))
         return owner
 
     def restore(self) -> None:
@@ -131,5 +146,5 @@ class SettingsGuard:
             )
             return
         owner = _owner(root, owner_path)
-        if _freeze(getattr(owner, attribute)) != original:
-            setattr(owner, attribute, _thaw(original))
+        if _freeze(_get(owner, attribute)) != original:
+            _put(owner, attribute, _thaw(original))

@@ -222,3 +222,63 @@ def test_an_animated_property_or_a_file_output_folder_is_refused(scene: bpy.type
     override(shots[0], f'{owner}.nodes["{node.name}"].{attribute}', "'/tmp/x/'")  # type: ignore[index]
     with pytest.raises(RuntimeError, match="the queue sets File Output nodes' folders itself"):
         bpy.ops.multi_render.render_shots()
+
+
+def test_custom_properties_are_set_for_their_shot_and_restored(scene: bpy.types.Scene, shots: object) -> None:
+    """A custom property (Object Properties > Custom Properties, what drivers
+    and shader Attribute nodes read) is overridden as ["key"], keeps its
+    kind (a float stays a float) and gets the person's value back."""
+    subject = bpy.data.objects["Subject"]
+    subject["variant"] = 1.0
+    subject.id_properties_ui("variant").update(min=0.0, max=10.0)
+    subject["tint"] = [0.1, 0.2, 0.3]
+    scene["label"] = "person"
+    seen: list[tuple[object, ...]] = []
+
+    def record(_scene: bpy.types.Scene, _depsgraph: object = None) -> None:
+        seen.append((subject["variant"], tuple(round(v, 3) for v in subject["tint"]), scene["label"]))
+
+    override(shots[0], 'bpy.data.objects["Subject"]["variant"]', "5")  # type: ignore[index]
+    override(shots[0], 'bpy.data.objects["Subject"]["tint"][1]', "0.9")  # type: ignore[index]
+    override(shots[1], f'bpy.data.scenes["{scene.name}"]["label"]', "'shot'")  # type: ignore[index]
+    bpy.app.handlers.render_pre.append(record)
+    try:
+        assert bpy.ops.multi_render.render_shots() == {"FINISHED"}
+    finally:
+        bpy.app.handlers.render_pre.remove(record)
+    assert seen == [(5.0, (0.1, 0.9, 0.3), "person"), (1.0, (0.1, 0.2, 0.3), "shot")]
+    assert isinstance(seen[0][0], float)
+    assert subject["variant"] == 1.0 and isinstance(subject["variant"], float)
+    assert tuple(round(v, 3) for v in subject["tint"]) == (0.1, 0.2, 0.3)
+    assert scene["label"] == "person"
+
+
+@pytest.mark.parametrize(
+    ("path", "value", "expected"),
+    [
+        ('bpy.data.objects["Subject"]["nope"]', "1", "has no custom property 'nope'"),
+        ('bpy.data.objects["Subject"]["variant"]', "11", "11 is outside 0 to 10"),
+        ('bpy.data.objects["Subject"]["variant"]', "'big'", "expects a number"),
+        ('bpy.data.objects["Subject"]["count"]', "2.5", "expects a whole number"),
+        ('bpy.data.objects["Subject"]["settings"]', "1", "holds a group of properties"),
+        ('bpy.data.objects["Subject"]["tint"]', "(1, 2)", "expects 3 values"),
+        ('bpy.data.objects["Subject"]["keyed"]', "2.0", "is animated or driven"),
+    ],
+)
+def test_bad_custom_property_overrides_are_refused(
+    scene: bpy.types.Scene, shots: object, path: str, value: str, expected: str
+) -> None:
+    subject = bpy.data.objects["Subject"]
+    subject["variant"] = 1.0
+    subject.id_properties_ui("variant").update(min=0.0, max=10.0)
+    subject["count"] = 3
+    subject["settings"] = {"a": 1}
+    subject["tint"] = [0.1, 0.2, 0.3]
+    subject["keyed"] = 1.0
+    subject.keyframe_insert('["keyed"]', frame=1)
+    override(shots[1], path, value)  # type: ignore[index]
+    with pytest.raises(RuntimeError) as error:
+        bpy.ops.multi_render.render_shots()
+    assert "Shot 2 'Cam_Red': property override 1" in str(error.value)
+    assert expected in str(error.value)
+    assert subject["variant"] == 1.0 and subject["count"] == 3

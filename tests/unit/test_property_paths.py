@@ -150,3 +150,15 @@ def test_any_text_gives_a_value_or_path_error(text: str) -> None:
     except PathError:
         return
     assert value is None or isinstance(value, bool | int | float | str | tuple | DatablockValue)
+
+
+def test_custom_property_steps() -> None:
+    from multi_render.core.property_paths import custom_key_of, custom_key_text
+
+    path = parse_path('bpy.data.objects["Car"]["trim \\"B\\""][1]')
+    assert [step.kind for step in path.steps] == ["key", "index"]
+    assert custom_key_text('trim "B"') == '["trim \\"B\\""]'
+    assert custom_key_of(custom_key_text('trim "B"')) == 'trim "B"'
+    assert custom_key_of("energy") is None
+    with pytest.raises(PathError):
+        custom_key_of("[0]")
