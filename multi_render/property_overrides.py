@@ -417,6 +417,23 @@ def _collection_of(block: bpy.types.ID) -> str:
     return COLLECTION_OF_ID_TYPE.get(block.id_type, "")
 
 
+def widget(target: Target) -> str:
+    """Which view of an override's value the panel draws (props.py): the
+    property's own kind of widget where there is one, else the text."""
+    prop = target.prop
+    if prop is None:  # a custom property: its present value tells
+        value = target.current()
+        value = value[target.index] if target.index is not None else value
+        kinds = {bool: "flag", int: "whole", float: "number"}
+        return kinds.get(type(value), "value")
+    length = getattr(prop, "array_length", 0) if target.index is None else 0
+    if length == 0:
+        return {"BOOLEAN": "flag", "INT": "whole", "FLOAT": "number"}.get(prop.type, "value")
+    if prop.type == "FLOAT" and prop.subtype in {"COLOR", "COLOR_GAMMA"} and length in (3, 4):
+        return f"color{length}"
+    return "value"
+
+
 def label(target: Target) -> str:
     """How the panel names an override: "Key: Power", "Paint: Base Color"."""
     owner = target.owner()

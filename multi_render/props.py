@@ -4,6 +4,7 @@ runtime state on the WindowManager (never saved)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import bpy
@@ -12,12 +13,14 @@ from bpy.props import (
     CollectionProperty,
     EnumProperty,
     FloatProperty,
+    FloatVectorProperty,
     IntProperty,
     PointerProperty,
     StringProperty,
 )
 
 from . import builtin_overrides
+from .core.property_paths import PathError, parse_value, value_text
 from .core.status import ShotStatus
 
 STATUS_ICONS = {
@@ -53,9 +56,43 @@ class MULTIRENDER_PG_collection_visibility(bpy.types.PropertyGroup):
     hidden: BoolProperty(name="Hidden", default=True, description="Hide the collection in this shot's render")
 
 
+def _parsed(item: Any) -> Any:
+    try:
+        return parse_value(item.value)
+    except PathError:
+        return None
+
+
+def _typed_view(kind: type, size: int = 0) -> tuple[Callable[[Any], Any], Callable[[Any, Any], None]]:
+    """get/set of a typed view of an override's text value, so that the panel
+    can draw the property's own kind of widget (a colour swatch, a tick box)
+    while the text stays what is stored, checked and saved."""
+
+    def get(item: Any) -> Any:
+        value = _parsed(item)
+        if size:
+            fits = isinstance(value, tuple) and len(value) == size and all(isinstance(v, int | float) for v in value)
+            return tuple(float(v) for v in value) if fits else (0.0,) * size
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            return kind() if kind is not bool else bool(value is True)
+        return kind(value)
+
+    def put(item: Any, value: Any) -> None:
+        item.value = value_text(tuple(value) if size else kind(value))
+
+    return get, put
+
+
+# The typed views of a property override's value: computed, never stored or copied.
+VALUE_VIEWS = ("number", "whole", "flag", "color3", "color4")
+_AS_FLOAT, _AS_INT, _AS_BOOL = _typed_view(float), _typed_view(int), _typed_view(bool)
+_AS_RGB, _AS_RGBA = _typed_view(float, 3), _typed_view(float, 4)
+
+
 class MULTIRENDER_PG_property_override(bpy.types.PropertyGroup):
     """Any Blender property, set for one shot. Both fields are text that is
-    parsed, never run (core/property_paths.py)."""
+    parsed, never run (core/property_paths.py); the typed views below show
+    and edit that text with a widget of the property's kind."""
 
     enabled: BoolProperty(name="Enabled", default=True, description="Apply this override when the shot renders")
     data_path: StringProperty(
@@ -66,6 +103,11 @@ class MULTIRENDER_PG_property_override(bpy.types.PropertyGroup):
         name="Value",
         description="A number, True/False, 'text', (r, g, b, a), or a datablock: bpy.data.materials[\"Red\"]",
     )
+    number: FloatProperty(name="Value", get=_AS_FLOAT[0], set=_AS_FLOAT[1])
+    whole: IntProperty(name="Value", get=_AS_INT[0], set=_AS_INT[1])
+    flag: BoolProperty(name="Value", get=_AS_BOOL[0], set=_AS_BOOL[1])
+    color3: FloatVectorProperty(name="Value", size=3, subtype="COLOR", get=_AS_RGB[0], set=_AS_RGB[1])
+    color4: FloatVectorProperty(name="Value", size=4, subtype="COLOR", get=_AS_RGBA[0], set=_AS_RGBA[1])
 
 
 class MULTIRENDER_PG_shot(bpy.types.PropertyGroup):

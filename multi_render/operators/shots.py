@@ -10,7 +10,7 @@ from bpy.props import BoolProperty, EnumProperty, IntProperty
 
 from .. import builtin_overrides, session
 from ..bl_types import OperatorResult
-from ..props import scene_shots
+from ..props import VALUE_VIEWS, scene_shots
 
 
 def shots_of(context: bpy.types.Context) -> Any:
@@ -52,7 +52,7 @@ def copy_shot(source: Any, target: Any) -> None:
     """Copy every property of one shot to another, lists of items included
     (collection visibility, property overrides)."""
     for prop in source.bl_rna.properties:
-        if prop.identifier == "rna_type":
+        if prop.identifier == "rna_type" or prop.identifier in VALUE_VIEWS:
             continue
         if prop.type == "COLLECTION":
             items = getattr(target, prop.identifier)

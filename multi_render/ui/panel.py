@@ -11,7 +11,7 @@ import bpy
 from .. import property_overrides, scene_reader
 from ..core import estimate
 from ..core.overrides import OVERRIDES
-from ..core.property_paths import PathError
+from ..core.property_paths import PathError, parse_path, parse_value
 from ..core.status import ShotStatus
 from ..props import STATUS_ICONS, runtime_state, scene_shots
 
@@ -57,6 +57,10 @@ class MULTIRENDER_MT_shot_list(bpy.types.Menu):
 
 
 class MULTIRENDER_PT_shots(bpy.types.Panel):
+    """The list, the Render Shots button and the progress: always at the top,
+    so the main action is in sight in a small window; the selected shot's
+    details are in the sub-panels below, each of them collapsible."""
+
     bl_idname = "MULTIRENDER_PT_shots"
     bl_label = "Render Shots"
     bl_space_type = "VIEW_3D"
@@ -85,9 +89,6 @@ class MULTIRENDER_PT_shots(bpy.types.Panel):
         buttons.separator()
         buttons.menu("MULTIRENDER_MT_shot_list", icon="DOWNARROW_HLT", text="")
 
-        if 0 <= data.active_shot_index < len(data.shots):
-            self._draw_details(scene, layout, data.shots[data.active_shot_index], data.active_shot_index)
-
         layout.prop(data, "skip_existing")
         column = layout.column()
         column.scale_y = 1.6
@@ -115,10 +116,43 @@ class MULTIRENDER_PT_shots(bpy.types.Panel):
         row.operator("multi_render.stop", text="Stop", icon="CANCEL")
         layout.label(text="Esc or the progress bar's X stops the render too")
 
-    @staticmethod
-    def _draw_details(scene: bpy.types.Scene, layout: bpy.types.UILayout, shot: Any, index: int) -> None:
-        box = layout.box()
-        column = box.column()
+
+def _selected(context: bpy.types.Context) -> tuple[int, Any] | None:
+    """The selected shot and its index, if the list has one."""
+    if context.scene is None:
+        return None
+    data = scene_shots(context.scene)
+    index = data.active_shot_index
+    return (index, data.shots[index]) if 0 <= index < len(data.shots) else None
+
+
+class ShotSubPanel(bpy.types.Panel):
+    """A part of the selected shot's details, under the main panel."""
+
+    bl_space_type = "VIEW_3D"
+    bl_region_type = "UI"
+    bl_category = "Render Shots"
+    bl_parent_id = "MULTIRENDER_PT_shots"
+
+    @classmethod
+    def poll(cls, context: bpy.types.Context) -> bool:
+        return _selected(context) is not None
+
+    def draw(self, context: bpy.types.Context) -> None:
+        selected = _selected(context)
+        if self.layout is not None and selected is not None and context.scene is not None:
+            self.draw_shot(context.scene, self.layout, *selected)
+
+    def draw_shot(self, scene: bpy.types.Scene, layout: bpy.types.UILayout, index: int, shot: Any) -> None:
+        raise NotImplementedError
+
+
+class MULTIRENDER_PT_shot(ShotSubPanel):
+    bl_idname = "MULTIRENDER_PT_shot"
+    bl_label = "Shot"
+
+    def draw_shot(self, scene: bpy.types.Scene, layout: bpy.types.UILayout, index: int, shot: Any) -> None:
+        column = layout.column()
         column.use_property_split = True
         column.use_property_decorate = False
         column.prop(shot, "name")
@@ -126,24 +160,38 @@ class MULTIRENDER_PT_shots(bpy.types.Panel):
         column.prop(shot, "filepath")
         output = scene_reader.shot_output(scene, shot, index)
         if output.error:
-            box.label(text=f"Output path: {output.error}", icon="ERROR")
+            layout.label(text=f"Output path: {output.error}", icon="ERROR")
         elif len(output.files) == 1:
-            box.label(text=output.files[0], icon="FILE_IMAGE")
+            layout.label(text=output.files[0], icon="FILE_IMAGE")
         elif output.files:
-            box.label(text=f"{output.files[0]}", icon="FILE_IMAGE")
-            box.label(text=f"... {output.files[-1]} ({len(output.files)} files)", icon="BLANK1")
+            layout.label(text=f"{output.files[0]}", icon="FILE_IMAGE")
+            layout.label(text=f"... {output.files[-1]} ({len(output.files)} files)", icon="BLANK1")
         for node in scene_reader.read_node_outputs(scene, shot, index, datetime.now()):
             text = node.error or node.absolute_folder
-            box.label(text=f"{node.node}: {text}", icon="ERROR" if node.error else "NODE_COMPOSITING")
-        _draw_overrides(scene, box, shot)
-        _draw_property_overrides(box, shot)
-        row = box.row()
+            layout.label(text=f"{node.node}: {text}", icon="ERROR" if node.error else "NODE_COMPOSITING")
+        row = layout.row()
         row.enabled = False
         row.prop(shot, "status")
         if shot.output:
-            box.label(text=f"Wrote {shot.output}", icon="CHECKMARK")
+            layout.label(text=f"Wrote {shot.output}", icon="CHECKMARK")
         if shot.last_seconds > 0:
-            box.label(text=f"Last render took {estimate.duration_text(shot.last_seconds)}", icon="TIME")
+            layout.label(text=f"Last render took {estimate.duration_text(shot.last_seconds)}", icon="TIME")
+
+
+class MULTIRENDER_PT_shot_overrides(ShotSubPanel):
+    bl_idname = "MULTIRENDER_PT_shot_overrides"
+    bl_label = "Overrides"
+
+    def draw_shot(self, scene: bpy.types.Scene, layout: bpy.types.UILayout, _index: int, shot: Any) -> None:
+        _draw_overrides(scene, layout, shot)
+
+
+class MULTIRENDER_PT_shot_properties(ShotSubPanel):
+    bl_idname = "MULTIRENDER_PT_shot_properties"
+    bl_label = "Property Overrides"
+
+    def draw_shot(self, _scene: bpy.types.Scene, layout: bpy.types.UILayout, _index: int, shot: Any) -> None:
+        _draw_property_overrides(layout, shot)
 
 
 def _override_row(layout: bpy.types.UILayout, shot: Any, toggle: str) -> bpy.types.UILayout:
@@ -169,7 +217,7 @@ def _override_values(layout: bpy.types.UILayout, shot: Any, toggle: str, names: 
 
 
 def _draw_overrides(scene: bpy.types.Scene, box: bpy.types.UILayout, shot: Any) -> None:
-    box.label(text="Overrides (unticked: the scene's value)")
+    box.label(text="Unticked: the scene's own value")
     column = box.column(align=True)
     for override in OVERRIDES:
         if not override.is_single:
@@ -192,26 +240,30 @@ def _draw_overrides(scene: bpy.types.Scene, box: bpy.types.UILayout, shot: Any) 
     )
 
 
-def _describe(item: Any) -> tuple[str, str]:
-    """A readable name for a property override ("Key: Power") and its
-    problem, if it has one."""
+def _describe(item: Any) -> tuple[str, str, str]:
+    """A readable name for a property override ("Key: Power"), the view of
+    its value to draw (props.py) and its problem, if it has one."""
     try:
-        target, _value = property_overrides.check(item.data_path, item.value)
+        target = property_overrides.resolve(parse_path(item.data_path))
     except PathError as error:
-        return item.data_path.strip() or "(no data path)", str(error)
-    return property_overrides.label(target), ""
+        return item.data_path.strip() or "(no data path)", "value", str(error)
+    try:
+        property_overrides.check_value(target, parse_value(item.value))
+    except PathError as error:
+        return property_overrides.label(target), "value", str(error)
+    return property_overrides.label(target), property_overrides.widget(target), ""
 
 
 def _draw_property_overrides(box: bpy.types.UILayout, shot: Any) -> None:
     column = box.column(align=True)
-    column.label(text="Properties (right-click any property > Add to Shot Overrides)")
+    column.label(text="Right-click any property > Add to Shot Overrides")
     for number, item in enumerate(shot.property_overrides):
-        name, problem = _describe(item)
+        name, view, problem = _describe(item)
         row = column.row(align=True)
         row.prop(item, "enabled", text="")
         values = row.row(align=True)
         values.active = item.enabled
-        values.prop(item, "value", text=name)
+        values.prop(item, view, text=name)
         row.operator("multi_render.property_override_remove", text="", icon="X").index = number
         if problem:
             column.prop(item, "data_path", text="Path")
@@ -219,4 +271,11 @@ def _draw_property_overrides(box: bpy.types.UILayout, shot: Any) -> None:
     column.operator("multi_render.property_override_new", icon="ADD")
 
 
-CLASSES = (MULTIRENDER_UL_shots, MULTIRENDER_MT_shot_list, MULTIRENDER_PT_shots)
+CLASSES = (
+    MULTIRENDER_UL_shots,
+    MULTIRENDER_MT_shot_list,
+    MULTIRENDER_PT_shots,
+    MULTIRENDER_PT_shot,
+    MULTIRENDER_PT_shot_overrides,
+    MULTIRENDER_PT_shot_properties,
+)

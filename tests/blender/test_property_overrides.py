@@ -282,3 +282,34 @@ def test_bad_custom_property_overrides_are_refused(
     assert "Shot 2 'Cam_Red': property override 1" in str(error.value)
     assert expected in str(error.value)
     assert subject["variant"] == 1.0 and subject["count"] == 3
+
+
+def test_the_panel_edits_a_value_with_the_propertys_own_widget(scene: bpy.types.Scene, shots: object) -> None:
+    """A colour gets a colour swatch, a number a number field, a tick box a
+    tick box; each edits the override's text, which stays what is stored."""
+    import sys  # noqa: PLC0415
+
+    overrides_module = next(m for name, m in sys.modules.items() if name.endswith("multi_render.property_overrides"))
+    from multi_render.core.property_paths import parse_path  # noqa: PLC0415
+
+    cases = {
+        'bpy.data.objects["Wall_Red"].color': "color4",
+        'bpy.data.objects["Subject"].hide_render': "flag",
+        'bpy.data.cameras["Cam_Red"].lens': "number",
+        f'bpy.data.scenes["{scene.name}"].render.resolution_x': "whole",
+        f'bpy.data.scenes["{scene.name}"].render.engine': "value",
+    }
+    for path, view in cases.items():
+        assert overrides_module.widget(overrides_module.resolve(parse_path(path))) == view, path
+    item = shots[0].property_overrides.add()  # type: ignore[index]
+    item.data_path, item.value = 'bpy.data.objects["Wall_Red"].color', "(1.0, 0.0, 0.0, 1.0)"
+    assert tuple(item.color4) == (1.0, 0.0, 0.0, 1.0)
+    item.color4 = (0.25, 0.5, 0.75, 1.0)
+    assert item.value == "(0.25, 0.5, 0.75, 1.0)"
+    item.value = "not a colour"
+    assert tuple(item.color4) == (0.0, 0.0, 0.0, 0.0)  # shown empty; the text keeps what was typed
+    assert item.value == "not a colour"
+    item.flag = True
+    assert item.value == "True"
+    item.whole = 640
+    assert item.value == "640"

@@ -31,16 +31,32 @@ def test_sidebar_panel_is_drawn(blender: BlenderApp, tmp_path: object) -> None:
     blender.exec(
         """
 drawn = []
-panel = bpy.types.MULTIRENDER_PT_shots
-original_draw = panel.draw
-def counting_draw(self, context):
-    drawn.append(1)
-    original_draw(self, context)
-panel.draw = counting_draw
+def counting(panel):
+    original_draw = panel.draw
+    def counting_draw(self, context):
+        drawn.append(panel.__name__)
+        original_draw(self, context)
+    panel.draw = counting_draw
+for panel in (bpy.types.MULTIRENDER_PT_shots, bpy.types.MULTIRENDER_PT_shot,
+              bpy.types.MULTIRENDER_PT_shot_overrides, bpy.types.MULTIRENDER_PT_shot_properties):
+    counting(panel)
+item = shot.property_overrides.add()
+item.data_path = 'bpy.data.objects["Cam_Red"].data.lens'
+item.value = '35.0'
+item = shot.property_overrides.add()
+item.data_path = 'bpy.data.objects["Wall_Red"].color'
+item.value = '(0.2, 0.4, 0.9, 1.0)'
 """
     )
     blender.open_render_shots_tab()
-    blender.wait_until("len(drawn) > 0", timeout=10)
+    # The list and the button first; then each part of the selected shot's details.
+    blender.wait_until("len(set(drawn)) == 4", timeout=10)
+    assert blender.eval("drawn[:4]") == [
+        "MULTIRENDER_PT_shots",
+        "MULTIRENDER_PT_shot",
+        "MULTIRENDER_PT_shot_overrides",
+        "MULTIRENDER_PT_shot_properties",
+    ]
     time.sleep(0.5)
     path = blender.screenshot("panel")
     assert path.stat().st_size > 10_000
