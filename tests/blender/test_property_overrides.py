@@ -287,10 +287,10 @@ def test_bad_custom_property_overrides_are_refused(
 def test_the_panel_edits_a_value_with_the_propertys_own_widget(scene: bpy.types.Scene, shots: object) -> None:
     """A colour gets a colour swatch, a number a number field, a tick box a
     tick box; each edits the override's text, which stays what is stored."""
-    import sys  # noqa: PLC0415
+    import sys
 
     overrides_module = next(m for name, m in sys.modules.items() if name.endswith("multi_render.property_overrides"))
-    from multi_render.core.property_paths import parse_path  # noqa: PLC0415
+    from multi_render.core.property_paths import parse_path
 
     cases = {
         'bpy.data.objects["Wall_Red"].color': "color4",
