@@ -163,12 +163,44 @@ def _with_overrides(annotations: dict[str, Any], after: str) -> dict[str, Any]:
 MULTIRENDER_PG_shot.__annotations__ = _with_overrides(MULTIRENDER_PG_shot.__annotations__, "status")
 
 
+class MULTIRENDER_PG_history_shot(bpy.types.PropertyGroup):
+    """One shot of a past run (core/run_record.py)."""
+
+    name: StringProperty(name="Name")
+    status: StringProperty(name="Status")
+    seconds: FloatProperty(name="Seconds", min=0.0)
+    files: StringProperty(name="Files", description="The files the shot wrote, one a line")
+    reason: StringProperty(name="Reason")
+
+
+class MULTIRENDER_PG_history_run(bpy.types.PropertyGroup):
+    """One past run of the queue, kept in the scene (newest first)."""
+
+    started: StringProperty(name="Started")
+    seconds: FloatProperty(name="Seconds", min=0.0)
+    blender: StringProperty(name="Blender", description="The Blender version that rendered")
+    report: StringProperty(name="Report")
+    shots: CollectionProperty(type=MULTIRENDER_PG_history_shot)
+
+
 class MULTIRENDER_PG_scene(bpy.types.PropertyGroup):
     shots: CollectionProperty(type=MULTIRENDER_PG_shot)
     active_shot_index: IntProperty(name="Active Shot", min=0)
     skip_existing: BoolProperty(
         name="Skip Existing Files", description="Do not render shots whose files are already on disk"
     )
+    contact_sheet: BoolProperty(
+        name="Contact Sheet",
+        description="At the end of a run, write one image with every shot's image on a grid, each labelled",
+    )
+    contact_sheet_path: StringProperty(
+        name="Contact Sheet File",
+        default="contact_sheet_{date}_{time}.png",
+        subtype="FILE_PATH",
+        options=_PATH_OPTIONS,
+        description="Where the contact sheet goes (a template; relative: in the scene's output folder)",
+    )
+    history: CollectionProperty(type=MULTIRENDER_PG_history_run, description="The last runs, newest first")
 
 
 class MULTIRENDER_PG_runtime(bpy.types.PropertyGroup):
@@ -176,6 +208,9 @@ class MULTIRENDER_PG_runtime(bpy.types.PropertyGroup):
     progress_text: StringProperty(name="Progress")
     last_report: StringProperty(name="Last Report")
     is_paused: BoolProperty(name="Paused", description="The queue holds after the current render")
+    last_contact_sheet: StringProperty(
+        name="Last Contact Sheet", subtype="FILE_PATH", description="The contact sheet the last run wrote"
+    )
 
 
 def scene_shots(scene: bpy.types.Scene) -> MULTIRENDER_PG_scene:
@@ -192,6 +227,8 @@ CLASSES = (
     MULTIRENDER_PG_collection_visibility,
     MULTIRENDER_PG_property_override,
     MULTIRENDER_PG_shot,
+    MULTIRENDER_PG_history_shot,
+    MULTIRENDER_PG_history_run,
     MULTIRENDER_PG_scene,
     MULTIRENDER_PG_runtime,
 )

@@ -4,6 +4,7 @@ files its render writes. Reads only; shot_setup.py changes the scene."""
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from datetime import datetime
 from typing import Any
@@ -78,6 +79,34 @@ def shot_output(scene: bpy.types.Scene, shot: Any, index: int, now: datetime | N
             frames=_frame_range(shot) if is_range else None,
         )
     )
+
+
+def contact_sheet_file(scene: bpy.types.Scene, now: datetime) -> tuple[str, str]:
+    """(absolute path, "") of the scene's contact sheet, or ("", why not).
+    Its template knows the usual tokens; {shot} is "contact_sheet". A
+    relative path is in the scene's output folder."""
+    template = scene_shots(scene).contact_sheet_path.strip() or "contact_sheet_{date}_{time}.png"
+    values = dataclasses.replace(template_values(scene, _NO_SHOT, 0, now), shot="contact_sheet", camera="", index=0)
+    try:
+        expanded = templates.expand(template, values, scene.frame_current)
+    except templates.TemplateError as error:
+        return "", str(error)
+    if not expanded.startswith("//") and not os.path.isabs(expanded):
+        expanded = os.path.join(scene_output_folder(scene), expanded)
+    if not expanded.lower().endswith(".png"):
+        expanded += ".png"
+    return paths.absolute(expanded, _blend_folder()), ""
+
+
+class _NoShot:
+    """Stands in for a shot when a template belongs to the whole run."""
+
+    name = "contact_sheet"
+    camera = None
+    use_view_layer = False
+
+
+_NO_SHOT = _NoShot()
 
 
 def scene_output_folder(scene: bpy.types.Scene) -> str:

@@ -13,12 +13,13 @@ from typing import Any
 
 import bpy
 
-from . import autosave, property_overrides, render_events, scene_reader, shot_setup
-from .core import estimate, output_files, report, validation
+from . import autosave, contact_sheet, history, property_overrides, render_events, scene_reader, shot_setup
+from .core import estimate, output_files, paths, report, run_record, validation
 from .core.autosave import AutosaveClock
 from .core.logs import logger
 from .core.property_paths import PathError
 from .core.run import Action, QueueRun, ShotRun
+from .core.run_record import RunRecord
 from .core.shots import NodeOutput
 from .core.status import ShotStatus
 from .guards.layout import LayoutGuard
@@ -77,6 +78,8 @@ class QueueSession:
         self._pass_folders: dict[int, tuple[str, ...]] = {}  # each started shot's File Output folders
         self._saving: ShotRun | None = None  # the shot taken off the scene for a save
         self._autosave: AutosaveClock | None = None  # only in a Blender with windows
+        self.contact_sheet = ""  # where to write the run's contact sheet; "" for none
+        self.record: RunRecord | None = None  # the finished run (history, --json)
         # Called once when the session ends, e.g. to remove the operator's timer.
         self.on_end: Callable[[], None] | None = None
 
@@ -108,7 +111,11 @@ class QueueSession:
             skip_existing=data.skip_existing,
             sees_stop_keys=sees_stop_keys,
         )
+        sheet, sheet_problem = ("", "") if not data.contact_sheet else _contact_sheet_target(scene, now)
+        if sheet_problem:
+            return None, [validation.Problem(None, "contact_sheet_path", f"Contact sheet: {sheet_problem}")]
         session = cls(scene.name, run, now)
+        session.contact_sheet = sheet
         session.earlier_seconds = {spec.index: data.shots[spec.index].last_seconds for spec in chosen}
         session.warnings = validation.long_path_warnings(chosen)
         for warning in session.warnings:
@@ -173,6 +180,7 @@ class QueueSession:
         self.report_text = report.summary(self.run)
         if errors:
             self.report_text += ". Could not clean up: " + "; ".join(errors)
+        self.report_text += self._keep_record()
         runtime = runtime_state()
         runtime.progress_text = ""
         runtime.is_paused = False
@@ -188,6 +196,30 @@ class QueueSession:
             # counts as running until it has.
             _run_soon(lambda: _restore_layout(layout))
         return self.report_text
+
+    def _keep_record(self) -> str:
+        """Add the run to the scene's history and write its contact sheet;
+        what the report should add."""
+        self.record = run_record.record_of(
+            self.run, self.now.isoformat(timespec="seconds"), bpy.app.version_string, self.report_text
+        )
+        scene = bpy.data.scenes.get(self.scene_name)
+        if scene is None:
+            return ""
+        try:
+            history.add(scene, self.record)
+        except (AttributeError, TypeError, ValueError, RuntimeError):
+            log.exception("could not add the run to the history")
+        images = run_record.images_of(self.record)
+        if not self.contact_sheet or not images:
+            return ""
+        try:
+            written = contact_sheet.write(images, self.contact_sheet)
+        except (OSError, RuntimeError, ValueError) as error:
+            log.warning("could not write the contact sheet: %s", error)
+            return f". Contact sheet not written: {error}"
+        runtime_state().last_contact_sheet = written
+        return f". Contact sheet: {written}"
 
     # -- one step ---------------------------------------------------------------------
     def tick(self) -> Action:
@@ -503,6 +535,16 @@ def _redraw_progress() -> None:
                 for region in area.regions:
                     if region.type == "UI":
                         region.tag_redraw()
+
+
+def _contact_sheet_target(scene: bpy.types.Scene, now: datetime) -> tuple[str, str]:
+    """The contact sheet's path, checked as a shot's output is."""
+    path, error = scene_reader.contact_sheet_file(scene, now)
+    if error:
+        return "", f"file: {error}"
+    if (part := paths.name_too_long(path)) is not None:
+        return "", f"a name is {len(part.encode())} bytes long (at most {paths.MAX_NAME_BYTES})"
+    return path, paths.folder_problem(path) or ""
 
 
 def run_blocking(
