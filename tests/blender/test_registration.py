@@ -43,7 +43,7 @@ def operator_exists(name: str) -> bool:
 def property_groups(module: str) -> list[type]:
     """The add-on's PropertyGroup classes, taken while it is enabled."""
     groups = list(sys.modules[module].props.CLASSES)
-    assert len(groups) == 5  # collection visibility, property override, shot, scene, runtime
+    assert len(groups) == 7  # collection visibility, property override, shot, history shot and run, scene, runtime
     return groups
 
 
