@@ -2,6 +2,7 @@
 """The command line, Blender's own way (4.2+):
 
     blender -c multi_render render FILE.blend [--shots NAME,...] [--skip-existing] [--output-dir DIR]
+                                              [--contact-sheet] [--json]
     blender -c multi_render list FILE.blend
     blender -c multi_render bundle FILE.blend FOLDER   (an Open Job Description job bundle)
 
@@ -13,15 +14,18 @@ input was bad. The .blend is never saved."""
 from __future__ import annotations
 
 import argparse
+import contextlib
+import ctypes
 import os
 import sys
+from collections.abc import Iterator
 from datetime import datetime
 from typing import Any
 
 import bpy
 
 from . import builtin_overrides, scene_reader, session, shotlist_scene
-from .core import validation
+from .core import run_record, validation
 from .core.status import ShotStatus
 from .props import scene_shots
 
@@ -41,6 +45,12 @@ def _parser() -> argparse.ArgumentParser:
     render.add_argument("--skip-existing", action="store_true", help="do not render shots whose files exist")
     render.add_argument(
         "--output-dir", help="the output folder for shots whose output is empty or relative (instead of the scene's)"
+    )
+    render.add_argument("--contact-sheet", action="store_true", help="also write a contact sheet of the run's images")
+    render.add_argument(
+        "--json",
+        action="store_true",
+        help="print one JSON document (per shot: name, status, files, seconds, reason) and nothing else on stdout",
     )
     listing = commands.add_parser("list", help="print the shots and the files they write")
     listing.add_argument("file", help="the .blend file")
@@ -124,15 +134,43 @@ def _render(scene: bpy.types.Scene, options: argparse.Namespace) -> int:
         data.skip_existing = True
     if options.output_dir:
         scene.render.filepath = os.path.abspath(options.output_dir) + os.sep
-    queue, problems = session.run_blocking(scene)
-    if queue is None:
-        raise _UsageError(validation.summary(problems))
-    for shot in queue.shots:
-        where = shot.output_path if shot.status in (ShotStatus.DONE, ShotStatus.SKIPPED) else shot.reason
-        print(f"{shot.status.value:9} {shot.name}  {where}  {shot.seconds:.2f} s")
-    print(f"multi_render: {queue.report_text}")
+    if options.contact_sheet:
+        data.contact_sheet = True
+    # With --json, standard output carries the document alone: what Blender
+    # and the queue print meanwhile goes to standard error.
+    with _stdout_to_stderr() if options.json else contextlib.nullcontext():
+        queue, problems = session.run_blocking(scene)
+        if queue is None:
+            raise _UsageError(validation.summary(problems))
+        for shot in queue.shots:
+            where = shot.output_path if shot.status in (ShotStatus.DONE, ShotStatus.SKIPPED) else shot.reason
+            print(f"{shot.status.value:9} {shot.name}  {where}  {shot.seconds:.2f} s")
+        print(f"multi_render: {queue.report_text}")
+    if options.json and queue.record is not None:
+        print(run_record.as_json(queue.record), flush=True)
     failed = any(shot.status not in (ShotStatus.DONE, ShotStatus.SKIPPED) for shot in queue.shots)
     return 1 if failed else 0
+
+
+@contextlib.contextmanager
+def _stdout_to_stderr() -> Iterator[None]:
+    """Send everything written to standard output, by Python or by Blender's
+    own C code, to standard error for a while."""
+    _flush_all()
+    saved = os.dup(1)
+    os.dup2(2, 1)
+    try:
+        yield
+    finally:
+        _flush_all()
+        os.dup2(saved, 1)
+        os.close(saved)
+
+
+def _flush_all() -> None:
+    sys.stdout.flush()
+    with contextlib.suppress(OSError, AttributeError, TypeError):
+        ctypes.CDLL(None).fflush(None)  # C's stdio buffer (Blender's own printing); POSIX only
 
 
 def register() -> None:

@@ -3,7 +3,9 @@ a .blend made for the test; files, printed lines and exit codes."""
 
 from __future__ import annotations
 
+import json
 import os
+import re
 import subprocess
 from pathlib import Path
 
@@ -61,6 +63,31 @@ def test_render_prints_a_line_per_shot(blend: Path, profile: Path, x_display: st
     assert f"{renders}/Cam_Blue.png" in done[0]
     assert sorted(p.name for p in renders.iterdir()) == ["Cam_Blue.png", "Cam_Green.png"]
     assert "Traceback" not in result.stderr
+
+
+# Blender's own log lines, printed before the command runs (e.g. a warning
+# about mounted file systems in a container): "00:00.079  system.path | ...".
+BLENDER_LOG_LINE = re.compile(r"^\d\d:\d\d\.\d{3}  ")
+
+
+def test_json_is_the_only_output_and_matches_the_files(blend: Path, profile: Path, x_display: str) -> None:
+    result = cli(profile, x_display, "render", str(blend), "--json", "--contact-sheet")
+    assert result.returncode == 0, result.stdout + result.stderr
+    head, brace, body = result.stdout.partition("{")
+    assert brace and all(BLENDER_LOG_LINE.match(line) for line in head.splitlines()), result.stdout
+    document = json.loads(brace + body)
+    assert document["format"] == "multi_render.run" and document["blender"]
+    renders = blend.parent / "renders"
+    shots = document["shots"]
+    assert [(shot["name"], shot["status"]) for shot in shots] == [("Cam_Blue", "DONE"), ("Cam_Green", "DONE")]
+    assert sorted(file for shot in shots for file in shot["files"]) == sorted(
+        str(path) for path in renders.iterdir() if not path.name.startswith("contact_sheet_")
+    )
+    assert all(shot["seconds"] > 0 and shot["reason"] == "" for shot in shots)
+    # The lines for people went to standard error, with the contact sheet.
+    assert "DONE      Cam_Blue" in result.stderr
+    sheets = list(renders.glob("contact_sheet_*.png"))
+    assert len(sheets) == 1 and f"Contact sheet: {sheets[0]}" in document["report"] + result.stderr
 
 
 def test_named_shots_skip_existing_and_output_dir(blend: Path, profile: Path, x_display: str, tmp_path: Path) -> None:
