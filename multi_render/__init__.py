@@ -9,8 +9,8 @@ from __future__ import annotations
 import bpy
 
 from . import cli, file_events, keymap, log_output, prefs, props, session
-from .operators import import_export, render_shots, shot_overrides, shots, stop_keys
-from .ui import menus, panel
+from .operators import import_export, render_shots, shot_image, shot_overrides, shots, stop_keys
+from .ui import menus, panel, thumbnails
 
 _CLASSES = (
     *prefs.CLASSES,
@@ -18,6 +18,7 @@ _CLASSES = (
     *stop_keys.CLASSES,
     *shots.CLASSES,
     *shot_overrides.CLASSES,
+    *shot_image.CLASSES,
     *import_export.CLASSES,
     *panel.CLASSES,
 )
@@ -45,4 +46,5 @@ def unregister() -> None:
     for cls in reversed(_CLASSES):
         bpy.utils.unregister_class(cls)
     props.unregister()
+    thumbnails.clear()
     log_output.unregister()

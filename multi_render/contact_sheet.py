@@ -91,13 +91,13 @@ def write(images: Sequence[tuple[str, str]], path: str) -> str:
 
 def _draw_labels(sheet: np.ndarray, sheet_layout: SheetLayout, labels: list[str]) -> None:
     """Each tile's label, drawn by Blender's font code into an image buffer
-    (blf.bind_imbuf, Blender 4.4+) with the interface's font. Background mode
-    has no interface font (loading one there crashed Blender 5.2 when
-    tried), so a sheet written there, or by 4.2 and 4.3, has no labels."""
+    (blf.bind_imbuf and draw_buffer, Blender 4.4+) with the default font;
+    4.2 and 4.3 write sheets without labels. (blf.draw there draws nothing,
+    and blf.load crashed Blender 5.2 in background mode when tried.)"""
     import blf  # noqa: PLC0415
     import imbuf  # noqa: PLC0415
 
-    if bpy.app.background or not hasattr(blf, "bind_imbuf"):
+    if not hasattr(blf, "bind_imbuf"):
         return
     height, width = sheet.shape[:2]
     buffer = imbuf.new((width, height))
@@ -109,7 +109,7 @@ def _draw_labels(sheet: np.ndarray, sheet_layout: SheetLayout, labels: list[str]
             left, top = sheet_layout.tile_origin(number)
             baseline = top + sheet_layout.tile[1] + sheet_layout.label_height - 6
             blf.position(font, left + 2, height - baseline, 0)
-            blf.draw(font, _fitted(font, label, sheet_layout.tile[0] - 4))
+            blf.draw_buffer(font, _fitted(font, label, sheet_layout.tile[0] - 4))  # type: ignore[attr-defined]
     mask = _imbuf_alpha(buffer)
     if mask is not None:
         sheet[..., :3] = sheet[..., :3] * (1 - mask) + np.array(_TEXT[:3], dtype=np.float32) * mask

@@ -9,6 +9,7 @@ from typing import Any
 import bpy
 
 from . import session
+from .ui import thumbnails
 
 
 @bpy.app.handlers.persistent  # type: ignore[untyped-decorator]
@@ -21,6 +22,7 @@ def on_load_post(*_args: Any) -> None:
     # Blender stops a running render during the load, after load_pre, and
     # writes its unfinished image then.
     session.late_files.remove_all()
+    thumbnails.clear()
 
 
 @bpy.app.handlers.persistent  # type: ignore[untyped-decorator]

@@ -14,6 +14,9 @@ from ..core.overrides import OVERRIDES
 from ..core.property_paths import PathError, parse_path, parse_value
 from ..core.status import ShotStatus
 from ..props import STATUS_ICONS, runtime_state, scene_shots
+from . import thumbnails
+
+_WROTE = {ShotStatus.DONE.value, ShotStatus.SKIPPED.value}
 
 
 class MULTIRENDER_UL_shots(bpy.types.UIList):
@@ -37,6 +40,9 @@ class MULTIRENDER_UL_shots(bpy.types.UIList):
         camera = row.row()
         camera.active = item.camera is not None
         camera.label(text=item.camera.name if item.camera else "No camera", icon="OUTLINER_OB_CAMERA")
+        picture = thumbnails.icon(item.output) if item.status in _WROTE else 0
+        if picture:
+            row.label(text="", icon_value=picture)
         # A status this version does not know (a .blend from a newer one) reads as "".
         known = ShotStatus.known(item.status)
         row.label(text="", icon=STATUS_ICONS[ShotStatus(item.status)] if known else "QUESTION")  # type: ignore[arg-type]
@@ -89,7 +95,9 @@ class MULTIRENDER_PT_shots(bpy.types.Panel):
         buttons.separator()
         buttons.menu("MULTIRENDER_MT_shot_list", icon="DOWNARROW_HLT", text="")
 
-        layout.prop(data, "skip_existing")
+        options = layout.row()
+        options.prop(data, "skip_existing")
+        options.prop(data, "contact_sheet")
         column = layout.column()
         column.scale_y = 1.6
         # Greyed while a queue runs; its tooltip then says why.
@@ -174,6 +182,10 @@ class MULTIRENDER_PT_shot(ShotSubPanel):
         row.prop(shot, "status")
         if shot.output:
             layout.label(text=f"Wrote {shot.output}", icon="CHECKMARK")
+            picture = thumbnails.icon(shot.output) if shot.status in _WROTE else 0
+            if picture:
+                layout.template_icon(icon_value=picture, scale=8.0)
+                layout.operator("multi_render.shot_image_open", icon="IMAGE_DATA").index = index
         if shot.last_seconds > 0:
             layout.label(text=f"Last render took {estimate.duration_text(shot.last_seconds)}", icon="TIME")
 
@@ -271,6 +283,42 @@ def _draw_property_overrides(box: bpy.types.UILayout, shot: Any) -> None:
     column.operator("multi_render.property_override_new", icon="ADD")
 
 
+class MULTIRENDER_PT_history(bpy.types.Panel):
+    """The last runs, newest first; the newest one's shots below it."""
+
+    bl_idname = "MULTIRENDER_PT_history"
+    bl_label = "History"
+    bl_space_type = "VIEW_3D"
+    bl_region_type = "UI"
+    bl_category = "Render Shots"
+    bl_parent_id = "MULTIRENDER_PT_shots"
+    bl_options = {"DEFAULT_CLOSED"}
+
+    def draw(self, context: bpy.types.Context) -> None:
+        layout = self.layout
+        if layout is None or context.scene is None:
+            return
+        data = scene_shots(context.scene)
+        if data.contact_sheet:
+            layout.prop(data, "contact_sheet_path", text="Contact Sheet")
+        sheet = runtime_state(context.window_manager).last_contact_sheet
+        if sheet:
+            layout.label(text=f"Last contact sheet: {sheet}", icon="IMAGE_DATA")
+        if not data.history:
+            layout.label(text="No run yet")
+            return
+        column = layout.column(align=True)
+        for number, run in enumerate(data.history):
+            done = sum(shot.status == ShotStatus.DONE.value for shot in run.shots)
+            text = (
+                f"{run.started.replace('T', ' ')}  {done}/{len(run.shots)} done  {estimate.duration_text(run.seconds)}"
+            )
+            column.label(text=text, icon="CHECKMARK" if done == len(run.shots) else "ERROR")
+            if number == 0:
+                for shot in run.shots:
+                    column.label(text=f"{shot.name}: {shot.status.lower()}  {shot.reason}", icon="BLANK1")
+
+
 CLASSES = (
     MULTIRENDER_UL_shots,
     MULTIRENDER_MT_shot_list,
@@ -278,4 +326,5 @@ CLASSES = (
     MULTIRENDER_PT_shot,
     MULTIRENDER_PT_shot_overrides,
     MULTIRENDER_PT_shot_properties,
+    MULTIRENDER_PT_history,
 )

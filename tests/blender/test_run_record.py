@@ -39,6 +39,11 @@ def test_a_contact_sheet_holds_every_shot_in_list_order(scene: bpy.types.Scene, 
     assert walls == [scenes.wall_color(shot.output) for shot in four_shots]  # type: ignore[attr-defined]
     assert len(set(walls)) == 4 and "?" not in walls
     assert [image.name for image in bpy.data.images] == ["Render Result"]  # nothing left in the .blend
+    import blf
+
+    if hasattr(blf, "bind_imbuf"):  # Blender 4.4+ writes each shot's name under its tile
+        strip = [max(scenes.pixel(sheet, x / width, 1 - 48 / height)) for x in range(6, 36)]
+        assert max(strip) > 0.6, strip
 
 
 def test_no_contact_sheet_unless_asked_and_a_bad_template_is_refused(
