@@ -40,7 +40,7 @@ POLL = 0.2
 
 # Inside Blender: a scene of N shots and handlers that time every render.
 SETUP = """
-import os, sys, time, statistics
+import os, sys, time, statistics, tempfile
 from testkit import scenes
 times = {"pre": [], "post": [], "complete": [], "cancel": []}
 def _recorder(name):
@@ -232,6 +232,21 @@ def thousand_shots(app: BlenderApp, count: int) -> dict[str, float]:
         "assert not problems, problems\n"
         "result = 1000 * statistics.median(samples)"
     )
+    # Every shot done, with an image: the list and the details draw thumbnails.
+    app.exec(
+        "folder = tempfile.mkdtemp(prefix='bench-thumbs-')\n"
+        "pictures = []\n"
+        "for number in range(20):\n"
+        "    image = bpy.data.images.new(f'thumb_{number}', 64, 64)\n"
+        "    image.generated_color = (number / 20, 0.5, 1 - number / 20, 1.0)\n"
+        "    image.filepath_raw = os.path.join(folder, f'thumb_{number}.png')\n"
+        "    image.file_format = 'PNG'\n"
+        "    image.save()\n"
+        "    bpy.data.images.remove(image)\n"
+        "    pictures.append(os.path.join(folder, f'thumb_{number}.png'))\n"
+        "for number, shot in enumerate(scene.multi_render.shots):\n"
+        "    shot.status, shot.output = 'DONE', pictures[number % 20]"
+    )
     draw_ms = _panel_draw_ms(app)
     register_ms = app.exec(
         "import addon_utils\n"
@@ -282,26 +297,56 @@ result = {{"count": {count}, "check_ms": 1000 * statistics.median(check),
 
 
 def _panel_draw_ms(app: BlenderApp) -> float:
-    """Open the sidebar on the Render Shots tab and time its draws."""
+    """Open the sidebar on the Render Shots tab and time its draws: the main
+    panel and each sub-panel (the sum of their medians)."""
     app.exec(
         """
-draw_times = []
-panel = bpy.types.MULTIRENDER_PT_shots
-original_draw = getattr(panel, "_bench_original_draw", panel.draw)
-panel._bench_original_draw = original_draw
-def timed_draw(self, context):
-    begin = time.perf_counter()
-    original_draw(self, context)
-    draw_times.append(time.perf_counter() - begin)
-panel.draw = timed_draw
+draw_times = {}
+def timed(panel):
+    original_draw = getattr(panel, "_bench_original_draw", panel.draw)
+    panel._bench_original_draw = original_draw
+    times = draw_times.setdefault(panel.__name__, [])
+    def timed_draw(self, context):
+        begin = time.perf_counter()
+        original_draw(self, context)
+        times.append(time.perf_counter() - begin)
+    panel.draw = timed_draw
+for name in dir(bpy.types):
+    if name.startswith("MULTIRENDER_PT_"):
+        timed(getattr(bpy.types, name))
 """
     )
     app.open_render_shots_tab()
     for _ in range(10):
         app.exec("area.tag_redraw()")
         time.sleep(0.2)
-    app.wait_until("len(draw_times) >= 5", timeout=10)
-    return float(app.eval("1000 * statistics.median(draw_times)"))
+    app.wait_until("len(draw_times['MULTIRENDER_PT_shots']) >= 5", timeout=10)
+    return float(app.eval("1000 * sum(statistics.median(times) for times in draw_times.values() if times)"))
+
+
+def contact_sheet(app: BlenderApp, folder: str, count: int, size: int) -> dict[str, float]:
+    """Writing a contact sheet of `count` images of size x size."""
+    return app.exec(  # type: ignore[no-any-return]
+        f"""
+os.makedirs({folder!r}, exist_ok=True)
+images = []
+for number in range({count}):
+    image = bpy.data.images.new(f"sheet_{{number}}", {size}, {size})
+    image.generated_color = (number / {count}, 0.3, 0.6, 1.0)
+    image.filepath_raw = os.path.join({folder!r}, f"shot_{{number}}.png")
+    image.file_format = "PNG"
+    image.save()
+    bpy.data.images.remove(image)
+    images.append((f"Shot {{number}}", os.path.join({folder!r}, f"shot_{{number}}.png")))
+_sheet = sys.modules['{MODULE}.contact_sheet']
+samples = []
+for _ in range(3):
+    begin = time.perf_counter()
+    _sheet.write(images, os.path.join({folder!r}, "sheet.png"))
+    samples.append(time.perf_counter() - begin)
+result = {{"count": {count}, "size": {size}, "seconds": statistics.median(samples)}}
+"""
+    )
 
 
 def long_renders(app: BlenderApp, folder: str, count: int, seconds: float) -> dict[str, float]:
@@ -397,6 +442,7 @@ def main() -> int:
         )
         results["thousand_shots"] = thousand_shots(app, 100 if options.smoke else 1000)
         results["property_overrides"] = property_overrides(app, 100)
+        results["contact_sheet"] = contact_sheet(app, str(workdir / "out" / "sheet"), 10 if options.smoke else 100, 256)
     finally:
         app.quit()
         if xvfb is not None:
@@ -442,11 +488,13 @@ def render_table(results: dict[str, Any]) -> str:
         f"ratio {long['ratio']:.3f}; one render (pre to post) takes {long['queue_render_s']:.3f} s under "
         f"INVOKE and {long['exec_render_s']:.3f} s under EXEC; mean gap between shots {long['queue_gap_s']:.3f} s",
         "- memory: " + ", ".join(f"{key} {value:.1f}" for key, value in memory_figures.items()),
-        f"- long list: validate {thousand['validate_ms']:.1f} ms, panel draw {thousand['panel_draw_ms']:.2f} ms, "
-        f"register {thousand['register_ms']:.2f} ms",
+        f"- long list: validate {thousand['validate_ms']:.1f} ms, panel draw with thumbnails (all sub-panels) "
+        f"{thousand['panel_draw_ms']:.2f} ms, register {thousand['register_ms']:.2f} ms",
         f"- {results['property_overrides']['count']} property overrides on one shot: check "
         f"{results['property_overrides']['check_ms']:.2f} ms, apply and restore "
         f"{results['property_overrides']['apply_restore_ms']:.2f} ms",
+        f"- contact sheet of {results['contact_sheet']['count']} images of {results['contact_sheet']['size']} px: "
+        f"{results['contact_sheet']['seconds']:.2f} s",
     ]
     return "\n".join(lines)
 
