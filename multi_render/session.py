@@ -75,7 +75,6 @@ class QueueSession:
         self._started_wall: dict[int, float] = {}  # time.time() at each shot's start
         self._applied_path = ""  # render.filepath of the shot applied now
         self._applied_nodes: tuple[NodeOutput, ...] = ()  # its File Output nodes' folders
-        self._pass_folders: dict[int, tuple[str, ...]] = {}  # each started shot's File Output folders
         self._saving: ShotRun | None = None  # the shot taken off the scene for a save
         self._autosave: AutosaveClock | None = None  # only in a Blender with windows
         self.contact_sheet = ""  # where to write the run's contact sheet; "" for none
@@ -107,7 +106,10 @@ class QueueSession:
             return None, problems
         chosen = [spec for spec in specs if spec.enabled]
         run = QueueRun(
-            [(spec.index, spec.name, spec.files) for spec in chosen],
+            [
+                (spec.index, spec.name, spec.files, [node.absolute_folder for node in spec.node_outputs])
+                for spec in chosen
+            ],
             skip_existing=data.skip_existing,
             sees_stop_keys=sees_stop_keys,
         )
@@ -292,7 +294,7 @@ class QueueSession:
         if started is not None and len(shot.output_paths) == 1:  # a range's written frames are whole
             output_files.remove_if_written_since(shot.output_path, started)
             late_files.expect(shot.output_path, started)
-            for folder in self._pass_folders.get(shot.index, ()):  # the shot's own folders
+            for folder in shot.pass_folders:  # the shot's own folders
                 output_files.remove_written_since_in(folder, started)
                 late_files.expect_folder(folder, started)
 
@@ -302,7 +304,7 @@ class QueueSession:
         finished work (skip existing, the person)."""
         started = self._started_wall.get(shot.index)
         if started is not None:
-            output_files.remove_broken(shot.output_paths, started)
+            output_files.remove_broken((*shot.output_paths, *shot.pass_files), started)
 
     def start_current(self, blocking: bool, tick: int = 0) -> None:
         """Apply the current shot and start its render: INVOKE (the UI stays
@@ -376,7 +378,7 @@ class QueueSession:
             return False
         self._applied_path = output.blender_path
         self._applied_nodes = spec.node_outputs
-        self._pass_folders[shot.index] = tuple(node.absolute_folder for node in spec.node_outputs)
+        shot.pass_folders = tuple(node.absolute_folder for node in spec.node_outputs)  # as applied now
         return True
 
     def _take_shot_off(self) -> None:

@@ -329,3 +329,29 @@ area.tag_redraw()
         path = self.workdir / f"{name}.png"
         subprocess.run(["import", "-window", "root", str(path)], env=self.env, check=True, timeout=30)
         return path
+
+
+def launch(workdir: Path, logs: Path, *setup: str) -> tuple[BlenderApp, subprocess.Popen[bytes] | None]:
+    """A GUI Blender for tools (bench, screenshots): the built extension
+    (MULTI_RENDER_ZIP) in a throwaway profile under `workdir`, on $DISPLAY
+    or an Xvfb of its own (returned, to stop); each `setup` code runs first.
+    Blender's log and any screenshot stay in `logs`."""
+    blender = os.environ.get("MULTI_RENDER_BLENDER", "blender")
+    profile = workdir / "profile"
+    prepare_profile(blender, os.environ["MULTI_RENDER_ZIP"], profile)
+    xvfb = None
+    display = os.environ.get("DISPLAY", "")
+    if not display:
+        xvfb, display = start_xvfb()
+    shutil.rmtree(logs, ignore_errors=True)
+    app = BlenderApp(blender, profile, display, logs)
+    try:
+        app.start()
+        for code in setup:
+            app.exec(code)
+    except BaseException:
+        app.quit(timeout=5)
+        if xvfb is not None:
+            xvfb.terminate()
+        raise
+    return app, xvfb

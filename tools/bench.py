@@ -21,14 +21,13 @@ import os
 import platform
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 from typing import Any
 
-from testkit.blender_app import BlenderApp, prepare_profile, start_xvfb
+from testkit.blender_app import BlenderApp, launch
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -379,30 +378,6 @@ def long_renders(app: BlenderApp, folder: str, count: int, seconds: float) -> di
     }
 
 
-def start_blender(workdir: Path) -> tuple[BlenderApp, subprocess.Popen[bytes] | None]:
-    blender = os.environ.get("MULTI_RENDER_BLENDER", "blender")
-    zip_path = os.environ["MULTI_RENDER_ZIP"]
-    profile = workdir / "profile"
-    prepare_profile(blender, zip_path, profile)
-    xvfb = None
-    display = os.environ.get("DISPLAY", "")
-    if not display:
-        xvfb, display = start_xvfb()
-    logs = REPO / "artifacts" / "bench"  # Blender's log and any screenshot stay here
-    shutil.rmtree(logs, ignore_errors=True)
-    app = BlenderApp(blender, profile, display, logs)
-    try:
-        app.start()
-        app.exec(SETUP)
-        app.exec(PLAIN)
-    except BaseException:
-        app.quit(timeout=5)
-        if xvfb is not None:
-            xvfb.terminate()
-        raise
-    return app, xvfb
-
-
 def median_runs(runs: list[dict[str, Any]]) -> dict[str, Any]:
     return {key: statistics.median(run[key] for run in runs) for key in runs[0] if not isinstance(runs[0][key], dict)}
 
@@ -414,7 +389,7 @@ def main() -> int:
     options = parser.parse_args()
     count, runs = (3, 1) if options.smoke else (20, 3)
     workdir = Path(tempfile.mkdtemp(prefix="multi-render-bench-"))
-    app, xvfb = start_blender(workdir)
+    app, xvfb = launch(workdir, REPO / "artifacts" / "bench", SETUP, PLAIN)
     results: dict[str, Any] = {
         "machine": f"{platform.node()}: {os.cpu_count()} cores, {platform.machine()}, Xvfb + Mesa llvmpipe",
         "blender": app.eval("bpy.app.version_string"),

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The steps behind the Makefile's targets, one function each:
-#   tools/dev.sh provision|lint|unit|build|blender|wheel VERSION|e2e|e2e43|farm|bench|demo
+#   tools/dev.sh provision|lint|unit|build|blender|wheel VERSION|e2e|e2e43|farm|bench|screenshots|demo
 # BLENDER=/path/to/blender runs the Blender 5.x layers with that Blender on
 # this machine instead of the provisioned Debian one (then Xvfb, xauth,
 # xdotool and ImageMagick must be installed here).
@@ -109,6 +109,10 @@ step_farm() {
 
 step_bench() {
     beside_blender tools/bench.sh "$@"
+}
+
+step_screenshots() {
+    beside_blender tools/screenshots.sh "$@"
 }
 
 step_demo() {

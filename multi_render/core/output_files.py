@@ -33,12 +33,7 @@ def remove_if_written_since(path: str, started: float) -> bool:
 def remove_written_since_in(folder: str, started: float) -> list[str]:
     """Remove the files directly in `folder` written at or after `started`:
     a shot's own pass folder after its render was stopped. The ones removed."""
-    try:
-        names = sorted(os.listdir(folder))
-    except OSError:
-        return []
-    paths = [os.path.join(folder, name) for name in names]
-    return [path for path in paths if os.path.isfile(path) and remove_if_written_since(path, started)]
+    return [path for path in files_in(folder) if remove_if_written_since(path, started)]
 
 
 def remove_broken(paths: Iterable[str], started: float) -> list[str]:
@@ -49,6 +44,42 @@ def remove_broken(paths: Iterable[str], started: float) -> list[str]:
         for path in paths
         if os.path.exists(path) and not looks_whole(path) and remove_if_written_since(path, started)
     ]
+
+
+def files_in(folder: str) -> list[str]:
+    """The files directly in `folder` (none if it does not exist)."""
+    try:
+        names = sorted(os.listdir(folder))
+    except OSError:
+        return []
+    return [path for path in (os.path.join(folder, name) for name in names) if os.path.isfile(path)]
+
+
+class PassFolders:
+    """What the queue asks of a shot's own render-pass folders (compositor
+    File Output nodes write there; the names inside are Blender's own)."""
+
+    @staticmethod
+    def complete(folder: str) -> bool:
+        """Files are there and each is whole: for Skip Existing."""
+        found = files_in(folder)
+        return bool(found) and all(looks_whole(path) for path in found)
+
+    @staticmethod
+    def written_since(folder: str, started: float) -> list[str]:
+        """The files this run wrote there (started: time.time())."""
+        return [path for path in files_in(folder) if _written_since(path, started)]
+
+    @staticmethod
+    def present(folder: str) -> list[str]:
+        return files_in(folder)
+
+
+def _written_since(path: str, started: float) -> bool:
+    try:
+        return os.path.getmtime(path) >= started - _CLOCK_SLACK_SECONDS
+    except OSError:
+        return False
 
 
 class LateFiles:

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from enum import Enum
 
 from . import paths
+from .output_files import PassFolders
 from .status import RenderEvent, ShotStatus
 
 
@@ -37,6 +38,9 @@ class ShotRun:
     ended_at: float | None = None  # when render_complete or render_cancel fired
     stop_clicked_at: float | None = None  # last click on the status bar during the render
     stop_key_pressed: bool = False  # Esc reached Blender during the render
+    pass_folders: tuple[str, ...] = ()  # the shot's own compositor File Output folders
+    pass_files: tuple[str, ...] = ()  # the pass files it wrote (or found, when skipped)
+    started_wall: float = 0.0  # time.time() at the start: which files this run wrote
 
     @property
     def output_path(self) -> str:
@@ -49,25 +53,39 @@ class ShotRun:
 STOP_CLICK_WINDOW = 2.0
 
 
+_DISK = PassFolders()
+
+
 class QueueRun:
     def __init__(
         self,
-        shots: Sequence[tuple[int, str, str | Sequence[str]]],
+        shots: Sequence[tuple[int, str, str | Sequence[str]] | tuple[int, str, str | Sequence[str], Sequence[str]]],
         *,
         clock: Callable[[], float] = time.monotonic,
+        wall: Callable[[], float] = time.time,
+        pass_check: PassFolders = _DISK,
         is_written: Callable[[str], bool] = paths.looks_whole,
         why_not_written: Callable[[str], str | None] = paths.why_not_written,
         skip_existing: bool = False,
         sees_stop_keys: bool = False,
     ) -> None:
-        """`shots`: (list index, name, output file or files) of each shot to
-        render, in order. With `skip_existing`, a shot whose files all exist
-        is skipped. `sees_stop_keys`: the Blender side reports every Esc that
-        reaches a render (`stop_key_pressed`), so a render cancelled without
-        one failed by itself (an engine error) and the queue goes on."""
+        """`shots`: (list index, name, output file or files[, pass folders])
+        of each shot to render, in order. With `skip_existing`, a shot whose
+        files all exist (and its pass folders hold whole files) is skipped.
+        `sees_stop_keys`: the Blender side reports every Esc that reaches a
+        render (`stop_key_pressed`), so a render cancelled without one failed
+        by itself (an engine error) and the queue goes on."""
         self.shots = [
-            ShotRun(index, name, (paths,) if isinstance(paths, str) else tuple(paths)) for index, name, paths in shots
+            ShotRun(
+                shot[0],
+                shot[1],
+                (shot[2],) if isinstance(shot[2], str) else tuple(shot[2]),
+                pass_folders=tuple(shot[3]) if len(shot) > 3 else (),  # type: ignore[misc]
+            )
+            for shot in shots
         ]
+        self._wall = wall
+        self._passes = pass_check
         self.skip_existing = skip_existing
         self.sees_stop_keys = sees_stop_keys
         self.paused = False
@@ -143,6 +161,7 @@ class QueueRun:
         shot = self._require_current()
         shot.status = ShotStatus.RENDERING
         shot.started_at = self._clock()
+        shot.started_wall = self._wall()
         shot.events.clear()
         shot.ended_at = shot.stop_clicked_at = None
         shot.stop_key_pressed = False
@@ -198,6 +217,9 @@ class QueueRun:
         while self.skip_existing and (shot := self.current) is not None and not self.stop_reason:
             if not all(self._is_written(path) for path in shot.output_paths):
                 return
+            if not all(self._passes.complete(folder) for folder in shot.pass_folders):
+                return  # a pass file missing or cut off: render it all again
+            shot.pass_files = tuple(path for folder in shot.pass_folders for path in self._passes.present(folder))
             shot.status = ShotStatus.SKIPPED
             shot.reason = "its file exists" if len(shot.output_paths) == 1 else "its files exist"
             self._position += 1
@@ -224,18 +246,28 @@ class QueueRun:
             shot.status = ShotStatus.FAILED
             shot.reason = "the render ended without a result"
         elif missing := [path for path in shot.output_paths if not self._is_written(path)]:
-            shot.status = ShotStatus.FAILED
-            shot.reason = f"no whole image was written at '{missing[0]}'" + (
-                f" (and {len(missing) - 1} more)" if len(missing) > 1 else ""
-            )
-            if (why := self._why_not_written(missing[0])) is not None:
-                shot.reason += f": {why}"
+            self._failed_to_write(shot, missing, "no whole image was written")
+        elif broken := [path for path in self._pass_files_written(shot) if not self._is_written(path)]:
+            self._failed_to_write(shot, broken, "a render pass was not written whole")
         else:
             shot.status = ShotStatus.DONE
         if shot.stop_key_pressed:
             # Esc as the render was ending (Blender had already finished or
             # cancelled it): the person still wants the queue stopped.
             self.stop_reason = self.stop_reason or "cancelled"
+
+    def _pass_files_written(self, shot: ShotRun) -> tuple[str, ...]:
+        shot.pass_files = tuple(
+            path for folder in shot.pass_folders for path in self._passes.written_since(folder, shot.started_wall)
+        )
+        return shot.pass_files
+
+    def _failed_to_write(self, shot: ShotRun, missing: list[str], what: str) -> None:
+        """A full disk: Blender says "Saved" and leaves empty or cut-off files."""
+        shot.status = ShotStatus.FAILED
+        shot.reason = f"{what} at '{missing[0]}'" + (f" (and {len(missing) - 1} more)" if len(missing) > 1 else "")
+        if (why := self._why_not_written(missing[0])) is not None:
+            shot.reason += f": {why}"
 
     def _failed_by_itself(self, shot: ShotRun) -> bool:
         """A cancelled render that nobody stopped: Blender cancels a render

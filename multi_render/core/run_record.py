@@ -21,7 +21,7 @@ class ShotRecord:
     name: str
     status: str
     seconds: float
-    files: tuple[str, ...]  # what the shot wrote (or found, when skipped); none otherwise
+    files: tuple[str, ...]  # what the shot wrote, its passes too (or found, when skipped); none otherwise
     reason: str = ""
 
 
@@ -40,7 +40,7 @@ def record_of(run: QueueRun, started: str, blender: str, report: str) -> RunReco
             shot.name,
             shot.status.value,
             round(shot.seconds, 3),
-            shot.output_paths if shot.status in _WROTE else (),
+            (*shot.output_paths, *shot.pass_files) if shot.status in _WROTE else (),
             shot.reason,
         )
         for shot in run.shots

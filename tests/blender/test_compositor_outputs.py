@@ -87,3 +87,30 @@ def test_two_shots_whose_passes_would_meet_are_refused(scene: bpy.types.Scene, s
     message = str(error.value)
     assert "Shot 1 'Cam_Green' and shot 2 'Cam_Red' would write the same files through compositor" in message
     assert not list(tmp_path.rglob("*.png"))
+
+
+def test_skip_existing_counts_pass_files_and_a_broken_pass_fails_the_shot(
+    scene: bpy.types.Scene, shots: object, tmp_path: Path
+) -> None:
+    """A shot is skipped only when its image and every pass file are there
+    and whole; a pass file a full disk left empty fails its shot (Blender
+    still says "Saved") and is removed; the run record lists pass files."""
+    passes = tmp_path / "passes"
+    scenes.add_file_output(str(passes) + "/")
+    assert bpy.ops.multi_render.render_shots() == {"FINISHED"}
+    green_pass = next((passes / "Cam_Green").iterdir())
+    red_pass = next((passes / "Cam_Red").iterdir())
+    newest = scene.multi_render.history[0]
+    assert newest.shots[0].files.splitlines() == [shots[0].output, str(green_pass)]  # type: ignore[index]
+
+    scene.multi_render.skip_existing = True
+    green_pass.unlink()  # the green shot's pass is missing: that shot renders again
+    red_pass.write_bytes(red_pass.read_bytes())  # whole, untouched content
+    assert bpy.ops.multi_render.render_shots() == {"FINISHED"}
+    assert [shot.status for shot in shots] == ["DONE", "SKIPPED"]  # type: ignore[attr-defined]
+    assert green_pass.is_file()
+
+    red_pass.write_bytes(b"")  # cut off, as on a full disk: not counted as existing
+    assert bpy.ops.multi_render.render_shots() == {"FINISHED"}
+    assert [shot.status for shot in shots] == ["SKIPPED", "DONE"]  # type: ignore[attr-defined]
+    assert red_pass.stat().st_size > 0

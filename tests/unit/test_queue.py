@@ -280,3 +280,41 @@ def test_a_status_bar_click_long_before_an_engine_error_does_not_hide_it() -> No
     run.record(RenderEvent.CANCEL, at=clock.now + 10.0)
     assert run.next_action(False) == Action.START
     assert run.shots[0].status == ShotStatus.FAILED
+
+
+def test_a_broken_pass_file_fails_the_shot_and_a_missing_one_stops_a_skip() -> None:
+    from multi_render.core.output_files import PassFolders
+    from multi_render.core.run import Action, QueueRun
+    from multi_render.core.status import RenderEvent, ShotStatus
+
+    class Disk(PassFolders):
+        def __init__(self) -> None:
+            self.files = {"/p/A": ["/p/A/pass0001.png"], "/p/B": []}
+
+        def complete(self, folder: str) -> bool:
+            return bool(self.files[folder])
+
+        def written_since(self, folder: str, started: float) -> list[str]:
+            return self.files[folder]
+
+        def present(self, folder: str) -> list[str]:
+            return self.files[folder]
+
+    disk = Disk()
+    whole = {"/o/a.png", "/o/b.png"}
+    run = QueueRun(
+        [(0, "A", "/o/a.png", ["/p/A"]), (1, "B", "/o/b.png", ["/p/B"])],
+        pass_check=disk,
+        is_written=lambda path: path in whole,
+        why_not_written=lambda _path: "the disk is full",
+        skip_existing=True,
+    )
+    # A's image and pass are there: skipped, with its pass file listed; B's pass folder is empty.
+    assert run.next_action(job_running=False) == Action.START
+    assert run.shots[0].status == ShotStatus.SKIPPED and run.shots[0].pass_files == ("/p/A/pass0001.png",)
+    run.started()
+    disk.files["/p/B"] = ["/p/B/pass0001.png"]  # written, but not whole
+    run.record(RenderEvent.COMPLETE, 1.0)
+    assert run.next_action(job_running=False) == Action.FINISH
+    assert run.shots[1].status == ShotStatus.FAILED
+    assert run.shots[1].reason == "a render pass was not written whole at '/p/B/pass0001.png': the disk is full"
