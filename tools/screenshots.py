@@ -3,7 +3,8 @@ real Blender window (Xvfb), written to docs/images/. Look at each one
 before committing it.
 
 - sidebar.png: the Render Shots tab after a run: thumbnails, the selected
-  shot's details with its image, overrides and property overrides;
+  shot's details with its image;
+- overrides.png: the same, scrolled down: its overrides and property overrides;
 - progress.png: a queue running: Shot i/N with the time left, Pause and Stop;
 - contact_sheet.png: the contact sheet of that run."""
 
@@ -20,8 +21,8 @@ from testkit.blender_app import BlenderApp, launch
 
 REPO = Path(__file__).resolve().parent.parent
 IMAGES = REPO / "docs" / "images"
-# The sidebar, with a margin (the window is 1280x800; the sidebar is widened first).
-SIDEBAR = "470x720+600+80"
+WINDOW_HEIGHT = 800  # testkit's Xvfb screen is 1280x800
+PROGRESS = "bpy.context.window_manager.multi_render.progress_text"
 
 SCENE = """
 import os
@@ -42,21 +43,37 @@ item.data_path, item.value = 'bpy.data.objects["Wall_Red"].color', '(0.9, 0.2, 0
 item = red.property_overrides.add()
 item.data_path, item.value = 'bpy.data.cameras["Cam_Red"].lens', '35.0'
 data.active_shot_index = 2
-for area in bpy.context.screen.areas:
-    if area.type == "VIEW_3D":
-        for region in area.regions:
-            if region.type == "UI":
-                region.width = 440
 """
 RUNNING = "bpy.context.window_manager.multi_render.is_running"
 
 
-def crop(app: BlenderApp, name: str, geometry: str | None) -> Path:
+def sidebar_box(app: BlenderApp) -> str:
+    """The sidebar region as a crop geometry (X counts from the top)."""
+    left = app.eval("sidebar.x")
+    top = WINDOW_HEIGHT - app.eval("sidebar.y + sidebar.height")
+    return f"{app.eval('sidebar.width')}x{app.eval('sidebar.height')}+{left}+{top}"
+
+
+def widen_sidebar(app: BlenderApp, pixels: int) -> None:
+    """Drag the sidebar's left edge, as a person widens it."""
+    edge = app.eval("sidebar.x")
+    middle = WINDOW_HEIGHT - app.eval("sidebar.y + sidebar.height // 2")
+    app.xdotool("mousemove", str(edge), str(middle))
+    time.sleep(0.3)
+    app.xdotool("mousedown", "1")
+    for step in range(1, 11):
+        time.sleep(0.05)
+        app.xdotool("mousemove", str(edge - pixels * step // 10), str(middle))
+    time.sleep(0.2)
+    app.xdotool("mouseup", "1")
+    time.sleep(0.5)
+
+
+def crop(app: BlenderApp, name: str) -> Path:
     time.sleep(0.8)  # let the window draw
     shot = app.screenshot(name)
     target = IMAGES / f"{name}.png"
-    command = ["convert", str(shot), *(["-crop", geometry, "+repage"] if geometry else []), str(target)]
-    subprocess.run(command, env=app.env, check=True, timeout=30)
+    subprocess.run(["convert", str(shot), "-crop", sidebar_box(app), "+repage", str(target)], env=app.env, check=True)
     return target
 
 
@@ -65,17 +82,27 @@ def main() -> int:
     workdir = Path(tempfile.mkdtemp(prefix="multi-render-screenshots-"))
     output = workdir / "renders"
     app, xvfb = launch(workdir, REPO / "artifacts" / "screenshots")
+    written: list[Path] = []
     try:
         app.exec(SCENE.format(output=str(output)))
         app.open_render_shots_tab()
-        # A slower run for the progress picture: Cycles for about 2 s a shot.
+        widen_sidebar(app, 160)
+        # Progress: Cycles for about 2 s a shot, stopped after the picture.
         app.exec("scenes.make_timed(scene, 2.0)\nbpy.ops.multi_render.render_shots('INVOKE_DEFAULT')")
-        app.wait_until("shots[1].status == 'RENDERING'", timeout=60)
-        time.sleep(1.0)
-        written = [crop(app, "progress", SIDEBAR)]
+        app.wait_until("shots[1].status == 'RENDERING' and 'left' in " + PROGRESS, timeout=60)
+        written.append(crop(app, "progress"))
+        app.exec("bpy.ops.multi_render.stop()")
+        app.wait_until(f"not {RUNNING}", timeout=60)
+        # The whole run in Workbench's flat colours: thumbnails, details, contact sheet.
+        app.exec("scene.render.engine = 'BLENDER_WORKBENCH'\nbpy.ops.multi_render.render_shots('INVOKE_DEFAULT')")
+        app.wait_until(RUNNING, timeout=10)
         app.wait_until(f"not {RUNNING}", timeout=120)
         app.exec("[region.tag_redraw() for area in bpy.context.screen.areas for region in area.regions]")
-        written.append(crop(app, "sidebar", SIDEBAR))
+        written.append(crop(app, "sidebar"))
+        # Scrolled down, as a person does: the shot's overrides and property overrides.
+        app.xdotool("mousemove", str(app.eval("sidebar.x + 100")), "500")
+        app.xdotool("click", "--repeat", "12", "--delay", "40", "5")
+        written.append(crop(app, "overrides"))
         sheet = app.eval("bpy.context.window_manager.multi_render.last_contact_sheet")
         shutil.copyfile(sheet, IMAGES / "contact_sheet.png")
         written.append(IMAGES / "contact_sheet.png")
