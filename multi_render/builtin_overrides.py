@@ -11,7 +11,7 @@ from typing import Any
 import bpy
 from bpy.props import BoolProperty, EnumProperty, IntProperty, PointerProperty, StringProperty
 
-from .core.overrides import BY_KEY, OVERRIDES, Field, Kind, effective
+from .core.overrides import BY_KEY, INT_MAX, INT_MIN, OVERRIDES, Field, Kind, effective
 from .engines import available_engines
 from .guards.settings import SettingsGuard
 
@@ -27,8 +27,8 @@ def _field_property(field: Field) -> Any:
             name=field.label,
             default=field.default,
             subtype=field.subtype,
-            min=-(2**31) if field.minimum is None else field.minimum,
-            max=2**31 - 1 if field.maximum is None else field.maximum,
+            min=INT_MIN if field.minimum is None else field.minimum,
+            max=INT_MAX if field.maximum is None else field.maximum,
         )
     if field.kind is Kind.CHOICE:
         items = [(choice, choice.replace("_", " ").title(), f"{field.label}: {choice}") for choice in field.choices]

@@ -60,28 +60,36 @@ def write(images: Sequence[tuple[str, str]], path: str) -> str:
     """Write a sheet of (label, image file) to `path` (PNG); return the path.
     Raises OSError or RuntimeError when it cannot be written. Files Blender
     cannot read leave their tile empty."""
+    # Each image is scaled to its tile as soon as it is read, so a run of
+    # large renders never holds more than one of them at full size.
     readable: list[tuple[str, np.ndarray]] = []
+    sheet_layout: SheetLayout | None = None
     for label, image_path in images:
         try:
             with _loaded(image_path) as image:
-                if image.size[0] and image.size[1]:
-                    readable.append((label, _pixels(image)))
+                if not (image.size[0] and image.size[1]):
+                    continue
+                if sheet_layout is None:  # the first image sets the tiles' shape
+                    sheet_layout = layout_for(len(images), (image.size[0], image.size[1]))
+                pixels = _pixels(image)
         except RuntimeError as error:
             log.warning("contact sheet: cannot read '%s': %s", image_path, error)
-    if not readable:
+            continue
+        size = fit((pixels.shape[1], pixels.shape[0]), sheet_layout.tile)
+        readable.append((label, _scaled(pixels, size)))
+    if not readable or sheet_layout is None:
         raise RuntimeError("no image could be read")
-    first = readable[0][1]
-    sheet_layout = layout_for(len(readable), (first.shape[1], first.shape[0]))
+    if len(readable) != len(images):  # unreadable files leave no gap
+        sheet_layout = layout_for(len(readable), sheet_layout.tile)
     width, height = sheet_layout.size
     sheet = np.empty((height, width, 4), dtype=np.float32)
     sheet[:] = _BACKGROUND
-    for number, (_label, pixels) in enumerate(readable):
+    for number, (_label, tile) in enumerate(readable):
         left, top = sheet_layout.tile_origin(number)
-        w, h = fit((pixels.shape[1], pixels.shape[0]), sheet_layout.tile)
+        h, w = tile.shape[:2]
         # Centred in the tile; alpha over the sheet's background.
         x = left + (sheet_layout.tile[0] - w) // 2
         y = top + (sheet_layout.tile[1] - h) // 2
-        tile = _scaled(pixels, (w, h))
         alpha = tile[..., 3:4]
         sheet[y : y + h, x : x + w, :3] = tile[..., :3] * alpha + sheet[y : y + h, x : x + w, :3] * (1 - alpha)
     _draw_labels(sheet, sheet_layout, [label for label, _pixels in readable])

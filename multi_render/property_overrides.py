@@ -11,6 +11,7 @@ from typing import Any, NoReturn
 
 import bpy
 
+from .core.overrides import SCENE_SETTING_OWNERS
 from .core.property_paths import (
     COLLECTION_OF_ID_TYPE,
     ID_COLLECTIONS,
@@ -40,18 +41,18 @@ _CODE_REFUSAL = "drivers, scripts and texts can run code and cannot be overridde
 # know of (over another shot's). The shot's own fields set these.
 _QUEUE_SCENE_SETTINGS = {
     "camera": "the shot's camera",
-    "frame_current": "the shot's Frame override",
-    "frame_start": "the shot's Frame Range override",
-    "frame_end": "the shot's Frame Range override",
-    "frame_step": "the shot's Frame Range override",
     "render.filepath": "the shot's output path",
     "render.use_file_extension": "the scene's setting",
     "render.use_compositing": "the scene's setting",
-    "render.image_settings.file_format": "the shot's File Format override",
-    "render.image_settings.media_type": "the shot's File Format override",
     "use_nodes": "the scene's setting",
     "node_tree": "the scene's setting",
     "compositing_node_group": "the scene's setting",
+    # The frames and the file format decide a shot's file names.
+    **{
+        setting: f"the shot's {owner.label} override"
+        for setting, owner in SCENE_SETTING_OWNERS.items()
+        if owner.key in {"frame", "frame_range", "file_format"}
+    },
 }
 _FILE_OUTPUT_NODE = "CompositorNodeOutputFile"
 _KIND_WORDS = {"lights": "light", "objects": "object", "materials": "material", "scenes": "scene", "worlds": "world"}
@@ -142,7 +143,15 @@ def _check_custom_property(struct: Any, key: str, index: int | None) -> None:
     if not isinstance(struct, bpy.types.bpy_struct):  # e.g. nodes["Mix"]: an item, not a custom property
         raise PathError("the path must end with a property's name or a custom property's [\"key\"]")
     owner: Any = struct
-    if not hasattr(owner, "keys") or key not in owner:
+    if key in owner.bl_rna.properties:
+        # A property an add-on registered (scene.cycles["samples"]) is stored
+        # like a custom one; written as one, it would skip its own checks.
+        raise PathError(f"'{key}' is a property, not a custom property: write .{key} instead of [\"{key}\"]")
+    try:
+        exists = key in owner
+    except TypeError:  # a struct that cannot hold custom properties
+        exists = False
+    if not exists:
         where = getattr(owner, "name", "") or owner.bl_rna.name
         raise PathError(f"'{where}' has no custom property '{key}' (add it first: the override changes its value)")
     value = _custom_value(owner, key)
@@ -429,7 +438,7 @@ def widget(target: Target) -> str:
     length = getattr(prop, "array_length", 0) if target.index is None else 0
     if length == 0:
         return {"BOOLEAN": "flag", "INT": "whole", "FLOAT": "number"}.get(prop.type, "value")
-    if prop.type == "FLOAT" and prop.subtype in {"COLOR", "COLOR_GAMMA"} and length in (3, 4):
+    if prop.type == "FLOAT" and prop.subtype == "COLOR" and length in (3, 4):  # (the swatch is linear)
         return f"color{length}"
     return "value"
 

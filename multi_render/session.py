@@ -182,7 +182,11 @@ class QueueSession:
         self.report_text = report.summary(self.run)
         if errors:
             self.report_text += ". Could not clean up: " + "; ".join(errors)
-        self.report_text += self._keep_record()
+        try:
+            self.report_text += self._keep_record()
+        except Exception as error:  # the run is over either way: it must still end cleanly
+            log.exception("could not keep the run's record")
+            self.report_text += f". Could not keep the run's record: {type(error).__name__}: {error}"
         runtime = runtime_state()
         runtime.progress_text = ""
         runtime.is_paused = False

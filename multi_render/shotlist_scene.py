@@ -5,11 +5,13 @@ the list is touched, so a bad file changes nothing."""
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 import bpy
 
 from . import builtin_overrides, scene_reader
+from .core.overrides import storable
 from .core.shotlist import PropertyData, ShotData, ShotList, ShotListError, dumps, loads
 from .props import scene_shots
 
@@ -20,7 +22,7 @@ def shot_list_of(scene: bpy.types.Scene) -> ShotList:
 
 
 def _shot_data(shot: Any) -> ShotData:
-    overrides = builtin_overrides.ticked(shot)
+    overrides = storable(builtin_overrides.ticked(shot))
     collections = tuple((entry.collection.name, entry.hidden) for entry in shot.collections if entry.collection)
     camera = shot.camera.name if shot.camera else ""
     properties = tuple(PropertyData(item.data_path, item.value, item.enabled) for item in shot.property_overrides)
@@ -34,7 +36,9 @@ def export_text(scene: bpy.types.Scene) -> str:
 def import_text(scene: bpy.types.Scene, text: str) -> int:
     """Replace the scene's shots with those of a JSON text; return how many.
     Raises ShotListError, and then nothing has changed."""
-    shot_list = loads(text, scene_reader.names_in(scene))
+    # Engines are checked when a shot renders, not here: a list written with
+    # 4.x's BLENDER_EEVEE_NEXT still reads in 5.x, to be fixed in the panel.
+    shot_list = loads(text, dataclasses.replace(scene_reader.names_in(scene), engines=None))
     data = scene_shots(scene)
     data.shots.clear()
     for shot_data in shot_list.shots:

@@ -331,16 +331,19 @@ area.tag_redraw()
         return path
 
 
-def launch(workdir: Path, logs: Path, *setup: str) -> tuple[BlenderApp, subprocess.Popen[bytes] | None]:
+def launch(
+    workdir: Path, logs: Path, *setup: str, own_display: bool = False
+) -> tuple[BlenderApp, subprocess.Popen[bytes] | None]:
     """A GUI Blender for tools (bench, screenshots): the built extension
     (MULTI_RENDER_ZIP) in a throwaway profile under `workdir`, on $DISPLAY
-    or an Xvfb of its own (returned, to stop); each `setup` code runs first.
+    or an Xvfb of its own (returned, to stop; always with `own_display`, for
+    tools that press keys and drag); each `setup` code runs first.
     Blender's log and any screenshot stay in `logs`."""
     blender = os.environ.get("MULTI_RENDER_BLENDER", "blender")
     profile = workdir / "profile"
     prepare_profile(blender, os.environ["MULTI_RENDER_ZIP"], profile)
     xvfb = None
-    display = os.environ.get("DISPLAY", "")
+    display = "" if own_display else os.environ.get("DISPLAY", "")
     if not display:
         xvfb, display = start_xvfb()
     shutil.rmtree(logs, ignore_errors=True)

@@ -81,7 +81,7 @@ def main() -> int:
     IMAGES.mkdir(parents=True, exist_ok=True)
     workdir = Path(tempfile.mkdtemp(prefix="multi-render-screenshots-"))
     output = workdir / "renders"
-    app, xvfb = launch(workdir, REPO / "artifacts" / "screenshots")
+    app, xvfb = launch(workdir, REPO / "artifacts" / "screenshots", own_display=True)  # it drags and scrolls
     written: list[Path] = []
     try:
         app.exec(SCENE.format(output=str(output)))

@@ -2,8 +2,9 @@
 """The built-in overrides, each declared once: its key (also its name in a
 shot list), its tick box (`use_<key>`), its fields with their shot property
 names, the scene settings it writes and its rule. The shot's properties
-(props.py), applying (shot_setup.py), ticking (which starts from the scene's
-value), shot-list files (core/shotlist.py), validation and the panel all
+(props.py), applying and a new shot's starting values (builtin_overrides.py),
+shot-list files (core/shotlist.py), validation, the queue's own settings that
+property overrides may not touch (property_overrides.py) and the panel all
 loop over OVERRIDES; adding an override is one entry here and its test.
 
 Blender-free: the Blender side reads a shot's values into a plain mapping
@@ -17,6 +18,9 @@ from enum import Enum
 from typing import Any, Literal
 
 from .paths import FORMAT_DEPTHS, FORMAT_EXTENSIONS
+
+# Blender's whole numbers are 32-bit: the limits of a field that sets none.
+INT_MIN, INT_MAX = -(2**31), 2**31 - 1
 
 
 class Kind(Enum):
@@ -61,7 +65,7 @@ class BuiltinOverride:
     fields: tuple[Field, ...]
     rule: Callable[[Mapping[str, Any]], tuple[str, str] | None] | None = None  # -> (field, message)
     yields_to: str = ""  # another override that, when on, makes this one do nothing
-    extra_scene_settings: tuple[str, ...] = ()  # also written, by special code (see shot_setup.py)
+    extra_scene_settings: tuple[str, ...] = ()  # also written, by special code (builtin_overrides.py)
 
     @property
     def toggle(self) -> str:
@@ -208,6 +212,17 @@ SCENE_SETTING_OWNERS: dict[str, BuiltinOverride] = {
 }
 
 _NAME_WORDS = {"worlds": "world", "view_layers": "view layer", "engines": "render engine"}
+
+
+def storable(on: Mapping[str, Mapping[str, Any]]) -> dict[str, dict[str, Any]]:
+    """The ticked overrides a shot list can store: one whose datablock is
+    gone (a World override with no world) has nothing to store, and is left
+    out as if unticked."""
+    return {
+        key: dict(values)
+        for key, values in on.items()
+        if not any(field.kind is Kind.WORLD and values[field.prop] == "" for field in BY_KEY[key].fields)
+    }
 
 
 def effective(on: Mapping[str, Mapping[str, Any]]) -> dict[str, Mapping[str, Any]]:

@@ -229,6 +229,9 @@ class QueueRun:
         shot.seconds = self._clock() - shot.started_at
         self._rendering = False
         self._position += 1
+        # What the shot's passes wrote, known whatever the outcome: a full disk
+        # may leave the main image and the pass files broken alike.
+        written_passes = self._pass_files_written(shot)
         if RenderEvent.CANCEL in shot.events and self._failed_by_itself(shot) and not forced:
             shot.status = ShotStatus.FAILED
             shot.reason = (
@@ -247,7 +250,7 @@ class QueueRun:
             shot.reason = "the render ended without a result"
         elif missing := [path for path in shot.output_paths if not self._is_written(path)]:
             self._failed_to_write(shot, missing, "no whole image was written")
-        elif broken := [path for path in self._pass_files_written(shot) if not self._is_written(path)]:
+        elif broken := [path for path in written_passes if not self._is_written(path)]:
             self._failed_to_write(shot, broken, "a render pass was not written whole")
         else:
             shot.status = ShotStatus.DONE

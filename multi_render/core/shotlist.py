@@ -20,7 +20,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from .overrides import BY_KEY, OVERRIDES, BuiltinOverride, Kind, Names, problems_of
+from .overrides import BY_KEY, INT_MAX, INT_MIN, OVERRIDES, BuiltinOverride, Field, Kind, Names, problems_of
 from .property_paths import PathError, parse_path, parse_value
 
 FORMAT = "multi_render.shots"
@@ -246,13 +246,19 @@ def _read_override(override: BuiltinOverride, raw: Any, where: str, problems: li
             problems.append(f"{where}: {name} holds a NUL character, which Blender cannot store")
         elif item.choices and value not in item.choices:
             problems.append(f"{where}: {name} must be one of {', '.join(item.choices)} (got {value!r})")
-        elif item.minimum is not None and value < item.minimum:
-            problems.append(f"{where}: {name} must be at least {item.minimum} (got {value})")
-        elif item.maximum is not None and value > item.maximum:
-            problems.append(f"{where}: {name} must be at most {item.maximum} (got {value})")
+        elif item.kind is Kind.INT and not (_low(item) <= value <= _high(item)):
+            problems.append(f"{where}: {name} must be {_low(item)} to {_high(item)} (got {value})")
     if len(problems) > before:
         return None
     return {item.prop: raw[item.json] for item in fields}
+
+
+def _low(item: Field) -> int:
+    return INT_MIN if item.minimum is None else item.minimum
+
+
+def _high(item: Field) -> int:
+    return INT_MAX if item.maximum is None else item.maximum
 
 
 def _read_collections(raw: Any, names: Names, where: str, problems: list[str]) -> tuple[tuple[str, bool], ...]:

@@ -62,7 +62,27 @@ def _put(owner: Any, attribute: str, value: Any) -> None:
     if key is None:
         setattr(owner, attribute, value)
     else:
-        owner[key] = value
+        _put_custom(owner, key, value)
+
+
+def _put_custom(owner: Any, key: str, value: Any) -> None:
+    """Write a custom property keeping what it is: an array in place, and a
+    single value with its Edit Property settings (subtype, limits), which
+    Blender drops when Python stores a value of another precision."""
+    current = owner[key]
+    if hasattr(current, "to_list"):
+        current[:] = value
+        return
+    try:
+        settings = owner.id_properties_ui(key).as_dict()
+    except (AttributeError, TypeError):  # no Edit Property settings for this kind
+        settings = {}
+    owner[key] = value
+    if settings:
+        try:
+            owner.id_properties_ui(key).update(**settings)
+        except (TypeError, ValueError) as error:
+            log.warning("could not keep the settings of custom property '%s': %s", key, error)
 
 
 def _split(path: str) -> tuple[str, str]:

@@ -309,7 +309,7 @@ class MULTIRENDER_PT_history(bpy.types.Panel):
             return
         column = layout.column(align=True)
         for number, run in enumerate(data.history):
-            done = sum(shot.status == ShotStatus.DONE.value for shot in run.shots)
+            done = sum(shot.status in _WROTE for shot in run.shots)
             text = (
                 f"{run.started.replace('T', ' ')}  {done}/{len(run.shots)} done  {estimate.duration_text(run.seconds)}"
             )

@@ -230,9 +230,11 @@ def test_custom_properties_are_set_for_their_shot_and_restored(scene: bpy.types.
     kind (a float stays a float) and gets the person's value back."""
     subject = bpy.data.objects["Subject"]
     subject["variant"] = 1.0
-    subject.id_properties_ui("variant").update(min=0.0, max=10.0)
+    subject.id_properties_ui("variant").update(min=0.0, max=10.0, subtype="FACTOR", description="Which trim")
     subject["tint"] = [0.1, 0.2, 0.3]
+    subject.id_properties_ui("tint").update(subtype="COLOR")
     scene["label"] = "person"
+    settings_before = {key: subject.id_properties_ui(key).as_dict() for key in ("variant", "tint")}
     seen: list[tuple[object, ...]] = []
 
     def record(_scene: bpy.types.Scene, _depsgraph: object = None) -> None:
@@ -250,6 +252,8 @@ def test_custom_properties_are_set_for_their_shot_and_restored(scene: bpy.types.
     assert isinstance(seen[0][0], float)
     assert subject["variant"] == 1.0 and isinstance(subject["variant"], float)
     assert tuple(round(v, 3) for v in subject["tint"]) == (0.1, 0.2, 0.3)
+    # Their Edit Property settings (subtype, limits, description) are kept.
+    assert {key: subject.id_properties_ui(key).as_dict() for key in ("variant", "tint")} == settings_before
     assert scene["label"] == "person"
 
 
@@ -263,6 +267,8 @@ def test_custom_properties_are_set_for_their_shot_and_restored(scene: bpy.types.
         ('bpy.data.objects["Subject"]["settings"]', "1", "holds a group of properties"),
         ('bpy.data.objects["Subject"]["tint"]', "(1, 2)", "expects 3 values"),
         ('bpy.data.objects["Subject"]["keyed"]', "2.0", "is animated or driven"),
+        ('bpy.data.scenes["Scene"].multi_render["skip_existing"]', "True", "is a property, not a custom property"),
+        ('bpy.data.scenes["Scene"].render["x"]', "1", "has no custom property 'x'"),
     ],
 )
 def test_bad_custom_property_overrides_are_refused(

@@ -86,3 +86,14 @@ def test_broken_json_and_missing_files(rich_list: bpy.types.Scene, tmp_path: Pat
     with pytest.raises(RuntimeError, match="cannot read"):
         bpy.ops.multi_render.shots_import(filepath=str(tmp_path / "missing.json"))
     assert shot_list_dump(rich_list) == before
+
+
+def test_a_world_override_whose_world_was_deleted_exports_as_unticked(
+    rich_list: bpy.types.Scene, tmp_path: Path
+) -> None:
+    bpy.data.worlds.remove(bpy.data.worlds["Night"])
+    path = str(tmp_path / "shots.json")
+    assert bpy.ops.multi_render.shots_export(filepath=path) == {"FINISHED"}
+    assert "world" not in json.loads(Path(path).read_text())["shots"][1]
+    assert bpy.ops.multi_render.shots_import(filepath=path) == {"FINISHED"}  # the file reads back
+    assert not rich_list.multi_render.shots[1].use_world

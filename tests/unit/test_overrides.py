@@ -83,3 +83,10 @@ def test_unknown_names_are_left_for_later() -> None:
     assert problems_of({"engine": {"engine": "X"}}) == []
     assert problems_of({"world": {"world": ""}}) != []
     assert problems_of({"engine": {"engine": "X"}}, Names()) == []  # engines not known: Blender checks them
+
+
+def test_an_override_whose_datablock_is_gone_is_not_stored() -> None:
+    from multi_render.core.overrides import storable
+
+    on = {"world": {"world": ""}, "samples": {"samples": 8}}
+    assert storable(on) == {"samples": {"samples": 8}}

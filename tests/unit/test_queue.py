@@ -318,3 +318,24 @@ def test_a_broken_pass_file_fails_the_shot_and_a_missing_one_stops_a_skip() -> N
     assert run.next_action(job_running=False) == Action.FINISH
     assert run.shots[1].status == ShotStatus.FAILED
     assert run.shots[1].reason == "a render pass was not written whole at '/p/B/pass0001.png': the disk is full"
+
+
+def test_pass_files_are_known_even_when_the_main_image_failed() -> None:
+    """A full disk breaks the image and the passes alike: the broken pass
+    files must be known, so that the Blender side removes them too."""
+    from multi_render.core.output_files import PassFolders
+    from multi_render.core.run import Action, QueueRun
+    from multi_render.core.status import RenderEvent, ShotStatus
+
+    class Disk(PassFolders):
+        def written_since(self, folder: str, started: float) -> list[str]:
+            return [f"{folder}/pass0001.exr"]
+
+    run = QueueRun([(0, "A", "/o/a.png", ["/p/A"])], pass_check=Disk(), is_written=lambda _p: False)
+    assert run.next_action(job_running=False) == Action.START
+    run.started()
+    run.record(RenderEvent.COMPLETE, 1.0)
+    assert run.next_action(job_running=False) == Action.FINISH
+    assert run.shots[0].status == ShotStatus.FAILED
+    assert run.shots[0].reason.startswith("no whole image was written at '/o/a.png'")
+    assert run.shots[0].pass_files == ("/p/A/pass0001.exr",)

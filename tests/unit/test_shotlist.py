@@ -181,3 +181,8 @@ def test_bad_property_overrides_in_a_file_are_named(entry: object, expected: str
         loads(json.dumps(document), Names())
     assert "shot 1 'A': " in str(error.value)
     assert expected in str(error.value)
+
+
+def test_whole_numbers_stay_in_blenders_range() -> None:
+    problems = problems_of(header(a={"name": "A", "samples": 2**40, "frame": -(2**31)}))
+    assert problems == [f"shot 1 'A': 'samples' must be 1 to {2**31 - 1} (got {2**40})"]
