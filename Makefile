@@ -1,7 +1,7 @@
 # One entry point. `make test` is what CI runs (.ci/run).
 # BLENDER=/path/to/blender uses your own Blender 5.x instead of provisioning one
 # (the second GUI Blender, 4.3, then does not run).
-.PHONY: test provision lint unit build test-blender test-wheels test-e2e test-e2e43 test-farm soak bench bench-smoke screenshots demo clean
+.PHONY: test provision lint unit build test-blender test-wheels test-e2e test-e2e43 test-farm soak bench bench-smoke bench-farm screenshots demo clean
 
 test: provision lint unit build test-blender test-wheels test-e2e test-e2e43 test-farm soak bench-smoke
 
@@ -41,6 +41,10 @@ test-farm: build
 # The full benchmark (a few minutes); the table goes into the README by hand.
 bench: build
 	tools/dev.sh bench
+
+# Not part of make test: the farm bundle's shots per task, timed through openjd run.
+bench-farm: build
+	tools/dev.sh bench_farm
 
 # The README's pictures (docs/images/), from a scripted GUI session; look at them before committing.
 screenshots: build

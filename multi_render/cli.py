@@ -4,7 +4,9 @@
     blender -c multi_render render FILE.blend [--shots NAME,...] [--skip-existing] [--output-dir DIR]
                                               [--contact-sheet] [--json]
     blender -c multi_render list FILE.blend
-    blender -c multi_render bundle FILE.blend FOLDER   (an Open Job Description job bundle)
+    blender -c multi_render render FILE.blend --shot-list '["A", "B"]' [--frames 1-10]
+                                              [--cycles-device CUDA] [--skip-existing=true]   (farm tasks)
+    blender -c multi_render bundle FILE.blend FOLDER [--shots-per-task N] [--frames-per-task M] [--skip-existing]
 
 It runs after add-ons are enabled, in background mode: shots render one after
 another (the same code as bpy.ops.multi_render.render_shots() in -b), one
@@ -16,6 +18,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import ctypes
+import json
 import os
 import sys
 from collections.abc import Iterator
@@ -25,7 +28,7 @@ from typing import Any
 import bpy
 
 from . import builtin_overrides, scene_reader, session, shotlist_scene
-from .core import run_record, validation
+from .core import farm, run_record, validation
 from .core.status import ShotStatus
 from .props import scene_shots
 
@@ -42,7 +45,22 @@ def _parser() -> argparse.ArgumentParser:
     render.add_argument("file", help="the .blend file")
     render.add_argument("--shots", help="comma-separated shot names to render instead of the ticked ones")
     render.add_argument("--shot", action="append", default=[], help="a shot to render, by its exact name (repeatable)")
-    render.add_argument("--skip-existing", action="store_true", help="do not render shots whose files exist")
+    render.add_argument(
+        "--skip-existing",
+        nargs="?",
+        const="true",
+        default="false",
+        choices=("true", "false"),
+        help="do not render shots whose files exist (also --skip-existing=false, for farm templates)",
+    )
+    render.add_argument("--shot-list", help='the shots to render, as a JSON list of exact names: \'["A", "B, c"]\'')
+    render.add_argument("--frames", help="render only these frames of the (frame-range) shots: START-END[:STEP]")
+    render.add_argument(
+        "--cycles-device",
+        default="",
+        choices=farm.CYCLES_DEVICES,
+        help="Cycles' device (CPU, CUDA, OPTIX, HIP, ONEAPI, METAL); empty: the file's own",
+    )
     render.add_argument(
         "--output-dir", help="the output folder for shots whose output is empty or relative (instead of the scene's)"
     )
@@ -56,7 +74,17 @@ def _parser() -> argparse.ArgumentParser:
     listing.add_argument("file", help="the .blend file")
     bundle = commands.add_parser("bundle", help="write an Open Job Description job bundle for a render farm")
     bundle.add_argument("file", help="the saved .blend file")
-    bundle.add_argument("folder", help="the bundle's folder (template.json, parameter_values.json)")
+    bundle.add_argument(
+        "folder", help="the bundle's folder (template.json, parameter_values.json, asset_references.json)"
+    )
+    bundle.add_argument("--shots-per-task", type=_positive, default=1, help="consecutive shots one task renders")
+    bundle.add_argument(
+        "--frames-per-task",
+        type=_positive,
+        default=0,
+        help="split each frame-range shot into chunks of this many frames",
+    )
+    bundle.add_argument("--skip-existing", action="store_true", help="the job renders only what is missing")
     return parser
 
 
@@ -74,7 +102,7 @@ def execute(argv: list[str]) -> int:
         if options.command == "list":
             return _list(scene)
         if options.command == "bundle":
-            return _bundle(scene, options.folder)
+            return _bundle(scene, options)
         return _render(scene, options)
     except _UsageError as problem:
         print(f"multi_render: {problem}", file=sys.stderr)
@@ -94,12 +122,15 @@ def _open(path: str) -> bpy.types.Scene:
     return scene
 
 
-def _bundle(scene: bpy.types.Scene, folder: str) -> int:
+def _bundle(scene: bpy.types.Scene, options: argparse.Namespace) -> int:
+    settings = farm.BundleOptions(options.shots_per_task, options.frames_per_task, options.skip_existing)
     try:
-        template, tasks = shotlist_scene.write_farm_bundle(scene, folder)
+        bundle = shotlist_scene.write_farm_bundle(scene, options.folder, settings)
     except (OSError, ValueError) as error:
         raise _UsageError(f"cannot write the bundle: {error}") from None
-    print(f"multi_render: wrote {template} ({tasks} tasks)")
+    for path in bundle.missing:
+        print(f"multi_render: warning: the .blend uses a file that does not exist: {path}", file=sys.stderr)
+    print(f"multi_render: wrote {bundle.template} ({bundle.tasks} tasks)")
     return 0
 
 
@@ -123,6 +154,8 @@ def _render(scene: bpy.types.Scene, options: argparse.Namespace) -> int:
     wanted = list(options.shot)
     if options.shots:
         wanted += [name.strip() for name in options.shots.split(",") if name.strip()]
+    if options.shot_list:
+        wanted += _names_from_json(options.shot_list)
     if wanted:
         names = [shot.name for shot in data.shots]
         unknown = [name for name in wanted if name not in names]
@@ -130,8 +163,7 @@ def _render(scene: bpy.types.Scene, options: argparse.Namespace) -> int:
             raise _UsageError(f"no shot named {', '.join(repr(n) for n in unknown)} (shots: {', '.join(names)})")
         for shot in data.shots:
             shot.enabled = shot.name in wanted
-    if options.skip_existing:
-        data.skip_existing = True
+    _apply_task_options(scene, data, options)
     if options.output_dir:
         scene.render.filepath = os.path.abspath(options.output_dir) + os.sep
     if options.contact_sheet:
@@ -171,6 +203,70 @@ def _flush_all() -> None:
     sys.stdout.flush()
     with contextlib.suppress(OSError, AttributeError, TypeError):
         ctypes.CDLL(None).fflush(None)  # C's stdio buffer (Blender's own printing); POSIX only
+
+
+def _apply_task_options(scene: bpy.types.Scene, data: Any, options: argparse.Namespace) -> None:
+    """What a farm task (or a person) asks of this run beyond its shots."""
+    if options.skip_existing == "true":
+        data.skip_existing = True
+    if options.frames:
+        _only_frames(data, options.frames)
+    if options.cycles_device:
+        if not hasattr(scene, "cycles"):
+            raise _UsageError("--cycles-device: this Blender has no Cycles")
+        scene.cycles.device = "CPU" if options.cycles_device == "CPU" else "GPU"
+        if options.cycles_device != "CPU":
+            _use_gpu(options.cycles_device)
+
+
+def _positive(text: str) -> int:
+    value = int(text)
+    if value < 0:
+        raise argparse.ArgumentTypeError("must be 0 or more")
+    return value
+
+
+def _names_from_json(text: str) -> list[str]:
+    try:
+        names = json.loads(text)
+    except ValueError:
+        names = None
+    if not isinstance(names, list) or not all(isinstance(name, str) for name in names):
+        raise _UsageError(f"--shot-list must be a JSON list of shot names (got {text!r})")
+    return names
+
+
+def _only_frames(data: Any, text: str) -> None:
+    """A farm task's chunk: the ticked range shots render only these frames,
+    into the same files the whole range would write."""
+    try:
+        frames = farm.parse_frames(text)
+    except ValueError as error:
+        raise _UsageError(f"--frames: {error}") from None
+    chosen = [shot for shot in data.shots if shot.enabled]
+    stills = [shot.name for shot in chosen if not shot.use_frame_range]
+    if stills:
+        raise _UsageError(f"--frames is for frame-range shots; {', '.join(stills)} renders a still")
+    for shot in chosen:
+        shot.frame_start, shot.frame_end, shot.frame_step = frames.start, frames.end, frames.step
+
+
+def _use_gpu(device: str) -> None:
+    """Cycles on the given compute device type, every device of that type on."""
+    addon = bpy.context.preferences.addons.get("cycles")
+    if addon is None:
+        raise _UsageError("--cycles-device: the Cycles add-on is not enabled")
+    preferences = addon.preferences
+    try:
+        preferences.compute_device_type = device
+    except TypeError:
+        raise _UsageError(f"--cycles-device: this Blender has no {device} support") from None
+    preferences.get_devices()
+    devices = [entry for entry in preferences.devices if entry.type == device]
+    if not devices:
+        raise _UsageError(f"--cycles-device: no {device} device on this machine")
+    for entry in devices:
+        entry.use = True
 
 
 def register() -> None:

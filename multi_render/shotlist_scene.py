@@ -10,9 +10,11 @@ from typing import Any
 
 import bpy
 
-from . import builtin_overrides, scene_reader
+from . import builtin_overrides, farm_assets, scene_reader
+from .core import farm
 from .core.overrides import storable
 from .core.shotlist import PropertyData, ShotData, ShotList, ShotListError, dumps, loads
+from .core.shots import FrameRange
 from .props import scene_shots
 
 
@@ -73,13 +75,29 @@ def read_file(path: str) -> str:
         raise ShotListError([f"cannot read '{path}': {error}"]) from None
 
 
-def write_farm_bundle(scene: bpy.types.Scene, folder: str) -> tuple[str, int]:
-    """An Open Job Description bundle for the saved .blend's ticked shots:
-    (template path, number of tasks). Raises OSError or ValueError."""
-    from .core import farm  # noqa: PLC0415 (the farm code stays out of the import path until used)
-
+def write_farm_bundle(scene: bpy.types.Scene, folder: str, options: farm.BundleOptions | None = None) -> FarmBundle:
+    """An Open Job Description bundle for the saved .blend's ticked shots.
+    Raises OSError or ValueError."""
     if not bpy.data.filepath:
         raise ValueError("save the .blend first: a farm renders the saved file")
-    names = [shot.name for shot in scene_shots(scene).shots if shot.enabled]
-    template = farm.write_bundle(folder, bpy.data.filepath, scene_reader.scene_output_folder(scene), names)
-    return template, len(names)
+    options = options or farm.BundleOptions()
+    shots = [
+        farm.FarmShot(
+            shot.name,
+            FrameRange(shot.frame_start, shot.frame_end, shot.frame_step) if shot.use_frame_range else None,
+        )
+        for shot in scene_shots(scene).shots
+        if shot.enabled
+    ]
+    assets, missing = farm_assets.asset_references(scene)
+    output = scene_reader.scene_output_folder(scene)
+    template = farm.write_bundle(folder, bpy.data.filepath, output, shots, options=options, assets=assets)
+    tasks = farm.task_count(farm.job_template("", shots, options))
+    return FarmBundle(template, tasks, missing)
+
+
+@dataclasses.dataclass(frozen=True)
+class FarmBundle:
+    template: str  # the template's path
+    tasks: int
+    missing: list[str]  # files the .blend names that do not exist

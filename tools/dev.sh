@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The steps behind the Makefile's targets, one function each:
-#   tools/dev.sh provision|lint|unit|build|blender|wheel VERSION|e2e|e2e43|farm|bench|screenshots|demo
+#   tools/dev.sh provision|lint|unit|build|blender|wheel VERSION|e2e|e2e43|farm|bench|bench_farm|screenshots|demo
 # BLENDER=/path/to/blender runs the Blender 5.x layers with that Blender on
 # this machine instead of the provisioned Debian one (then Xvfb, xauth,
 # xdotool and ImageMagick must be installed here).
@@ -105,6 +105,12 @@ step_farm() {
     # machine's Python; each task runs the test Blender (tools/blender.sh).
     require_tests_ran env MULTI_RENDER_FARM_BLENDER="${BLENDER:-}" \
         "$(tools/provision-python.sh requirements/farm.txt)/bin/python" -m pytest -p no:cacheprovider tests/farm "$@"
+}
+
+step_bench_farm() {
+    # Not a test: times the farm bundle with 1, 4 and 12 shots per task.
+    MULTI_RENDER_FARM_BLENDER="${BLENDER:-}" \
+        "$(tools/provision-python.sh requirements/farm.txt)/bin/python" tools/bench_farm.py "$@"
 }
 
 step_bench() {

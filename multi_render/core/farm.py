@@ -1,90 +1,264 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 """Render-farm job bundles in Open Job Description (the job-template standard
-that AWS Deadline Cloud runs): one task per ticked shot, each running
-`blender -c multi_render render FILE --shot NAME` in background.
+that AWS Deadline Cloud runs), written as plain JSON so the extension needs no
+third-party package for it. Each task runs
 
-Imported only when a bundle is exported; written as plain JSON, so the
-extension needs no third-party package for it."""
+    blender -c multi_render render FILE --shot-list '["A", "B"]' [--frames 1-10]
+
+in background. Consecutive ticked shots are grouped `shots_per_task` to a
+task (one Blender start and file load for several shots); a frame-range shot
+is split into chunks of `frames_per_task` frames with the spec's
+TASK_CHUNKING extension (`CHUNK[INT]`, contiguous), so the farm may size
+chunks itself. A job environment checks the worker's Blender once, before
+any task, and fails the job with one clear message."""
 
 from __future__ import annotations
 
 import json
 import os
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
+
+from .shots import FrameRange
 
 SPECIFICATION = "jobtemplate-2023-09"
 STEP = "RenderShots"
+CYCLES_DEVICES = ("", "CPU", "CUDA", "OPTIX", "HIP", "ONEAPI", "METAL")
+MINIMUM_BLENDER = (4, 2, 0)
+
+# The worker check, run by the worker's own Blender: its version, and the
+# extension enabled in its profile (whatever repository it came from).
+_CHECK_WORKER = (
+    "import bpy\n"
+    f"need = {MINIMUM_BLENDER!r}\n"
+    "if bpy.app.version < need:\n"
+    "    raise SystemExit('multi_render: this worker has Blender %s; the job needs Blender 4.2 or later'"
+    " % bpy.app.version_string)\n"
+    "if not any(name.rpartition('.')[2] == 'multi_render' for name in bpy.context.preferences.addons.keys()):\n"
+    "    raise SystemExit('multi_render: the Multi Render extension is not enabled in this worker\\'s Blender"
+    " profile (install it with: blender --command extension install-file -r user_default -e ZIP)')\n"
+    "print('multi_render: worker Blender %s with Multi Render' % bpy.app.version_string)\n"
+)
 
 
-def job_template(blend_name: str, shot_names: list[str]) -> dict[str, Any]:
-    return {
-        "specificationVersion": SPECIFICATION,
-        "name": f"Multi Render: {blend_name}",
-        "parameterDefinitions": [
-            {
-                "name": "BlendFile",
-                "type": "PATH",
-                "objectType": "FILE",
-                "dataFlow": "IN",
-                "description": "The .blend file whose shots are rendered",
-            },
-            {
-                "name": "OutputDir",
-                "type": "PATH",
-                "objectType": "DIRECTORY",
-                "dataFlow": "OUT",
-                "description": "Output folder for shots whose output is empty or relative",
-            },
-            {
-                "name": "BlenderExecutable",
-                "type": "STRING",
-                "default": "blender",
-                "description": "Blender 4.2+ with the Multi Render extension enabled",
-            },
-        ],
-        "steps": [
-            {
-                "name": STEP,
-                "parameterSpace": {
-                    "taskParameterDefinitions": [{"name": "Shot", "type": "STRING", "range": shot_names}]
+@dataclass(frozen=True)
+class FarmShot:
+    name: str
+    frames: FrameRange | None = None  # a frame-range shot; None for a still
+
+
+@dataclass(frozen=True)
+class BundleOptions:
+    shots_per_task: int = 1
+    frames_per_task: int = 0  # 0: a range shot is one task
+    skip_existing: bool = False
+
+
+@dataclass(frozen=True)
+class AssetReferences:
+    """Deadline Cloud's asset_references.json: what workers need and make."""
+
+    input_files: tuple[str, ...] = ()
+    input_directories: tuple[str, ...] = ()  # e.g. a disk cache
+    output_directories: tuple[str, ...] = ()
+    referenced_paths: tuple[str, ...] = ()  # named by the file but missing: not uploaded
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "assetReferences": {
+                "inputs": {
+                    "directories": sorted(set(self.input_directories)),
+                    "filenames": sorted(set(self.input_files)),
                 },
-                "script": {
-                    "actions": {
-                        "onRun": {
-                            "command": "{{Param.BlenderExecutable}}",
-                            "args": [
-                                "-c",
-                                "multi_render",
-                                "render",
-                                "{{Param.BlendFile}}",
-                                "--shot",
-                                "{{Task.Param.Shot}}",
-                                "--output-dir",
-                                "{{Param.OutputDir}}",
-                            ],
-                        }
-                    }
-                },
+                "outputs": {"directories": sorted(set(self.output_directories))},
+                "referencedPaths": sorted(set(self.referenced_paths)),
             }
-        ],
+        }
+
+
+_FRAMES = re.compile(r"^\s*(-?\d+)\s*(?:-\s*(-?\d+)\s*(?::\s*(\d+)\s*)?)?$")
+
+
+def parse_frames(text: str) -> FrameRange:
+    """`START`, `START-END` or `START-END:STEP` (an Open Job Description range
+    expression, as a chunk's value is written); ValueError otherwise."""
+    match = _FRAMES.match(text)
+    if match is None:
+        raise ValueError(f"frames must be START, START-END or START-END:STEP (got {text!r})")
+    start = int(match.group(1))
+    end = int(match.group(2)) if match.group(2) is not None else start
+    step = int(match.group(3)) if match.group(3) is not None else 1
+    frames = FrameRange(start, end, step)
+    if not frames.frames:
+        raise ValueError(f"frames {text!r} hold no frame")
+    return frames
+
+
+def frames_text(frames: FrameRange) -> str:
+    return f"{frames.start}-{frames.end}" + (f":{frames.step}" if frames.step != 1 else "")
+
+
+def _groups(shots: Sequence[FarmShot], size: int) -> list[list[str]]:
+    names = [shot.name for shot in shots]
+    return [names[at : at + size] for at in range(0, len(names), max(size, 1))]
+
+
+def _render_args(task_shots: str, frames: str | None = None) -> list[str]:
+    args = ["-c", "multi_render", "render", "{{Param.BlendFile}}", "--shot-list", task_shots]
+    if frames is not None:
+        args += ["--frames", frames]
+    return [
+        *args,
+        "--output-dir",
+        "{{Param.OutputDir}}",
+        "--cycles-device={{Param.CyclesDevice}}",
+        "--skip-existing={{Param.SkipExisting}}",
+    ]
+
+
+def _step(name: str, parameter: dict[str, Any], args: list[str]) -> dict[str, Any]:
+    return {
+        "name": name,
+        "parameterSpace": {"taskParameterDefinitions": [parameter]},
+        "script": {"actions": {"onRun": {"command": "{{Param.BlenderExecutable}}", "args": args}}},
     }
 
 
-def write_bundle(folder: str, blend_path: str, output_dir: str, shot_names: list[str]) -> str:
-    """Write template.json and parameter_values.json; return the template's path."""
-    if not shot_names:
+_DEFAULTS = BundleOptions()
+
+
+def job_template(blend_name: str, shots: Sequence[FarmShot], options: BundleOptions = _DEFAULTS) -> dict[str, Any]:
+    if options.shots_per_task < 1:
+        raise ValueError("shots per task must be at least 1")
+    if options.frames_per_task < 0:
+        raise ValueError("frames per task must be 0 (a whole range) or more")
+    chunked = [(shot, shot.frames) for shot in shots if shot.frames is not None and options.frames_per_task > 0]
+    whole = [shot for shot in shots if shot.frames is None or options.frames_per_task == 0]
+    steps = []
+    if whole:
+        groups = [json.dumps(group, ensure_ascii=False) for group in _groups(whole, options.shots_per_task)]
+        steps.append(
+            _step(STEP, {"name": "Shots", "type": "STRING", "range": groups}, _render_args("{{Task.Param.Shots}}"))
+        )
+    for number, (shot, shot_frames) in enumerate(chunked, start=1):
+        frames = {
+            "name": "Frames",
+            "type": "CHUNK[INT]",
+            "range": frames_text(shot_frames),
+            "chunks": {"defaultTaskCount": options.frames_per_task, "rangeConstraint": "CONTIGUOUS"},
+        }
+        args = _render_args(json.dumps([shot.name], ensure_ascii=False), "{{Task.Param.Frames}}")
+        steps.append(_step(f"RenderRange{number}", frames, args))
+    template: dict[str, Any] = {"specificationVersion": SPECIFICATION}
+    if chunked:
+        template["extensions"] = ["TASK_CHUNKING"]
+    template.update(
+        {
+            "name": f"Multi Render: {blend_name}",
+            "parameterDefinitions": _parameters(options),
+            "jobEnvironments": [
+                {
+                    "name": "CheckWorkerBlender",
+                    "description": "Fails the job at once on a worker without Blender 4.2+ and Multi Render",
+                    "script": {
+                        "actions": {
+                            "onEnter": {
+                                "command": "{{Param.BlenderExecutable}}",
+                                "args": ["-b", "--python-exit-code", "3", "--python-expr", _CHECK_WORKER],
+                            }
+                        }
+                    },
+                }
+            ],
+            "steps": steps,
+        }
+    )
+    return template
+
+
+def _parameters(options: BundleOptions) -> list[dict[str, Any]]:
+    return [
+        {
+            "name": "BlendFile",
+            "type": "PATH",
+            "objectType": "FILE",
+            "dataFlow": "IN",
+            "description": "The .blend file whose shots are rendered",
+        },
+        {
+            "name": "OutputDir",
+            "type": "PATH",
+            "objectType": "DIRECTORY",
+            "dataFlow": "OUT",
+            "description": "Output folder for shots whose output is empty or relative",
+        },
+        {
+            "name": "BlenderExecutable",
+            "type": "STRING",
+            "default": "blender",
+            "description": "Blender 4.2+ with the Multi Render extension enabled",
+        },
+        {
+            "name": "CyclesDevice",
+            "type": "STRING",
+            "default": "",
+            "allowedValues": list(CYCLES_DEVICES),
+            "description": "Cycles' device on the workers; empty: the file's own setting",
+        },
+        {
+            "name": "SkipExisting",
+            "type": "STRING",
+            "default": "true" if options.skip_existing else "false",
+            "allowedValues": ["false", "true"],
+            "description": "Render only the shots whose files are missing (a job submitted again)",
+        },
+    ]
+
+
+def write_bundle(
+    folder: str,
+    blend_path: str,
+    output_dir: str,
+    shots: Sequence[FarmShot],
+    *,
+    options: BundleOptions = _DEFAULTS,
+    assets: AssetReferences | None = None,
+) -> str:
+    """Write template.json, parameter_values.json and (with `assets`)
+    asset_references.json; return the template's path."""
+    if not shots:
         raise ValueError("no ticked shot to put in the bundle")
+    template = job_template(os.path.splitext(os.path.basename(blend_path))[0], shots, options)
     os.makedirs(folder, exist_ok=True)
-    blend_name = os.path.splitext(os.path.basename(blend_path))[0]
     template_path = os.path.join(folder, "template.json")
-    with open(template_path, "w", encoding="utf-8") as handle:
-        json.dump(job_template(blend_name, shot_names), handle, indent=2, ensure_ascii=False)
+    _write_json(template_path, template)
     values = {
         "parameterValues": [
             {"name": "BlendFile", "value": os.path.abspath(blend_path)},
             {"name": "OutputDir", "value": os.path.abspath(output_dir)},
         ]
     }
-    with open(os.path.join(folder, "parameter_values.json"), "w", encoding="utf-8") as handle:
-        json.dump(values, handle, indent=2, ensure_ascii=False)
+    _write_json(os.path.join(folder, "parameter_values.json"), values)
+    if assets is not None:
+        _write_json(os.path.join(folder, "asset_references.json"), assets.as_dict())
     return template_path
+
+
+def task_count(template: dict[str, Any]) -> int:
+    """Tasks in a template as written (a chunked range counts its default chunks)."""
+    total = 0
+    for step in template["steps"]:
+        (parameter,) = step["parameterSpace"]["taskParameterDefinitions"]
+        if parameter["type"] == "CHUNK[INT]":
+            frames = parse_frames(parameter["range"]).frames
+            total += -(-len(frames) // parameter["chunks"]["defaultTaskCount"])
+        else:
+            total += len(parameter["range"])
+    return total
+
+
+def _write_json(path: str, document: dict[str, Any]) -> None:
+    with open(path, "w", encoding="utf-8") as handle:
+        json.dump(document, handle, indent=2, ensure_ascii=False)

@@ -7,11 +7,12 @@
 from __future__ import annotations
 
 import bpy
-from bpy.props import StringProperty
+from bpy.props import BoolProperty, IntProperty, StringProperty
 from bpy_extras.io_utils import ExportHelper, ImportHelper
 
 from .. import session, shotlist_scene
 from ..bl_types import OperatorResult
+from ..core import farm
 from ..core.shotlist import ShotListError
 
 
@@ -69,6 +70,18 @@ class MULTIRENDER_OT_farm_bundle_export(bpy.types.Operator):
     )
 
     directory: StringProperty(subtype="DIR_PATH")
+    shots_per_task: IntProperty(
+        name="Shots per Task", default=1, min=1, description="Consecutive shots one task renders (one file load)"
+    )
+    frames_per_task: IntProperty(
+        name="Frames per Task",
+        default=0,
+        min=0,
+        description="Split each frame-range shot into chunks of so many frames (0: a whole range per task)",
+    )
+    skip_existing: BoolProperty(
+        name="Skip Existing Files", description="The job renders only the shots whose files are missing"
+    )
 
     @classmethod
     def poll(cls, _context: bpy.types.Context) -> bool:
@@ -82,13 +95,19 @@ class MULTIRENDER_OT_farm_bundle_export(bpy.types.Operator):
         return {"RUNNING_MODAL"}
 
     def execute(self, context: bpy.types.Context) -> OperatorResult:
+        options = farm.BundleOptions(self.shots_per_task, self.frames_per_task, self.skip_existing)
         try:
-            template, tasks = shotlist_scene.write_farm_bundle(context.scene, self.directory)  # type: ignore[arg-type]
+            bundle = shotlist_scene.write_farm_bundle(context.scene, self.directory, options)  # type: ignore[arg-type]
         except (OSError, ValueError) as error:
             self.report({"ERROR"}, f"Cannot write the bundle: {error}")
             return {"CANCELLED"}
-        unsaved = " (the .blend has unsaved changes: the farm renders the saved file)" if bpy.data.is_dirty else ""
-        self.report({"WARNING" if unsaved else "INFO"}, f"Wrote {template} with {tasks} tasks{unsaved}")
+        notes = []
+        if bpy.data.is_dirty:
+            notes.append("the .blend has unsaved changes: the farm renders the saved file")
+        if bundle.missing:
+            notes.append(f"{len(bundle.missing)} file(s) the .blend uses do not exist, e.g. {bundle.missing[0]}")
+        text = f"Wrote {bundle.template} with {bundle.tasks} tasks" + (f" ({'; '.join(notes)})" if notes else "")
+        self.report({"WARNING" if notes else "INFO"}, text)
         return {"FINISHED"}
 
 

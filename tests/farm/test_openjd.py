@@ -1,6 +1,9 @@
-"""Render-farm bundles: the Open Job Description bundle of a 3-shot .blend
-validates with openjd-model and really renders the 3 images with
-`openjd run`, each task running Blender 5.2 in background.
+"""Render-farm bundles: the Open Job Description bundle of a .blend with
+three stills and a frame-range shot validates with openjd-model and
+`openjd check`, and really renders with `openjd run` (one, two and four shots
+per task; the range in chunks), each task running Blender 5.2 in
+background: the files equal those of the in-Blender queue, by name and
+pixel. A worker Blender without the extension fails the job at once.
 
 Runs on the host Python with openjd-model and openjd-cli (requirements/farm.txt);
 Blender is tools/blender.sh (the provisioned one) or $BLENDER."""
@@ -30,9 +33,16 @@ scene.cycles.samples = 1
 scene.cycles.device = "CPU"
 scene.render.filepath = "//renders/"
 bpy.ops.multi_render.shots_from_cameras()
-bpy.context.scene.multi_render.shots[1].name = "Green, with a comma"
+shots = bpy.context.scene.multi_render.shots
+shots[1].name = "Green, with a comma"
+bpy.ops.multi_render.shot_duplicate()  # of the last shot: a turntable of 5 frames
+spin = shots[3]
+spin.name, spin.filepath = "Spin", "//renders/spin_{{frame}}"
+spin.use_frame_range, spin.frame_start, spin.frame_end = True, 1, 5
 bpy.ops.wm.save_as_mainfile(filepath={path!r})
 """
+STILLS = ["Cam_Blue.png", "Cam_Red.png", "Green, with a comma.png"]
+SPIN = [f"spin_{frame:04d}.png" for frame in range(1, 6)]
 
 
 def run(*command: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
@@ -51,8 +61,7 @@ def env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
     return environment
 
 
-@pytest.fixture
-def bundle(tmp_path: Path, env: dict[str, str]) -> Path:
+def make_blend(tmp_path: Path, env: dict[str, str]) -> Path:
     blend = tmp_path / "farm.blend"
     made = run(
         BLENDER,
@@ -63,47 +72,97 @@ def bundle(tmp_path: Path, env: dict[str, str]) -> Path:
         env={**env, "PYTHONPATH": str(REPO)},
     )
     assert blend.is_file(), made.stdout + made.stderr
-    folder = tmp_path / "bundle"
-    written = run(BLENDER, "-c", "multi_render", "bundle", str(blend), str(folder), env=env)
+    return blend
+
+
+def write_bundle(blend: Path, env: dict[str, str], *options: str) -> Path:
+    folder = blend.parent / "bundle"
+    written = run(BLENDER, "-c", "multi_render", "bundle", str(blend), str(folder), *options, env=env)
     assert written.returncode == 0, written.stdout + written.stderr
     return folder
 
 
+@pytest.fixture
+def bundle(tmp_path: Path, env: dict[str, str]) -> Path:
+    return write_bundle(make_blend(tmp_path, env), env)
+
+
 def test_the_bundle_validates(bundle: Path) -> None:
-    template = decode_job_template(template=json.loads((bundle / "template.json").read_text()))
+    template = decode_job_template(
+        template=json.loads((bundle / "template.json").read_text()), supported_extensions=["TASK_CHUNKING"]
+    )
     values = json.loads((bundle / "parameter_values.json").read_text())["parameterValues"]
     typed = {v["name"]: ParameterValue(type=ParameterValueType.PATH, value=v["value"]) for v in values}
-    typed["BlenderExecutable"] = ParameterValue(type=ParameterValueType.STRING, value="blender")
+    for name, value in (("BlenderExecutable", "blender"), ("CyclesDevice", ""), ("SkipExisting", "false")):
+        typed[name] = ParameterValue(type=ParameterValueType.STRING, value=value)
     job = create_job(job_template=template, job_parameter_values=typed)
     (step,) = job.steps
     assert step.name == "RenderShots"
-    shots = step.parameterSpace.taskParameterDefinitions["Shot"].range  # type: ignore[union-attr,index]
-    assert list(shots) == ["Cam_Blue", "Green, with a comma", "Cam_Red"]
+    shots = step.parameterSpace.taskParameterDefinitions["Shots"].range  # type: ignore[union-attr,index]
+    assert [json.loads(value) for value in shots] == [["Cam_Blue"], ["Green, with a comma"], ["Cam_Red"], ["Spin"]]
+    assets = json.loads((bundle / "asset_references.json").read_text())["assetReferences"]
+    assert assets["inputs"]["filenames"] == [str(bundle.parent / "farm.blend")]
+    assert assets["outputs"]["directories"] == [str(bundle.parent / "renders")]
 
 
-def test_openjd_check_accepts_it(bundle: Path, env: dict[str, str]) -> None:
-    checked = run(OPENJD, "check", str(bundle / "template.json"), env=env)
-    assert checked.returncode == 0, checked.stdout + checked.stderr
-
-
-def test_openjd_run_renders_every_shot(bundle: Path, env: dict[str, str], tmp_path: Path) -> None:
+def openjd_run(bundle: Path, env: dict[str, str], blender: str = BLENDER) -> list[subprocess.CompletedProcess[str]]:
+    """Run every step of the bundle with openjd, as a farm would."""
+    template = json.loads((bundle / "template.json").read_text())
     values = {
         v["name"]: v["value"] for v in json.loads((bundle / "parameter_values.json").read_text())["parameterValues"]
     }
-    result = run(
-        OPENJD,
-        "run",
-        str(bundle / "template.json"),
-        "--step",
-        "RenderShots",
-        "--job-param",
-        f"BlendFile={values['BlendFile']}",
-        "--job-param",
-        f"OutputDir={values['OutputDir']}",
-        "--job-param",
-        f"BlenderExecutable={BLENDER}",
-        env=env,
-    )
-    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
-    renders = Path(values["OutputDir"])
-    assert sorted(p.name for p in renders.glob("*.png")) == ["Cam_Blue.png", "Cam_Red.png", "Green, with a comma.png"]
+    results = []
+    for step in template["steps"]:
+        arguments = ["run", str(bundle / "template.json"), "--step", step["name"]]
+        arguments += ["--extensions", "TASK_CHUNKING"] if "extensions" in template else []
+        for name, value in (*values.items(), ("BlenderExecutable", blender)):
+            arguments += ["--job-param", f"{name}={value}"]
+        results.append(run(OPENJD, *arguments, env=env))
+    return results
+
+
+def test_openjd_check_accepts_it(tmp_path: Path, env: dict[str, str]) -> None:
+    folder = write_bundle(make_blend(tmp_path, env), env, "--shots-per-task", "2", "--frames-per-task", "2")
+    checked = run(OPENJD, "check", str(folder / "template.json"), "--extensions", "TASK_CHUNKING", env=env)
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+
+
+@pytest.fixture(scope="module")
+def reference(tmp_path_factory: pytest.TempPathFactory, env: dict[str, str]) -> dict[str, bytes]:
+    """What the in-Blender queue writes for the same .blend: name -> bytes."""
+    folder = tmp_path_factory.mktemp("reference")
+    blend = make_blend(folder, env)
+    rendered = run(BLENDER, "-c", "multi_render", "render", str(blend), env=env)
+    assert rendered.returncode == 0, rendered.stdout + rendered.stderr
+    return {path.name: path.read_bytes() for path in sorted((folder / "renders").iterdir())}
+
+
+@pytest.mark.parametrize("shots_per_task", [1, 2, 4])
+def test_openjd_run_renders_what_the_queue_renders(
+    tmp_path: Path, env: dict[str, str], reference: dict[str, bytes], shots_per_task: int
+) -> None:
+    blend = make_blend(tmp_path, env)
+    options = ["--shots-per-task", str(shots_per_task), "--frames-per-task", "2"]
+    folder = write_bundle(blend, env, *options)
+    template = json.loads((folder / "template.json").read_text())
+    # Stills grouped N to a task; the 5-frame range in chunks of 2 frames.
+    stills = template["steps"][0]["parameterSpace"]["taskParameterDefinitions"][0]["range"]
+    assert len(stills) == -(-3 // shots_per_task)
+    assert template["steps"][1]["parameterSpace"]["taskParameterDefinitions"][0]["range"] == "1-5"
+    for result in openjd_run(folder, env):
+        assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    renders = tmp_path / "renders"
+    written = {path.name: path.read_bytes() for path in sorted(renders.iterdir())}
+    assert sorted(written) == sorted(STILLS + SPIN) == sorted(reference)
+    assert written == reference  # the same pixels, byte for byte
+
+
+def test_a_worker_without_the_extension_fails_the_job_at_once(
+    bundle: Path, env: dict[str, str], tmp_path: Path
+) -> None:
+    bare = {**env, "BLENDER_USER_RESOURCES": str(tmp_path / "bare-profile")}
+    (first, *_rest) = openjd_run(bundle, bare)
+    assert first.returncode != 0
+    output = first.stdout + first.stderr
+    assert "the Multi Render extension is not enabled in this worker's Blender profile" in output
+    assert not (bundle.parent / "renders").exists()  # no task ran

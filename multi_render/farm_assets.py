@@ -1,0 +1,41 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""What a farm job needs and makes, for Deadline Cloud's asset_references:
+the .blend and every file it uses (images, linked libraries, caches, fonts,
+sounds: Blender's own list of external paths, packed files excluded) as
+inputs, and each ticked shot's output folders as outputs."""
+
+from __future__ import annotations
+
+import os
+from datetime import datetime
+
+import bpy
+
+from . import scene_reader
+from .core.farm import AssetReferences
+from .props import scene_shots
+
+
+def asset_references(scene: bpy.types.Scene) -> tuple[AssetReferences, list[str]]:
+    """The bundle's asset references, and the files the .blend names that do
+    not exist (reported when the bundle is written; listed as referenced
+    paths, which a farm does not upload)."""
+    files, folders, missing = [os.path.normpath(bpy.data.filepath)], [], []
+    for used in bpy.utils.blend_paths(absolute=True, packed=False, local=False):
+        path = os.path.normpath(used)
+        if os.path.isdir(path):
+            folders.append(path)
+        elif os.path.isfile(path):
+            files.append(path)
+        else:
+            missing.append(path)
+    now = datetime.now()
+    outputs = []
+    for index, shot in enumerate(scene_shots(scene).shots):
+        if not shot.enabled:
+            continue
+        spec = scene_reader.read_shot(scene, shot, index, now)
+        outputs += [os.path.dirname(path) for path in spec.files if path]
+        outputs += [node.absolute_folder.rstrip("/\\") for node in spec.node_outputs if node.absolute_folder]
+    references = AssetReferences(tuple(files), tuple(folders), tuple(outputs), tuple(missing))
+    return references, sorted(set(missing))

@@ -1,0 +1,99 @@
+"""Render-farm bundles: task grouping, frame chunks, parameters, the worker
+check and asset references (core/farm.py, plain Python)."""
+
+import json
+
+import pytest
+
+from multi_render.core.farm import (
+    AssetReferences,
+    BundleOptions,
+    FarmShot,
+    frames_text,
+    job_template,
+    parse_frames,
+    task_count,
+)
+from multi_render.core.shots import FrameRange
+
+SHOTS = [FarmShot("A"), FarmShot("B, with a comma"), FarmShot("Spin", FrameRange(1, 10, 1)), FarmShot("D")]
+
+
+@pytest.mark.parametrize(
+    ("text", "frames"),
+    [
+        ("7", FrameRange(7, 7, 1)),
+        ("1-10", FrameRange(1, 10, 1)),
+        ("1-9:2", FrameRange(1, 9, 2)),
+        ("-5--1", FrameRange(-5, -1, 1)),
+    ],
+)
+def test_frames(text: str, frames: FrameRange) -> None:
+    assert parse_frames(text) == frames
+    assert parse_frames(frames_text(frames)) == frames
+
+
+@pytest.mark.parametrize("text", ["", "a-b", "1-2-3", "5-1", "1-5:0", "1,2"])
+def test_bad_frames(text: str) -> None:
+    with pytest.raises(ValueError):
+        parse_frames(text)
+
+
+def test_one_shot_per_task_by_default() -> None:
+    template = job_template("f", SHOTS)
+    (step,) = template["steps"]
+    (shots,) = step["parameterSpace"]["taskParameterDefinitions"]
+    assert [json.loads(value) for value in shots["range"]] == [["A"], ["B, with a comma"], ["Spin"], ["D"]]
+    assert "extensions" not in template
+    assert task_count(template) == 4
+    args = step["script"]["actions"]["onRun"]["args"]
+    assert args[args.index("--shot-list") + 1] == "{{Task.Param.Shots}}"
+    assert "--cycles-device={{Param.CyclesDevice}}" in args and "--skip-existing={{Param.SkipExisting}}" in args
+
+
+def test_shots_grouped_and_ranges_chunked() -> None:
+    template = job_template("f", SHOTS, BundleOptions(shots_per_task=2, frames_per_task=4, skip_existing=True))
+    assert template["extensions"] == ["TASK_CHUNKING"]
+    stills, spin = template["steps"]
+    assert [json.loads(v) for v in stills["parameterSpace"]["taskParameterDefinitions"][0]["range"]] == [
+        ["A", "B, with a comma"],
+        ["D"],
+    ]
+    (frames,) = spin["parameterSpace"]["taskParameterDefinitions"]
+    assert frames == {
+        "name": "Frames",
+        "type": "CHUNK[INT]",
+        "range": "1-10",
+        "chunks": {"defaultTaskCount": 4, "rangeConstraint": "CONTIGUOUS"},
+    }
+    args = spin["script"]["actions"]["onRun"]["args"]
+    assert args[args.index("--frames") + 1] == "{{Task.Param.Frames}}"
+    assert json.loads(args[args.index("--shot-list") + 1]) == ["Spin"]
+    assert task_count(template) == 2 + 3  # two groups of stills, 10 frames in chunks of 4
+    skip = next(p for p in template["parameterDefinitions"] if p["name"] == "SkipExisting")
+    assert skip["default"] == "true"
+
+
+def test_the_worker_check_runs_once_before_the_tasks() -> None:
+    (environment,) = job_template("f", SHOTS)["jobEnvironments"]
+    action = environment["script"]["actions"]["onEnter"]
+    assert action["command"] == "{{Param.BlenderExecutable}}"
+    code = action["args"][action["args"].index("--python-expr") + 1]
+    compile(code, "check", "exec")  # valid Python, and no {{ }} for the template engine
+    assert "{{" not in code and "(4, 2, 0)" in code
+
+
+def test_bad_options() -> None:
+    with pytest.raises(ValueError):
+        job_template("f", SHOTS, BundleOptions(shots_per_task=0))
+
+
+def test_asset_references_format() -> None:
+    refs = AssetReferences(("/p/b.blend", "/p/t.png", "/p/t.png"), ("/p/cache",), ("/out",), ("/gone.png",))
+    assert refs.as_dict() == {
+        "assetReferences": {
+            "inputs": {"directories": ["/p/cache"], "filenames": ["/p/b.blend", "/p/t.png"]},
+            "outputs": {"directories": ["/out"]},
+            "referencedPaths": ["/gone.png"],
+        }
+    }
