@@ -37,7 +37,7 @@ shots = scene.multi_render.shots
 for number in range({shots} - len(shots)):
     shots.add().name, shots[-1].camera = f"Extra {{number + 1}}", shots[number % 4].camera
 # What makes a production file slow to open: a big mesh, kept out of the render.
-bpy.ops.mesh.primitive_grid_add(x_subdivisions=1400, y_subdivisions=1400)
+bpy.ops.mesh.primitive_grid_add(x_subdivisions=2400, y_subdivisions=2400)
 bpy.context.active_object.hide_render = True
 bpy.ops.wm.save_as_mainfile(filepath={path!r})
 """
