@@ -45,13 +45,14 @@ def _parser() -> argparse.ArgumentParser:
     render.add_argument("file", help="the .blend file")
     render.add_argument("--shots", help="comma-separated shot names to render instead of the ticked ones")
     render.add_argument("--shot", action="append", default=[], help="a shot to render, by its exact name (repeatable)")
+    render.add_argument("--skip-existing", action="store_true", help="do not render shots whose files exist")
     render.add_argument(
-        "--skip-existing",
-        nargs="?",
-        const="true",
-        default="false",
+        "--skip-existing-value",
         choices=("true", "false"),
-        help="do not render shots whose files exist (also --skip-existing=false, for farm templates)",
+        help="Skip Existing on or off whatever the file says (for farm templates)",
+    )
+    render.add_argument(
+        "--started", help="the time {date} and {time} stand for, ISO 8601 (a farm job's tasks share one)"
     )
     render.add_argument("--shot-list", help='the shots to render, as a JSON list of exact names: \'["A", "B, c"]\'')
     render.add_argument("--frames", help="render only these frames of the (frame-range) shots: START-END[:STEP]")
@@ -171,7 +172,7 @@ def _render(scene: bpy.types.Scene, options: argparse.Namespace) -> int:
     # With --json, standard output carries the document alone: what Blender
     # and the queue print meanwhile goes to standard error.
     with _stdout_to_stderr() if options.json else contextlib.nullcontext():
-        queue, problems = session.run_blocking(scene)
+        queue, problems = session.run_blocking(scene, started=_started(options.started))
         if queue is None:
             raise _UsageError(validation.summary(problems))
         for shot in queue.shots:
@@ -207,8 +208,10 @@ def _flush_all() -> None:
 
 def _apply_task_options(scene: bpy.types.Scene, data: Any, options: argparse.Namespace) -> None:
     """What a farm task (or a person) asks of this run beyond its shots."""
-    if options.skip_existing == "true":
+    if options.skip_existing:
         data.skip_existing = True
+    if options.skip_existing_value is not None:
+        data.skip_existing = options.skip_existing_value == "true"
     if options.frames:
         _only_frames(data, options.frames)
     if options.cycles_device:
@@ -217,6 +220,15 @@ def _apply_task_options(scene: bpy.types.Scene, data: Any, options: argparse.Nam
         scene.cycles.device = "CPU" if options.cycles_device == "CPU" else "GPU"
         if options.cycles_device != "CPU":
             _use_gpu(options.cycles_device)
+
+
+def _started(text: str | None) -> datetime | None:
+    if not text:
+        return None
+    try:
+        return datetime.fromisoformat(text)
+    except ValueError:
+        raise _UsageError(f"--started must be a time such as 2026-11-25T14:30:00 (got {text!r})") from None
 
 
 def _positive(text: str) -> int:

@@ -15,21 +15,31 @@ from . import scene_reader
 from .core.farm import AssetReferences
 from .props import scene_shots
 
+_TILE_TOKENS = ("<UDIM>", "<UVTILE>")
 
-def asset_references(scene: bpy.types.Scene) -> tuple[AssetReferences, list[str]]:
+
+def asset_references(scene: bpy.types.Scene, now: datetime) -> tuple[AssetReferences, list[str]]:
     """The bundle's asset references, and the files the .blend names that do
     not exist (reported when the bundle is written; listed as referenced
-    paths, which a farm does not upload)."""
+    paths, which a farm does not upload). `now`: the time the job's
+    {date} and {time} stand for."""
     files, folders, missing = [os.path.normpath(bpy.data.filepath)], [], []
     for used in bpy.utils.blend_paths(absolute=True, packed=False, local=False):
         path = os.path.normpath(used)
-        if os.path.isdir(path):
+        if any(token in os.path.basename(path) for token in _TILE_TOKENS):
+            folders.append(os.path.dirname(path))  # UDIM tiles: every file of the folder may be one
+        elif os.path.isdir(path):
             folders.append(path)
         elif os.path.isfile(path):
             files.append(path)
         else:
             missing.append(path)
-    now = datetime.now()
+    # An image sequence names only its first file: its folder holds the rest.
+    folders += [
+        os.path.dirname(os.path.normpath(bpy.path.abspath(image.filepath, library=image.library)))
+        for image in bpy.data.images
+        if image.source == "SEQUENCE" and image.packed_file is None and image.filepath
+    ]
     outputs = []
     for index, shot in enumerate(scene_shots(scene).shots):
         if not shot.enabled:

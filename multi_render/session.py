@@ -85,13 +85,17 @@ class QueueSession:
     # -- life cycle -------------------------------------------------------------------
     @classmethod
     def prepare(
-        cls, scene: bpy.types.Scene, only_remaining: bool = False, sees_stop_keys: bool = False
+        cls,
+        scene: bpy.types.Scene,
+        only_remaining: bool = False,
+        sees_stop_keys: bool = False,
+        started: datetime | None = None,
     ) -> tuple[QueueSession | None, list[validation.Problem]]:
         """A session for the scene's ticked shots (with `only_remaining`, those
         not done by the last run), or the problems that stop it. With
         `sees_stop_keys` the caller reports each Esc during a render, so that
         a render cancelled without one counts as failed (see QueueRun)."""
-        now = datetime.now()
+        now = started or datetime.now()  # a farm task gives its job's time: one {date} for all tasks
         data = scene_shots(scene)
         specs = [
             dataclasses.replace(
@@ -554,10 +558,11 @@ def _contact_sheet_target(scene: bpy.types.Scene, now: datetime) -> tuple[str, s
 
 
 def run_blocking(
-    scene: bpy.types.Scene, only_remaining: bool = False
+    scene: bpy.types.Scene, only_remaining: bool = False, started: datetime | None = None
 ) -> tuple[QueueSession | None, list[validation.Problem]]:
-    """Background mode: render the enabled shots one after another, blocking."""
-    session, problems = QueueSession.prepare(scene, only_remaining)
+    """Background mode: render the enabled shots one after another, blocking.
+    `started`: the time {date} and {time} stand for (default: now)."""
+    session, problems = QueueSession.prepare(scene, only_remaining, started=started)
     if session is None:
         return None, problems
     session.begin()

@@ -6,6 +6,7 @@ the list is touched, so a bad file changes nothing."""
 from __future__ import annotations
 
 import dataclasses
+from datetime import datetime
 from typing import Any
 
 import bpy
@@ -80,7 +81,9 @@ def write_farm_bundle(scene: bpy.types.Scene, folder: str, options: farm.BundleO
     Raises OSError or ValueError."""
     if not bpy.data.filepath:
         raise ValueError("save the .blend first: a farm renders the saved file")
-    options = options or farm.BundleOptions()
+    now = datetime.now()
+    # Every task renders with this time, so {date} and {time} mean the same in all of them.
+    options = dataclasses.replace(options or farm.BundleOptions(), started=now.isoformat(timespec="seconds"))
     shots = [
         farm.FarmShot(
             shot.name,
@@ -89,7 +92,7 @@ def write_farm_bundle(scene: bpy.types.Scene, folder: str, options: farm.BundleO
         for shot in scene_shots(scene).shots
         if shot.enabled
     ]
-    assets, missing = farm_assets.asset_references(scene)
+    assets, missing = farm_assets.asset_references(scene, now)
     output = scene_reader.scene_output_folder(scene)
     template = farm.write_bundle(folder, bpy.data.filepath, output, shots, options=options, assets=assets)
     tasks = farm.task_count(farm.job_template("", shots, options))

@@ -27,6 +27,9 @@ SPECIFICATION = "jobtemplate-2023-09"
 STEP = "RenderShots"
 CYCLES_DEVICES = ("", "CPU", "CUDA", "OPTIX", "HIP", "ONEAPI", "METAL")
 MINIMUM_BLENDER = (4, 2, 0)
+# Open Job Description's limits: a task parameter's range and each value.
+MAX_TASKS_IN_RANGE = 1024
+MAX_VALUE_CHARS = 1024
 
 # The worker check, run by the worker's own Blender: its version, and the
 # extension enabled in its profile (whatever repository it came from).
@@ -54,6 +57,7 @@ class BundleOptions:
     shots_per_task: int = 1
     frames_per_task: int = 0  # 0: a range shot is one task
     skip_existing: bool = False
+    started: str = ""  # ISO time {date} and {time} stand for in every task (default: the bundle's)
 
 
 @dataclass(frozen=True)
@@ -100,12 +104,42 @@ def frames_text(frames: FrameRange) -> str:
     return f"{frames.start}-{frames.end}" + (f":{frames.step}" if frames.step != 1 else "")
 
 
-def _groups(shots: Sequence[FarmShot], size: int) -> list[list[str]]:
-    names = [shot.name for shot in shots]
-    return [names[at : at + size] for at in range(0, len(names), max(size, 1))]
+def names_value(names: Sequence[str]) -> str:
+    """Shot names as one task-parameter value: JSON, ASCII only, with braces
+    escaped too, so that no name can look like the template's {{ }} format
+    strings (json.loads gives the names back exactly)."""
+    return json.dumps(list(names)).replace("{", "\\u007b").replace("}", "\\u007d")
+
+
+def _groups(shots: Sequence[FarmShot], size: int) -> list[str]:
+    """Consecutive shots, `size` to a task or fewer when their names would
+    not fit in one task-parameter value."""
+    groups: list[list[str]] = []
+    for shot in shots:
+        if len(names_value([shot.name])) > MAX_VALUE_CHARS:
+            raise ValueError(f"shot '{shot.name[:60]}...': its name is too long for a farm task")
+        if groups and len(groups[-1]) < size and len(names_value([*groups[-1], shot.name])) <= MAX_VALUE_CHARS:
+            groups[-1].append(shot.name)
+        else:
+            groups.append([shot.name])
+    if len(groups) > MAX_TASKS_IN_RANGE:
+        raise ValueError(
+            f"{len(groups)} tasks in one step; Open Job Description allows {MAX_TASKS_IN_RANGE}: more shots per task"
+        )
+    return [names_value(group) for group in groups]
+
+
+def _chunks(frames: FrameRange, size: int) -> list[str]:
+    """A stepped range in chunks of `size` frames, written as range
+    expressions (a CONTIGUOUS chunk cannot hold a step: it would split at
+    every frame)."""
+    all_frames = frames.frames
+    parts = [all_frames[at : at + size] for at in range(0, len(all_frames), size)]
+    return [frames_text(FrameRange(part[0], part[-1], frames.step)) for part in parts]
 
 
 def _render_args(task_shots: str, frames: str | None = None) -> list[str]:
+    """A task's command line (the frames of a chunk, if it is one)."""
     args = ["-c", "multi_render", "render", "{{Param.BlendFile}}", "--shot-list", task_shots]
     if frames is not None:
         args += ["--frames", frames]
@@ -114,7 +148,8 @@ def _render_args(task_shots: str, frames: str | None = None) -> list[str]:
         "--output-dir",
         "{{Param.OutputDir}}",
         "--cycles-device={{Param.CyclesDevice}}",
-        "--skip-existing={{Param.SkipExisting}}",
+        "--skip-existing-value={{Param.SkipExisting}}",
+        "--started={{Param.Started}}",
     ]
 
 
@@ -134,29 +169,34 @@ def job_template(blend_name: str, shots: Sequence[FarmShot], options: BundleOpti
         raise ValueError("shots per task must be at least 1")
     if options.frames_per_task < 0:
         raise ValueError("frames per task must be 0 (a whole range) or more")
+    for shot in shots:
+        if shot.frames is not None and not shot.frames.frames:
+            raise ValueError(f"shot '{shot.name}': its frame range holds no frame")
     chunked = [(shot, shot.frames) for shot in shots if shot.frames is not None and options.frames_per_task > 0]
     whole = [shot for shot in shots if shot.frames is None or options.frames_per_task == 0]
     steps = []
     if whole:
-        groups = [json.dumps(group, ensure_ascii=False) for group in _groups(whole, options.shots_per_task)]
-        steps.append(
-            _step(STEP, {"name": "Shots", "type": "STRING", "range": groups}, _render_args("{{Task.Param.Shots}}"))
-        )
+        shots_parameter = {"name": "Shots", "type": "STRING", "range": _groups(whole, options.shots_per_task)}
+        steps.append(_step(STEP, shots_parameter, _render_args("{{Task.Param.Shots}}")))
+    uses_chunking = False
     for number, (shot, shot_frames) in enumerate(chunked, start=1):
-        frames = {
-            "name": "Frames",
-            "type": "CHUNK[INT]",
-            "range": frames_text(shot_frames),
-            "chunks": {"defaultTaskCount": options.frames_per_task, "rangeConstraint": "CONTIGUOUS"},
-        }
-        args = _render_args(json.dumps([shot.name], ensure_ascii=False), "{{Task.Param.Frames}}")
+        frames: dict[str, Any] = {"name": "Frames"}
+        if shot_frames.step == 1:
+            uses_chunking = True
+            frames["type"] = "CHUNK[INT]"
+            frames["range"] = frames_text(shot_frames)
+            frames["chunks"] = {"defaultTaskCount": options.frames_per_task, "rangeConstraint": "CONTIGUOUS"}
+        else:
+            frames["type"] = "STRING"
+            frames["range"] = _chunks(shot_frames, options.frames_per_task)
+        args = _render_args(names_value([shot.name]), "{{Task.Param.Frames}}")
         steps.append(_step(f"RenderRange{number}", frames, args))
     template: dict[str, Any] = {"specificationVersion": SPECIFICATION}
-    if chunked:
+    if uses_chunking:
         template["extensions"] = ["TASK_CHUNKING"]
     template.update(
         {
-            "name": f"Multi Render: {blend_name}",
+            "name": f"Multi Render: {_plain_name(blend_name)}",
             "parameterDefinitions": _parameters(options),
             "jobEnvironments": [
                 {
@@ -176,6 +216,12 @@ def job_template(blend_name: str, shots: Sequence[FarmShot], options: BundleOpti
         }
     )
     return template
+
+
+def _plain_name(name: str) -> str:
+    """A file name as a job's name: no {{ }}, no control characters, not too long."""
+    kept = "".join(char for char in name if char.isprintable()).replace("{", "(").replace("}", ")")
+    return kept[:200] or "untitled"
 
 
 def _parameters(options: BundleOptions) -> list[dict[str, Any]]:
@@ -213,6 +259,12 @@ def _parameters(options: BundleOptions) -> list[dict[str, Any]]:
             "default": "true" if options.skip_existing else "false",
             "allowedValues": ["false", "true"],
             "description": "Render only the shots whose files are missing (a job submitted again)",
+        },
+        {
+            "name": "Started",
+            "type": "STRING",
+            "default": options.started,
+            "description": "The time {date} and {time} stand for in output paths, the same in every task",
         },
     ]
 

@@ -48,7 +48,8 @@ def test_one_shot_per_task_by_default() -> None:
     assert task_count(template) == 4
     args = step["script"]["actions"]["onRun"]["args"]
     assert args[args.index("--shot-list") + 1] == "{{Task.Param.Shots}}"
-    assert "--cycles-device={{Param.CyclesDevice}}" in args and "--skip-existing={{Param.SkipExisting}}" in args
+    assert "--cycles-device={{Param.CyclesDevice}}" in args and "--skip-existing-value={{Param.SkipExisting}}" in args
+    assert "--started={{Param.Started}}" in args
 
 
 def test_shots_grouped_and_ranges_chunked() -> None:
@@ -97,3 +98,32 @@ def test_asset_references_format() -> None:
             "referencedPaths": ["/gone.png"],
         }
     }
+
+
+def test_a_stepped_range_is_chunked_by_its_own_expressions() -> None:
+    """A CONTIGUOUS chunk cannot hold a step (it would split at every
+    frame): a stepped range's chunks are written out, without the extension."""
+    template = job_template("f", [FarmShot("Spin", FrameRange(1, 19, 2))], BundleOptions(frames_per_task=4))
+    assert "extensions" not in template
+    (step,) = template["steps"]
+    (frames,) = step["parameterSpace"]["taskParameterDefinitions"]
+    assert frames == {"name": "Frames", "type": "STRING", "range": ["1-7:2", "9-15:2", "17-19:2"]}
+    assert [parse_frames(text).frames for text in frames["range"]] == [[1, 3, 5, 7], [9, 11, 13, 15], [17, 19]]
+
+
+def test_names_cannot_reach_the_template_engine_and_groups_fit_the_limits() -> None:
+    from multi_render.core.farm import MAX_VALUE_CHARS, names_value
+
+    tricky = ["{{Param.BlendFile}}", "Ünïcode \x85", "a, b"]
+    value = names_value(tricky)
+    assert "{" not in value and "}" not in value and value.isascii()
+    assert json.loads(value) == tricky
+    template = job_template("{{bad}}\x00", [FarmShot("x" * 300) for _ in range(10)], BundleOptions(shots_per_task=10))
+    assert "{{" not in template["name"] and "\x00" not in template["name"]
+    (step,) = template["steps"]
+    groups = step["parameterSpace"]["taskParameterDefinitions"][0]["range"]
+    assert all(len(group) <= MAX_VALUE_CHARS for group in groups) and len(groups) == 4  # 3 names fit in 1024
+    with pytest.raises(ValueError, match="more shots per task"):
+        job_template("f", [FarmShot(f"s{n}") for n in range(1025)])
+    with pytest.raises(ValueError, match="holds no frame"):
+        job_template("f", [FarmShot("Spin", FrameRange(5, 1, 1))])
