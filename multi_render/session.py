@@ -72,7 +72,6 @@ class QueueSession:
         self.earlier_seconds: dict[int, float] = {}  # each shot's time in an earlier run (list index)
         self._progress_shown_at = 0.0
         self.ended = False
-        self._started_wall: dict[int, float] = {}  # time.time() at each shot's start
         self._applied_path = ""  # render.filepath of the shot applied now
         self._applied_nodes: tuple[NodeOutput, ...] = ()  # its File Output nodes' folders
         self._saving: ShotRun | None = None  # the shot taken off the scene for a save
@@ -298,8 +297,8 @@ class QueueSession:
         still writes its unfinished image: remove it if this run wrote it
         (Esc writes none). A file load stops the render after load_pre, so
         the file is looked for again once the load is done."""
-        started = self._started_wall.get(shot.index)
-        if started is not None and len(shot.output_paths) == 1:  # a range's written frames are whole
+        started = shot.started_wall  # 0.0: never started
+        if started and len(shot.output_paths) == 1:  # a range's written frames are whole
             output_files.remove_if_written_since(shot.output_path, started)
             late_files.expect(shot.output_path, started)
             for folder in shot.pass_folders:  # the shot's own folders
@@ -310,9 +309,8 @@ class QueueSession:
         """A full disk leaves empty or cut-off images (Blender still says
         "Saved"): remove those this run wrote, so that nothing takes them for
         finished work (skip existing, the person)."""
-        started = self._started_wall.get(shot.index)
-        if started is not None:
-            output_files.remove_broken((*shot.output_paths, *shot.pass_files), started)
+        if shot.started_wall:  # 0.0: never started
+            output_files.remove_broken((*shot.output_paths, *shot.pass_files), shot.started_wall)
 
     def start_current(self, blocking: bool, tick: int = 0) -> None:
         """Apply the current shot and start its render: INVOKE (the UI stays
@@ -338,8 +336,7 @@ class QueueSession:
             return  # popups are being closed: Maximized Area would crash with one open
         if not self._set_up(shot, scene, item):
             return
-        self.run.started()
-        self._started_wall[shot.index] = time.time()
+        self.run.started()  # also notes the wall-clock start: which files this run wrote
         self._sync_shot(shot)
         self._show_progress()
         self.render_memory.remember()

@@ -90,6 +90,19 @@ def build_color_cameras(count: int = 4, size: int = 64, engine: str = "BLENDER_W
     return names
 
 
+def build_farm_scene(cameras: int) -> bpy.types.bpy_prop_collection:
+    """Colour cameras with a shot each, rendered as a farm worker would:
+    Cycles on the CPU with one sample, into "//renders/". Returns the shots."""
+    build_color_cameras(cameras, size=32)
+    scene = bpy.context.scene
+    scene.render.engine = "CYCLES"
+    scene.cycles.samples = 1  # type: ignore[attr-defined]
+    scene.cycles.device = "CPU"  # type: ignore[attr-defined]
+    scene.render.filepath = "//renders/"
+    bpy.ops.multi_render.shots_from_cameras()
+    return scene.multi_render.shots  # type: ignore[attr-defined,no-any-return]
+
+
 def without_denoising(scene: bpy.types.Scene) -> None:
     """Debian trixie's Blender 4.3 has no OpenImageDenoise: a denoised Cycles
     render there is cancelled as an engine error."""

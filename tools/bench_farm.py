@@ -26,14 +26,7 @@ PER_TASK = (1, 4, 12)
 MAKE_BLEND = """
 import bpy
 from testkit import scenes
-scenes.build_color_cameras(4, size=32)
-scene = bpy.context.scene
-scene.render.engine = "CYCLES"
-scene.cycles.samples = 1
-scene.cycles.device = "CPU"
-scene.render.filepath = "//renders/"
-bpy.ops.multi_render.shots_from_cameras()
-shots = scene.multi_render.shots
+shots = scenes.build_farm_scene(4)
 for number in range({shots} - len(shots)):
     shots.add().name, shots[-1].camera = f"Extra {{number + 1}}", shots[number % 4].camera
 # What makes a production file slow to open: a big mesh, kept out of the render.

@@ -27,14 +27,7 @@ OPENJD = str(Path(sys.executable).parent / "openjd")
 MAKE_BLEND = """
 import bpy
 from testkit import scenes
-scenes.build_color_cameras(3, size=32)
-scene = bpy.context.scene
-scene.render.engine = "CYCLES"
-scene.cycles.samples = 1
-scene.cycles.device = "CPU"
-scene.render.filepath = "//renders/"
-bpy.ops.multi_render.shots_from_cameras()
-shots = bpy.context.scene.multi_render.shots
+shots = scenes.build_farm_scene(3)
 shots[1].name = "Green, with a comma"
 bpy.ops.multi_render.shot_duplicate()  # of the last shot: a turntable of 5 frames
 spin = shots[3]
