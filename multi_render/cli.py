@@ -2,8 +2,8 @@
 """The command line, Blender's own way (4.2+):
 
     blender -c multi_render render FILE.blend [--shots NAME,...] [--skip-existing] [--output-dir DIR]
-                                              [--contact-sheet] [--json]
-    blender -c multi_render list FILE.blend
+                                              [--contact-sheet] [--json] [--scene NAME | --all-scenes]
+    blender -c multi_render list FILE.blend [--all-scenes]
     blender -c multi_render render FILE.blend --shot-list '["A", "B"]' [--frames 1-10]
                                               [--cycles-device CUDA] [--skip-existing=true]   (farm tasks)
     blender -c multi_render bundle FILE.blend FOLDER [--shots-per-task N] [--frames-per-task M] [--skip-existing]
@@ -27,10 +27,11 @@ from typing import Any
 
 import bpy
 
-from . import builtin_overrides, scene_reader, session, shotlist_scene
+from . import builtin_overrides, child_link, scene_reader, session, shotlist_scene
 from .core import farm, run_record, validation
+from .core.child_protocol import EndEvent
 from .core.status import ShotStatus
-from .props import scene_shots
+from .props import runtime_state, scene_shots
 
 COMMAND = "multi_render"
 _handle: Any = None
@@ -66,6 +67,14 @@ def _parser() -> argparse.ArgumentParser:
         "--output-dir", help="the output folder for shots whose output is empty or relative (instead of the scene's)"
     )
     render.add_argument("--contact-sheet", action="store_true", help="also write a contact sheet of the run's images")
+    render.add_argument("--scene", help="render this scene's shots (default: the scene the file opens with)")
+    render.add_argument(
+        "--all-scenes", action="store_true", help="render the ticked shots of every scene, in the file's scene order"
+    )
+    # For the background process (background.py): not for people.
+    render.add_argument("--events", action="store_true", help=argparse.SUPPRESS)
+    render.add_argument("--as-file", help=argparse.SUPPRESS)
+    render.add_argument("--plan", help=argparse.SUPPRESS)
     render.add_argument(
         "--json",
         action="store_true",
@@ -73,6 +82,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     listing = commands.add_parser("list", help="print the shots and the files they write")
     listing.add_argument("file", help="the .blend file")
+    listing.add_argument("--all-scenes", action="store_true", help="every scene's shots, scene by scene")
     bundle = commands.add_parser("bundle", help="write an Open Job Description job bundle for a render farm")
     bundle.add_argument("file", help="the saved .blend file")
     bundle.add_argument(
@@ -99,8 +109,13 @@ def execute(argv: list[str]) -> int:
     except SystemExit as exit_request:  # --help (0) or a usage error (2), already printed
         return int(exit_request.code or 0)
     try:
-        scene = _open(options.file)
+        scene = _open(options.file, getattr(options, "scene", None), getattr(options, "all_scenes", False))
         if options.command == "list":
+            if options.all_scenes:
+                for each in session.queue_scenes(scene, all_scenes=True):
+                    print(f"Scene '{each.name}':")
+                    _list(each)
+                return 0
             return _list(scene)
         if options.command == "bundle":
             return _bundle(scene, options)
@@ -110,7 +125,8 @@ def execute(argv: list[str]) -> int:
         return 1
 
 
-def _open(path: str) -> bpy.types.Scene:
+def _open(path: str, scene_name: str | None, all_scenes: bool) -> bpy.types.Scene:
+    """Open the file; its scene (the one named, else the one it opens with)."""
     if not os.path.isfile(path):
         raise _UsageError(f"no such file: {path}")
     try:
@@ -118,8 +134,15 @@ def _open(path: str) -> bpy.types.Scene:
     except RuntimeError as error:
         raise _UsageError(f"cannot open {path}: {str(error).strip()}") from None
     scene = bpy.context.scene
-    if scene is None or len(scene_shots(scene).shots) == 0:
-        raise _UsageError(f"{path} has no shots (add them in the 3D Viewport's sidebar, Render Shots tab)")
+    if scene_name is not None:
+        scene = bpy.data.scenes.get(scene_name)
+        if scene is None:
+            raise _UsageError(f"no scene named {scene_name!r} (scenes: {', '.join(s.name for s in bpy.data.scenes)})")
+    scenes = session.queue_scenes(scene, all_scenes) if scene is not None else []
+    if not any(len(scene_shots(each).shots) for each in scenes):
+        where = "no scene of it has" if all_scenes else f"scene '{scene.name}' has" if scene else "it has"
+        raise _UsageError(f"{path}: {where} no shots (add them in the 3D Viewport's sidebar, Render Shots tab)")
+    assert scene is not None
     return scene
 
 
@@ -151,30 +174,35 @@ def _list(scene: bpy.types.Scene) -> int:
 
 
 def _render(scene: bpy.types.Scene, options: argparse.Namespace) -> int:
-    data = scene_shots(scene)
-    wanted = list(options.shot)
-    if options.shots:
-        wanted += [name.strip() for name in options.shots.split(",") if name.strip()]
-    if options.shot_list:
-        wanted += _names_from_json(options.shot_list)
-    if wanted:
-        names = [shot.name for shot in data.shots]
-        unknown = [name for name in wanted if name not in names]
-        if unknown:
-            raise _UsageError(f"no shot named {', '.join(repr(n) for n in unknown)} (shots: {', '.join(names)})")
-        for shot in data.shots:
-            shot.enabled = shot.name in wanted
-    _apply_task_options(scene, data, options)
-    if options.output_dir:
-        scene.render.filepath = os.path.abspath(options.output_dir) + os.sep
+    all_scenes = options.all_scenes or options.plan is not None
+    scenes = session.queue_scenes(scene, all_scenes)
+    _choose_shots(scenes, options)
+    for each in scenes:
+        _apply_task_options(each, scene_shots(each), options)
+        if options.output_dir:
+            each.render.filepath = os.path.abspath(options.output_dir) + os.sep
     if options.contact_sheet:
-        data.contact_sheet = True
-    # With --json, standard output carries the document alone: what Blender
-    # and the queue print meanwhile goes to standard error.
-    with _stdout_to_stderr() if options.json else contextlib.nullcontext():
-        queue, problems = session.run_blocking(scene, started=_started(options.started))
+        scene_shots(scene).contact_sheet = True
+    scene_reader.read_as_copy_of(options.as_file)
+    # With --json and --events, standard output carries the document or the
+    # events alone: what Blender and the queue print meanwhile goes to
+    # standard error.
+    with _stdout_to_stderr() if options.json or options.events else contextlib.nullcontext() as out:
+        link = child_link.ParentLink(out) if options.events and out is not None else None
+        if link is not None:
+            link.start()
+        try:
+            queue, problems = session.run_blocking(
+                scene, started=_started(options.started), all_scenes=all_scenes, follow=link.follow if link else None
+            )
+        finally:
+            if link is not None:
+                link.stop()
         if queue is None:
             raise _UsageError(validation.summary(problems))
+        if link is not None:
+            sheet = runtime_state().last_contact_sheet if scene_shots(scene).contact_sheet else ""
+            link.finish(EndEvent(queue.report_text, sheet))
         for shot in queue.shots:
             where = shot.output_path if shot.status in (ShotStatus.DONE, ShotStatus.SKIPPED) else shot.reason
             print(f"{shot.status.value:9} {shot.name}  {where}  {shot.seconds:.2f} s")
@@ -185,15 +213,56 @@ def _render(scene: bpy.types.Scene, options: argparse.Namespace) -> int:
     return 1 if failed else 0
 
 
+def _choose_shots(scenes: list[bpy.types.Scene], options: argparse.Namespace) -> None:
+    """Tick the shots named on the command line (in any of the scenes), or
+    exactly the plan's (scene, list index) shots."""
+    if options.plan is not None:
+        plan = _plan_from_json(options.plan)
+        missing = [name for name in plan if name not in {each.name for each in scenes}]
+        if missing:
+            # E.g. a scene made in Python with no user: Blender does not save it.
+            raise _UsageError(
+                f"the saved copy has no scene {missing[0]!r} with shots (a scene without users is not saved)"
+            )
+        for each in scenes:
+            for index, shot in enumerate(scene_shots(each).shots):
+                shot.enabled = index in plan.get(each.name, ())
+        return
+    wanted = list(options.shot)
+    if options.shots:
+        wanted += [name.strip() for name in options.shots.split(",") if name.strip()]
+    if options.shot_list:
+        wanted += _names_from_json(options.shot_list)
+    if not wanted:
+        return
+    names = [shot.name for each in scenes for shot in scene_shots(each).shots]
+    unknown = [name for name in wanted if name not in names]
+    if unknown:
+        raise _UsageError(f"no shot named {', '.join(repr(n) for n in unknown)} (shots: {', '.join(names)})")
+    for each in scenes:
+        for shot in scene_shots(each).shots:
+            shot.enabled = shot.name in wanted
+
+
+def _plan_from_json(text: str) -> dict[str, set[int]]:
+    """--plan: [[scene name, [list index, ...]], ...] (background.py writes it)."""
+    try:
+        plan = {str(name): {int(index) for index in indexes} for name, indexes in json.loads(text)}
+    except (ValueError, TypeError) as error:
+        raise _UsageError(f"--plan: not a plan ({error})") from None
+    return plan
+
+
 @contextlib.contextmanager
-def _stdout_to_stderr() -> Iterator[None]:
+def _stdout_to_stderr() -> Iterator[int]:
     """Send everything written to standard output, by Python or by Blender's
-    own C code, to standard error for a while."""
+    own C code, to standard error for a while; yields the real standard
+    output's file descriptor."""
     _flush_all()
     saved = os.dup(1)
     os.dup2(2, 1)
     try:
-        yield
+        yield saved
     finally:
         _flush_all()
         os.dup2(saved, 1)

@@ -201,6 +201,25 @@ class MULTIRENDER_PG_scene(bpy.types.PropertyGroup):
         description="Where the contact sheet goes (a template; relative: in the scene's output folder)",
     )
     history: CollectionProperty(type=MULTIRENDER_PG_history_run, description="The last runs, newest first")
+    run_in: EnumProperty(
+        name="Render In",
+        items=(
+            (
+                "THIS_BLENDER",
+                "This Blender",
+                "Render here, one shot after another, with Blender's own progress and image. Blender stays "
+                "responsive, but its one render slot is the queue's",
+            ),
+            (
+                "BACKGROUND",
+                "Background Process",
+                "Save a copy of the file and render it in a separate Blender process: keep working, make test "
+                "renders and save while it renders (changes made now do not reach the queue)",
+            ),
+        ),
+        default="THIS_BLENDER",
+        description="Where the shots render",
+    )
 
 
 class MULTIRENDER_PG_runtime(bpy.types.PropertyGroup):
@@ -208,6 +227,9 @@ class MULTIRENDER_PG_runtime(bpy.types.PropertyGroup):
     progress_text: StringProperty(name="Progress")
     last_report: StringProperty(name="Last Report")
     is_paused: BoolProperty(name="Paused", description="The queue holds after the current render")
+    in_background: BoolProperty(
+        name="In the Background", description="The running queue renders a copy in a separate Blender process"
+    )
     last_contact_sheet: StringProperty(
         name="Last Contact Sheet", subtype="FILE_PATH", description="The contact sheet the last run wrote"
     )

@@ -18,6 +18,21 @@ from .core.shots import FrameRange, NodeOutput, PropertyOverride, ShotSpec
 from .engines import available_engines
 from .props import scene_shots
 
+# The person's .blend, when the open file is a copy of it (the background
+# process renders a copy saved elsewhere): "//" and {blend} then mean the
+# person's file ("" for an unsaved one). None: the open file itself.
+_copy_of: str | None = None
+
+
+def read_as_copy_of(path: str | None) -> None:
+    """Read every path as if the open file were `path` (see _copy_of)."""
+    global _copy_of
+    _copy_of = path
+
+
+def _blend_path() -> str:
+    return bpy.data.filepath if _copy_of is None else _copy_of
+
 
 def _rendered_view_layer(scene: bpy.types.Scene, shot: Any) -> str:
     if shot.use_view_layer:
@@ -26,7 +41,7 @@ def _rendered_view_layer(scene: bpy.types.Scene, shot: Any) -> str:
 
 
 def template_values(scene: bpy.types.Scene, shot: Any, index: int, now: datetime) -> templates.TemplateValues:
-    blend = os.path.splitext(bpy.path.basename(bpy.data.filepath))[0] or "untitled"
+    blend = os.path.splitext(bpy.path.basename(_blend_path()))[0] or "untitled"
     return templates.TemplateValues(
         scene=scene.name,
         shot=shot.name,
@@ -41,7 +56,7 @@ def template_values(scene: bpy.types.Scene, shot: Any, index: int, now: datetime
 
 def _blend_folder() -> str:
     """Where "//" points: the .blend's folder, the working directory for an unsaved file."""
-    return os.path.dirname(bpy.data.filepath) or os.getcwd()
+    return os.path.dirname(_blend_path()) or os.getcwd()
 
 
 def _still_frame(scene: bpy.types.Scene, shot: Any) -> int | None:
@@ -172,7 +187,9 @@ def read_node_outputs(scene: bpy.types.Scene, shot: Any, index: int, now: dateti
         except templates.TemplateError as error:
             found.append(NodeOutput(node.name, "", error=f"output path: {error}"))
             continue
-        found.append(NodeOutput(node.name, folder, paths.absolute(folder, _blend_folder())))
+        absolute = paths.absolute(folder, _blend_folder())
+        # Blender reads a node's "//" against the open file: a copy gets the folder resolved.
+        found.append(NodeOutput(node.name, folder if _copy_of is None else absolute, absolute))
     return tuple(found)
 
 

@@ -20,7 +20,7 @@ from .core.logs import logger
 from .core.property_paths import PathError
 from .core.run import Action, QueueRun, ShotRun
 from .core.run_record import RunRecord
-from .core.shots import NodeOutput
+from .core.shots import NodeOutput, ShotSpec
 from .core.status import ShotStatus
 from .guards.layout import LayoutGuard
 from .guards.popups import PopupGuard
@@ -59,8 +59,12 @@ def abort_active(reason: str, restore_layout: bool = True) -> None:
 
 
 class QueueSession:
+    # The shots render in this Blender (background.py's subclass follows a
+    # separate process instead and never touches the scene).
+    renders_here = True
+
     def __init__(self, scene_name: str, run: QueueRun, now: datetime) -> None:
-        self.scene_name = scene_name
+        self.scene_name = scene_name  # the scene the run was started from (its contact sheet)
         self.run = run
         self.now = now  # when the run started: one {date} and {time} for every shot
         self.guard = SettingsGuard()
@@ -69,7 +73,8 @@ class QueueSession:
         self.popups: PopupGuard | None = None  # likewise
         self.report_text = ""
         self.warnings: list[str] = []  # e.g. paths too long for Windows: said, not refused
-        self.earlier_seconds: dict[int, float] = {}  # each shot's time in an earlier run (list index)
+        self.earlier_seconds: dict[int, float] = {}  # each shot's time in an earlier run (by place in the run)
+        self.render_progress = ""  # the current render's own progress, when Blender does not show it
         self._progress_shown_at = 0.0
         self.ended = False
         self._applied_path = ""  # render.filepath of the shot applied now
@@ -80,6 +85,9 @@ class QueueSession:
         self.record: RunRecord | None = None  # the finished run (history, --json)
         # Called once when the session ends, e.g. to remove the operator's timer.
         self.on_end: Callable[[], None] | None = None
+        # Called whenever a shot's status may have changed (the background
+        # process reports it to the Blender that started it).
+        self.on_shot_change: Callable[[ShotRun], None] | None = None
 
     # -- life cycle -------------------------------------------------------------------
     @classmethod
@@ -89,40 +97,49 @@ class QueueSession:
         only_remaining: bool = False,
         sees_stop_keys: bool = False,
         started: datetime | None = None,
+        all_scenes: bool = False,
     ) -> tuple[QueueSession | None, list[validation.Problem]]:
         """A session for the scene's ticked shots (with `only_remaining`, those
         not done by the last run), or the problems that stop it. With
+        `all_scenes`, the ticked shots of every scene of the file, scene by
+        scene in the file's order, each from its own scene. With
         `sees_stop_keys` the caller reports each Esc during a render, so that
         a render cancelled without one counts as failed (see QueueRun)."""
         now = started or datetime.now()  # a farm task gives its job's time: one {date} for all tasks
-        data = scene_shots(scene)
-        specs = [
-            dataclasses.replace(
-                spec, enabled=spec.enabled and not (only_remaining and data.shots[spec.index].status == ShotStatus.DONE)
+        scenes = queue_scenes(scene, all_scenes)
+        per_scene = [
+            validation.SceneShots(
+                each.name, _specs_of(each, now, only_remaining, all_scenes), scene_reader.names_in(each)
             )
-            for spec in scene_reader.read_shots(scene, now)
+            for each in scenes
         ]
-        problems = validation.validate(specs, scene.name, names=scene_reader.names_in(scene))
+        problems = validation.validate_scenes(per_scene)
         if problems:
             if only_remaining and problems[0].field == "enabled":
                 problems = [validation.Problem(None, "enabled", "Every ticked shot is done: nothing remains to render")]
             return None, problems
-        chosen = [spec for spec in specs if spec.enabled]
+        chosen = [(each, spec) for each in per_scene for spec in each.shots if spec.enabled]
         run = QueueRun(
             [
                 (spec.index, spec.name, spec.files, [node.absolute_folder for node in spec.node_outputs])
-                for spec in chosen
+                for _each, spec in chosen
             ],
-            skip_existing=data.skip_existing,
             sees_stop_keys=sees_stop_keys,
         )
+        for shot, (each, _spec) in zip(run.shots, chosen, strict=True):
+            shot.scene = each.scene_name
+            shot.skip_if_written = scene_shots(bpy.data.scenes[each.scene_name]).skip_existing
+        data = scene_shots(scene)
         sheet, sheet_problem = ("", "") if not data.contact_sheet else _contact_sheet_target(scene, now)
         if sheet_problem:
             return None, [validation.Problem(None, "contact_sheet_path", f"Contact sheet: {sheet_problem}")]
         session = cls(scene.name, run, now)
         session.contact_sheet = sheet
-        session.earlier_seconds = {spec.index: data.shots[spec.index].last_seconds for spec in chosen}
-        session.warnings = validation.long_path_warnings(chosen)
+        session.earlier_seconds = {
+            position: scene_shots(bpy.data.scenes[each.scene_name]).shots[spec.index].last_seconds
+            for position, (each, spec) in enumerate(chosen)
+        }
+        session.warnings = validation.long_path_warnings([spec for _each, spec in chosen])
         for warning in session.warnings:
             log.warning("%s", warning)
         return session, []
@@ -132,14 +149,17 @@ class QueueSession:
         _active = self
         late_files.clear()
         if guard_layout:
+            self._autosave = AutosaveClock(autosave.interval_seconds(), time.monotonic())
+        if guard_layout and self.renders_here:
             self.layout = LayoutGuard()
             self.popups = PopupGuard()
-            self._autosave = AutosaveClock(autosave.interval_seconds(), time.monotonic())
-        render_events.add()
+        if self.renders_here:
+            render_events.add()
         for shot in self.run.shots:
             self._sync_shot(shot, force=True)
         runtime = runtime_state()
         runtime.is_running = True
+        runtime.in_background = not self.renders_here
         runtime.is_paused = False
         runtime.last_report = ""
         self._show_progress()
@@ -193,6 +213,7 @@ class QueueSession:
         runtime = runtime_state()
         runtime.progress_text = ""
         runtime.is_paused = False
+        runtime.in_background = False
         runtime.last_report = self.report_text
         if self.on_end is not None:
             self.on_end()
@@ -207,19 +228,22 @@ class QueueSession:
         return self.report_text
 
     def _keep_record(self) -> str:
-        """Add the run to the scene's history and write its contact sheet;
-        what the report should add."""
-        self.record = run_record.record_of(
-            self.run, self.now.isoformat(timespec="seconds"), bpy.app.version_string, self.report_text
-        )
-        scene = bpy.data.scenes.get(self.scene_name)
-        if scene is None:
-            return ""
-        try:
-            history.add(scene, self.record)
-        except (AttributeError, TypeError, ValueError, RuntimeError):
-            log.exception("could not add the run to the history")
-        images = run_record.images_of(self.record)
+        """Add the run to each of its scenes' history (that scene's shots)
+        and write its contact sheet; what the report should add."""
+        started = self.now.isoformat(timespec="seconds")
+        self.record = run_record.record_of(self.run, started, bpy.app.version_string, self.report_text)
+        for name in dict.fromkeys(shot.scene for shot in self.run.shots):
+            scene = bpy.data.scenes.get(name)
+            if scene is None:
+                continue
+            own = run_record.record_of(self.run, started, bpy.app.version_string, self.report_text, scene=name)
+            try:
+                history.add(scene, own)
+            except (AttributeError, TypeError, ValueError, RuntimeError):
+                log.exception("could not add the run to the history")
+        return self._write_contact_sheet(run_record.images_of(self.record))
+
+    def _write_contact_sheet(self, images: list[tuple[str, str]]) -> str:
         if not self.contact_sheet or not images:
             return ""
         try:
@@ -235,6 +259,7 @@ class QueueSession:
         for event, at in render_events.drain():
             self.run.record(event, at)
         before = self.run.current
+        first = self.run.position
         action = self.run.next_action(render_job_running())
         if before is not None and before is not self.run.current:
             self._take_shot_off()
@@ -243,6 +268,9 @@ class QueueSession:
             elif before.status == ShotStatus.FAILED:
                 self._remove_broken(before)
             self._sync_shot(before)
+        for skipped in self.run.shots[first : self.run.position]:
+            if skipped is not before:
+                self._sync_shot(skipped)
         if action == Action.WAIT and time.monotonic() - self._progress_shown_at >= PROGRESS_SECONDS:
             self._show_progress()  # e.g. "Paused before shot 3/5", the time left
         if action != Action.FINISH:
@@ -254,10 +282,14 @@ class QueueSession:
         why), only while no shot's settings are on the scene: between shots
         and while paused."""
         clock = self._autosave
-        if clock is None or not clock.due(time.monotonic()) or self.run.rendering or not self.guard.is_clean:
+        if clock is None or not clock.due(time.monotonic()) or not self._scene_is_persons():
             return
         autosave.write()
         clock.written(time.monotonic())
+
+    def _scene_is_persons(self) -> bool:
+        """No shot's settings are on the scene now."""
+        return not self.run.rendering and self.guard.is_clean
 
     def before_save(self) -> None:
         """The person saves the .blend while a shot renders: the file gets
@@ -272,7 +304,7 @@ class QueueSession:
         shot, self._saving = self._saving, None
         if shot is None or shot is not self.run.current or not self.run.rendering:
             return
-        scene = bpy.data.scenes.get(self.scene_name)
+        scene = bpy.data.scenes.get(shot.scene)
         item = _shot_item(scene, shot)
         if scene is not None and item is not None:
             try:
@@ -319,9 +351,9 @@ class QueueSession:
         caller's own timer ticks apart (see guards/popups.py); a start that
         has to wait returns without starting, and the next tick tries again."""
         shot = self.run.current
-        scene = bpy.data.scenes.get(self.scene_name)
         if shot is None:
             return
+        scene = bpy.data.scenes.get(shot.scene)
         item = _shot_item(scene, shot)
         if scene is None or item is None:
             self._fail_start(shot, "the shot was removed from the list during the queue")
@@ -451,6 +483,8 @@ class QueueSession:
     # -- display ----------------------------------------------------------------------
     def _show_progress(self) -> None:
         text = self.run.position_text
+        if text and self.render_progress and self.run.rendering:
+            text += f" - {self.render_progress}"
         if text and not self.run.paused:
             text += estimate.left_text(estimate.seconds_left(self.run, self.earlier_seconds, self.run.now()))
         self._progress_shown_at = time.monotonic()
@@ -462,7 +496,9 @@ class QueueSession:
     def _sync_shot(self, shot: ShotRun, force: bool = False) -> None:
         """Copy a shot's status and output to its list item (only on change, so
         an idle queue does not touch the .blend's data)."""
-        item = _shot_item(bpy.data.scenes.get(self.scene_name), shot)
+        if self.on_shot_change is not None:
+            self.on_shot_change(shot)
+        item = _shot_item(bpy.data.scenes.get(shot.scene), shot)
         if item is None:
             return
         output = shot.output_path if shot.status == ShotStatus.DONE else ""
@@ -472,6 +508,28 @@ class QueueSession:
             item.output = output
         if shot.status == ShotStatus.DONE and item.last_seconds != round(shot.seconds, 3):
             item.last_seconds = round(shot.seconds, 3)  # the next run's estimate starts from it
+
+
+def queue_scenes(scene: bpy.types.Scene, all_scenes: bool) -> list[bpy.types.Scene]:
+    """The scenes a run renders: the one given, or every scene of the file
+    that has shots, in the file's order."""
+    if not all_scenes:
+        return [scene]
+    return [each for each in bpy.data.scenes if len(scene_shots(each).shots) > 0] or [scene]
+
+
+def _specs_of(scene: bpy.types.Scene, now: datetime, only_remaining: bool, named: bool) -> list[ShotSpec]:
+    """The scene's shots as checked facts; with `only_remaining`, a shot the
+    last run finished counts as unticked. `named`: messages name the scene."""
+    items = scene_shots(scene).shots
+    return [
+        dataclasses.replace(
+            spec,
+            enabled=spec.enabled and not (only_remaining and items[spec.index].status == ShotStatus.DONE),
+            in_scene=scene.name if named else "",
+        )
+        for spec in scene_reader.read_shots(scene, now)
+    ]
 
 
 def _shot_item(scene: bpy.types.Scene | None, shot: ShotRun) -> Any:
@@ -555,16 +613,26 @@ def _contact_sheet_target(scene: bpy.types.Scene, now: datetime) -> tuple[str, s
 
 
 def run_blocking(
-    scene: bpy.types.Scene, only_remaining: bool = False, started: datetime | None = None
+    scene: bpy.types.Scene,
+    only_remaining: bool = False,
+    started: datetime | None = None,
+    all_scenes: bool = False,
+    follow: Callable[[QueueSession], None] | None = None,
 ) -> tuple[QueueSession | None, list[validation.Problem]]:
     """Background mode: render the enabled shots one after another, blocking.
-    `started`: the time {date} and {time} stand for (default: now)."""
-    session, problems = QueueSession.prepare(scene, only_remaining, started=started)
+    `started`: the time {date} and {time} stand for (default: now).
+    `follow(session)` is called before the run begins and between shots
+    (the background process reports to its parent and may pause there)."""
+    session, problems = QueueSession.prepare(scene, only_remaining, started=started, all_scenes=all_scenes)
     if session is None:
         return None, problems
+    if follow is not None:
+        follow(session)
     session.begin()
     try:
         while session.tick() == Action.START:
+            if follow is not None:
+                follow(session)
             session.start_current(blocking=True)
     except Exception as error:
         session.internal_error(error)

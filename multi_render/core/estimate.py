@@ -16,19 +16,19 @@ _AT_LEAST_SECONDS = 1.0
 
 def seconds_left(run: QueueRun, earlier: Mapping[int, float], now: float) -> float | None:
     """Seconds until the last shot ends, or None when nothing tells yet.
-    `earlier`: each shot's (list index) seconds in an earlier run, 0 if none;
+    `earlier`: each shot's (by its place in the run) seconds in an earlier run, 0 if none;
     `now` on the run's clock."""
     done = [shot for shot in run.shots if shot.status == ShotStatus.DONE and shot.seconds > 0]
     frames_done = sum(len(shot.output_paths) for shot in done)
     per_frame = sum(shot.seconds for shot in done) / frames_done if frames_done else None
     total = 0.0
-    for shot in run.shots:
+    for position, shot in enumerate(run.shots):
         if shot.status not in (ShotStatus.PENDING, ShotStatus.RENDERING):
             continue
         if per_frame is not None:
             expected = per_frame * len(shot.output_paths)
-        elif earlier.get(shot.index, 0.0) > 0:
-            expected = earlier[shot.index]
+        elif earlier.get(position, 0.0) > 0:
+            expected = earlier[position]
         else:
             return None
         if shot.status == ShotStatus.RENDERING:

@@ -41,6 +41,8 @@ class ShotRun:
     pass_folders: tuple[str, ...] = ()  # the shot's own compositor File Output folders
     pass_files: tuple[str, ...] = ()  # the pass files it wrote (or found, when skipped)
     started_wall: float = 0.0  # time.time() at the start: which files this run wrote
+    scene: str = ""  # the scene whose shot this is (a queue may span every scene of a file)
+    skip_if_written: bool = False  # Skip Existing, as the shot's scene says
 
     @property
     def output_path(self) -> str:
@@ -81,12 +83,12 @@ class QueueRun:
                 shot[1],
                 (shot[2],) if isinstance(shot[2], str) else tuple(shot[2]),
                 pass_folders=tuple(shot[3]) if len(shot) > 3 else (),  # type: ignore[misc]
+                skip_if_written=skip_existing,
             )
             for shot in shots
         ]
         self._wall = wall
         self._passes = pass_check
-        self.skip_existing = skip_existing
         self.sees_stop_keys = sees_stop_keys
         self.paused = False
         self._clock = clock
@@ -103,6 +105,11 @@ class QueueRun:
     def current(self) -> ShotRun | None:
         """The shot being rendered, or the next one to start."""
         return self.shots[self._position] if self._position < len(self.shots) else None
+
+    @property
+    def position(self) -> int:
+        """How many shots of the run are settled (the current shot's place)."""
+        return self._position
 
     @property
     def finished(self) -> bool:
@@ -206,6 +213,44 @@ class QueueRun:
             self._settle_current(forced=True)
         self._finish()
 
+    # -- what a background process tells (background.py follows its run) ------------
+    def child_started(self, position: int, started_wall: float) -> None:
+        """The process started the shot at `position` (those before it are
+        settled, each by its own `child_ended`)."""
+        self._position = position
+        self.started()
+        self._require_current().started_wall = started_wall
+
+    def child_ended(
+        self, position: int, status: ShotStatus, reason: str, seconds: float, pass_files: Sequence[str]
+    ) -> None:
+        """The process settled the shot at `position` (rendered, skipped, failed)."""
+        self._position = position
+        shot = self._require_current()
+        shot.status, shot.reason, shot.seconds, shot.pass_files = status, reason, seconds, tuple(pass_files)
+        self._rendering = False
+        self._position += 1
+
+    def child_lost(self, reason: str) -> None:
+        """The process ended before the run did (crashed, killed, refused):
+        the shot it was on failed, the ones after it stay pending."""
+        if self.finished:
+            return
+        shot = self.current
+        if shot is not None:
+            shot.status = ShotStatus.FAILED
+            shot.reason = reason
+            if self._rendering:
+                shot.seconds = self._clock() - shot.started_at
+            self._rendering = False
+            self._position += 1
+        self.stop_reason = self.stop_reason or "the background Blender ended early"
+        self._finish()
+
+    def child_done(self) -> None:
+        """The process ended after settling every shot (or stopping where its run stopped)."""
+        self._finish()
+
     # -- internals ------------------------------------------------------------------
     def _require_current(self) -> ShotRun:
         shot = self.current
@@ -214,7 +259,7 @@ class QueueRun:
         return shot
 
     def _skip_existing_files(self) -> None:
-        while self.skip_existing and (shot := self.current) is not None and not self.stop_reason:
+        while (shot := self.current) is not None and shot.skip_if_written and not self.stop_reason:
             if not all(self._is_written(path) for path in shot.output_paths):
                 return
             if not all(self._passes.complete(folder) for folder in shot.pass_folders):

@@ -23,6 +23,7 @@ class ShotRecord:
     seconds: float
     files: tuple[str, ...]  # what the shot wrote, its passes too (or found, when skipped); none otherwise
     reason: str = ""
+    scene: str = ""
 
 
 @dataclass(frozen=True)
@@ -34,7 +35,8 @@ class RunRecord:
     shots: tuple[ShotRecord, ...]
 
 
-def record_of(run: QueueRun, started: str, blender: str, report: str) -> RunRecord:
+def record_of(run: QueueRun, started: str, blender: str, report: str, scene: str | None = None) -> RunRecord:
+    """The run's record; with `scene`, only that scene's shots (its history)."""
     shots = tuple(
         ShotRecord(
             shot.name,
@@ -42,8 +44,10 @@ def record_of(run: QueueRun, started: str, blender: str, report: str) -> RunReco
             round(shot.seconds, 3),
             (*shot.output_paths, *shot.pass_files) if shot.status in _WROTE else (),
             shot.reason,
+            shot.scene,
         )
         for shot in run.shots
+        if scene is None or shot.scene == scene
     )
     return RunRecord(started, round(run.seconds, 3), blender, report, shots)
 

@@ -55,6 +55,7 @@ class ShotSpec:
     template_error: str = ""  # why the output template cannot be read, if it cannot
     property_overrides: tuple[PropertyOverride, ...] = ()  # the enabled ones
     node_outputs: tuple[NodeOutput, ...] = ()  # compositor File Output nodes that write
+    in_scene: str = ""  # the scene messages name, when a queue spans several scenes
 
     @property
     def files(self) -> tuple[str, ...]:
@@ -63,9 +64,9 @@ class ShotSpec:
     @property
     def label(self) -> str:
         """How messages name a shot: its position (from 1) and its name."""
-        return f"shot {self.index + 1} '{self.name}'"
+        return f"shot {self.index + 1} '{self.name}'" + (f" of scene '{self.in_scene}'" if self.in_scene else "")
 
     @property
     def title(self) -> str:
         """The label at the start of a sentence."""
-        return f"Shot {self.index + 1} '{self.name}'"
+        return self.label[0].upper() + self.label[1:]

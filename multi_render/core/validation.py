@@ -23,6 +23,15 @@ class Problem:
         return self.message
 
 
+@dataclass(frozen=True)
+class SceneShots:
+    """One scene's shots, for a queue over several scenes."""
+
+    scene_name: str
+    shots: Sequence[ShotSpec]
+    names: Names | None = None  # what exists for the scene's overrides, when known
+
+
 def validate(
     shots: Sequence[ShotSpec],
     scene_name: str,
@@ -32,12 +41,36 @@ def validate(
     """All problems of the enabled shots; an empty list means the queue may
     start. `names`: what exists in the .blend (the overrides' datablocks and
     engines), when known."""
-    enabled = [shot for shot in shots if shot.enabled]
+    return validate_scenes([SceneShots(scene_name, shots, names)], folder_problem)
+
+
+def validate_scenes(
+    scenes: Sequence[SceneShots], folder_problem: Callable[[str], str | None] = paths.folder_problem
+) -> list[Problem]:
+    """`validate` for a queue over several scenes: each scene's shots are
+    checked against their own scene, and no two shots of any scenes may
+    write the same file."""
+    enabled = [shot for scene in scenes for shot in scene.shots if shot.enabled]
     if not enabled:
         return [Problem(None, "enabled", "No enabled shot to render: add a shot or tick one")]
-
-    problems: list[Problem] = []
     checked: dict[str, str | None] = {}  # folder -> its problem: one write check a folder
+    problems: list[Problem] = []
+    for scene in scenes:
+        problems.extend(_shot_problems([shot for shot in scene.shots if shot.enabled], scene, folder_problem, checked))
+    problems.extend(_shared_outputs([shot for shot in enabled if not shot.template_error]))
+    problems.extend(_node_output_problems(enabled))
+    return problems
+
+
+def _shot_problems(
+    enabled: Sequence[ShotSpec],
+    scene: SceneShots,
+    folder_problem: Callable[[str], str | None],
+    checked: dict[str, str | None],
+) -> list[Problem]:
+    """Each shot's own problems, against its scene."""
+    scene_name, names = scene.scene_name, scene.names
+    problems: list[Problem] = []
     for shot in enabled:
         problems.extend(_camera_problems(shot, scene_name))
         problems.extend(_override_problems(shot, scene_name, names))
@@ -56,8 +89,6 @@ def validate(
         reason = checked[folder]
         if reason:
             problems.append(Problem(shot.index, "filepath", f"{shot.title}: {reason}"))
-    problems.extend(_shared_outputs([shot for shot in enabled if not shot.template_error]))
-    problems.extend(_node_output_problems(enabled))
     return problems
 
 
@@ -137,9 +168,9 @@ def _shared_outputs(enabled: Sequence[ShotSpec]) -> list[Problem]:
     problems = []
     reported: set[tuple[int, ...]] = set()
     for key, path_shots in by_path.items():
-        indexes = tuple(shot.index for shot in path_shots)
-        if len(path_shots) > 1 and indexes not in reported:
-            reported.add(indexes)
+        group = tuple(id(shot) for shot in path_shots)  # not list indexes: those repeat across scenes
+        if len(path_shots) > 1 and group not in reported:
+            reported.add(group)
             labels = [path_shots[0].title, *(shot.label for shot in path_shots[1:_NAMED_SHOTS])]
             if len(path_shots) > _NAMED_SHOTS:
                 labels.append(f"{len(path_shots) - _NAMED_SHOTS} more")

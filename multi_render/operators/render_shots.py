@@ -11,10 +11,12 @@ from typing import Any
 import bpy
 from bpy.props import BoolProperty
 
-from .. import session
+from .. import background, session
 from ..bl_types import OperatorResult
 from ..core import validation
 from ..core.run import Action
+from ..props import scene_shots
+from ..ui.panel import CATEGORY
 from . import stop_keys
 
 # How often the modal looks at the render job. While a render runs, 20 times
@@ -36,6 +38,11 @@ class MULTIRENDER_OT_render_shots(bpy.types.Operator):
         description="Render only the ticked shots that the last run did not finish",
         options={"SKIP_SAVE"},
     )
+    all_scenes: BoolProperty(
+        name="All Scenes",
+        description="Render the ticked shots of every scene of the file, scene by scene",
+        options={"SKIP_SAVE"},
+    )
 
     _session: session.QueueSession | None = None
     _timer: Any = None
@@ -51,19 +58,24 @@ class MULTIRENDER_OT_render_shots(bpy.types.Operator):
 
     @classmethod
     def description(cls, _context: bpy.types.Context, properties: Any) -> str:
+        text = str(cls.bl_description)
         if properties.only_remaining:
-            return "Render the ticked shots that the last run did not finish (after a cancel or failure)"
-        return str(cls.bl_description)
+            text = "Render the ticked shots that the last run did not finish (after a cancel or failure)"
+        if properties.all_scenes:
+            text += ". Every scene's ticked shots, scene by scene in the file's order"
+        return text
 
     @classmethod
     def poll(cls, context: bpy.types.Context) -> bool:
         if session.active() is not None:
             cls.poll_message_set("A shot queue is already running")
             return False
-        if session.render_job_running():
+        if context.scene is None:
+            return False
+        if session.render_job_running() and not _in_background(context):
             cls.poll_message_set("A render is running: wait for it to finish")
             return False
-        return context.scene is not None
+        return True
 
     def invoke(self, context: bpy.types.Context, _event: bpy.types.Event) -> OperatorResult:
         return self._start(context)
@@ -77,17 +89,20 @@ class MULTIRENDER_OT_render_shots(bpy.types.Operator):
             window = context.window_manager.windows[0]
             with context.temp_override(window=window):
                 return bpy.ops.multi_render.render_shots(  # type: ignore[attr-defined,no-any-return]
-                    "INVOKE_DEFAULT", only_remaining=self.only_remaining
+                    "INVOKE_DEFAULT", only_remaining=self.only_remaining, all_scenes=self.all_scenes
                 )
         return self._start(context)
 
     # -- the non-blocking queue ---------------------------------------------------------
     def _start(self, context: bpy.types.Context) -> OperatorResult:
-        queue, problems = session.QueueSession.prepare(
-            context.scene,  # type: ignore[arg-type]
-            self.only_remaining,
-            sees_stop_keys=True,
-        )
+        scene: bpy.types.Scene = context.scene  # type: ignore[assignment]
+        queue: session.QueueSession | None
+        if _in_background(context):
+            queue, problems = background.BackgroundSession.launch(scene, self.only_remaining, self.all_scenes)
+        else:
+            queue, problems = session.QueueSession.prepare(
+                scene, self.only_remaining, sees_stop_keys=True, all_scenes=self.all_scenes
+            )
         if queue is None:
             self.report({"ERROR"}, validation.summary(problems))
             return {"CANCELLED"}
@@ -111,15 +126,17 @@ class MULTIRENDER_OT_render_shots(bpy.types.Operator):
         try:
             if event.type == "LEFTMOUSE" and event.value == "PRESS" and _in_status_bar(self._home(context), event):
                 queue.status_bar_clicked()
-            if event.type == "ESC" and event.value == "PRESS":
-                # Esc between renders (during one, Blender's render job takes it).
+            if event.type == "ESC" and event.value == "PRESS" and (queue.renders_here or _over_panel(context, event)):
+                # Esc between renders (during one, Blender's render job takes
+                # it). A background queue: only Esc over the panel, since the
+                # person works on meanwhile and Esc means much else.
                 queue.request_stop("cancelled")
             if event.type == "TIMER":
                 own_tick = self._count_own_ticks()
                 action = queue.tick()
                 if action == Action.START:
                     queue.start_current(blocking=False, tick=own_tick)
-                if queue.rendering:
+                if queue.rendering and queue.renders_here:
                     stop_keys.watch(context, queue)
                 elif action == Action.FINISH:
                     return self._finish(queue)
@@ -171,7 +188,11 @@ class MULTIRENDER_OT_render_shots(bpy.types.Operator):
 
     # -- background mode ----------------------------------------------------------------
     def _run_blocking(self, context: bpy.types.Context) -> OperatorResult:
-        queue, problems = session.run_blocking(context.scene, self.only_remaining)  # type: ignore[arg-type]
+        queue, problems = session.run_blocking(
+            context.scene,  # type: ignore[arg-type]
+            self.only_remaining,
+            all_scenes=self.all_scenes,
+        )
         if queue is None:
             self.report({"ERROR"}, validation.summary(problems))
             return {"CANCELLED"}
@@ -216,6 +237,36 @@ class MULTIRENDER_OT_stop(_RunningQueueOperator):
 
     def act(self, queue: session.QueueSession) -> None:
         queue.request_stop("stopped")
+
+
+def _in_background(context: bpy.types.Context) -> bool:
+    """The scene asks for Render In: Background Process."""
+    return context.scene is not None and scene_shots(context.scene).run_in == "BACKGROUND"
+
+
+def _over_panel(context: bpy.types.Context, event: bpy.types.Event) -> bool:
+    """Whether the pointer is over a 3D Viewport sidebar showing this add-on's tab."""
+    window = context.window
+    if window is None:
+        return False
+    for area in window.screen.areas:
+        if area.type != "VIEW_3D":
+            continue
+        for region in area.regions:
+            inside = (
+                region.x <= event.mouse_x < region.x + region.width
+                and region.y <= event.mouse_y < region.y + region.height
+            )
+            if region.type == "UI" and inside and _shows_our_tab(region):
+                return True
+    return False
+
+
+def _shows_our_tab(region: bpy.types.Region) -> bool:
+    try:
+        return str(region.active_panel_category) == CATEGORY
+    except (AttributeError, TypeError):
+        return True  # cannot tell: the sidebar is ours enough
 
 
 def _in_status_bar(window: bpy.types.Window | None, event: bpy.types.Event) -> bool:

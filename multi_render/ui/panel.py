@@ -17,6 +17,7 @@ from ..props import STATUS_ICONS, runtime_state, scene_shots
 from . import thumbnails
 
 _WROTE = {ShotStatus.DONE.value, ShotStatus.SKIPPED.value}
+CATEGORY = "Render Shots"  # the sidebar tab
 
 
 class MULTIRENDER_UL_shots(bpy.types.UIList):
@@ -71,7 +72,7 @@ class MULTIRENDER_PT_shots(bpy.types.Panel):
     bl_label = "Render Shots"
     bl_space_type = "VIEW_3D"
     bl_region_type = "UI"
-    bl_category = "Render Shots"
+    bl_category = CATEGORY
 
     def draw(self, context: bpy.types.Context) -> None:
         layout = self.layout
@@ -98,10 +99,15 @@ class MULTIRENDER_PT_shots(bpy.types.Panel):
         options = layout.row()
         options.prop(data, "skip_existing")
         options.prop(data, "contact_sheet")
+        layout.row().prop(data, "run_in", expand=True)
         column = layout.column()
         column.scale_y = 1.6
         # Greyed while a queue runs; its tooltip then says why.
         column.operator("multi_render.render_shots", icon="RENDER_STILL")
+        if sum(1 for each in bpy.data.scenes if len(scene_shots(each).shots)) > 1:
+            layout.operator(
+                "multi_render.render_shots", text="Render All Scenes' Shots", icon="SCENE_DATA"
+            ).all_scenes = True
         if runtime.is_running:
             self._draw_running(layout, runtime)
             return
@@ -122,7 +128,11 @@ class MULTIRENDER_PT_shots(bpy.types.Panel):
             icon="PLAY" if runtime.is_paused else "PAUSE",
         )
         row.operator("multi_render.stop", text="Stop", icon="CANCEL")
-        layout.label(text="Esc or the progress bar's X stops the render too")
+        if runtime.in_background:
+            layout.label(text="Renders a copy saved at the start: edits made now do not change it", icon="INFO")
+            layout.label(text="Esc over this panel stops it too")
+        else:
+            layout.label(text="Esc or the progress bar's X stops the render too")
 
 
 def _selected(context: bpy.types.Context) -> tuple[int, Any] | None:
@@ -139,7 +149,7 @@ class ShotSubPanel(bpy.types.Panel):
 
     bl_space_type = "VIEW_3D"
     bl_region_type = "UI"
-    bl_category = "Render Shots"
+    bl_category = CATEGORY
     bl_parent_id = "MULTIRENDER_PT_shots"
 
     @classmethod
@@ -290,7 +300,7 @@ class MULTIRENDER_PT_history(bpy.types.Panel):
     bl_label = "History"
     bl_space_type = "VIEW_3D"
     bl_region_type = "UI"
-    bl_category = "Render Shots"
+    bl_category = CATEGORY
     bl_parent_id = "MULTIRENDER_PT_shots"
     bl_options = {"DEFAULT_CLOSED"}
 

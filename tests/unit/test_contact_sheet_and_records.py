@@ -47,4 +47,14 @@ def test_a_run_record_lists_what_each_shot_wrote() -> None:
         "seconds": 0.0,
         "files": [],
         "reason": "camera deleted",
+        "scene": "",
     }
+
+
+def test_a_scenes_history_gets_its_own_shots() -> None:
+    run = QueueRun([(0, "A", "/o/a.png"), (0, "A", "/o/other_a.png")], is_written=lambda _p: True)
+    run.shots[0].scene, run.shots[1].scene = "Day", "Night"
+    whole = record_of(run, "2026-11-25T12:00:00", "5.2.2", "report")
+    night = record_of(run, "2026-11-25T12:00:00", "5.2.2", "report", scene="Night")
+    assert [shot.scene for shot in whole.shots] == ["Day", "Night"]
+    assert [(shot.scene, shot.name) for shot in night.shots] == [("Night", "A")]

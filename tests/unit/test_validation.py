@@ -1,5 +1,5 @@
 from multi_render.core.shots import ShotSpec
-from multi_render.core.validation import long_path_warnings, summary, validate
+from multi_render.core.validation import SceneShots, long_path_warnings, summary, validate, validate_scenes
 
 
 def shot(index: int, name: str = "", camera: str = "Cam", **changes: object) -> ShotSpec:
@@ -168,3 +168,30 @@ def test_each_folder_is_checked_once(tmp_path: object) -> None:
     shots = [ShotSpec(i, f"s{i}", True, "Cam", True, True, f"/out/s{i}.png") for i in range(50)]
     assert validate(shots, "Scene", counting) == []
     assert calls == ["/out/s0.png"]
+
+
+def test_a_queue_over_scenes_checks_each_against_its_own_scene() -> None:
+    day = [shot(0, "a", output_path="/out/day_a.png", in_scene="Day")]
+    night = [
+        shot(0, "a", output_path="/out/night_a.png", in_scene="Night"),
+        shot(1, "b", camera_in_scene=False, output_path="/out/night_b.png", in_scene="Night"),
+    ]
+    problems = validate_scenes([SceneShots("Day", day), SceneShots("Night", night)], no_folder_problem)
+    assert [p.message for p in problems] == [
+        "Shot 2 'b' of scene 'Night': camera 'Cam' is not in scene 'Night' (deleted?)"
+    ]
+
+
+def test_shots_of_two_scenes_writing_one_file_are_refused() -> None:
+    # The same list index and name in each scene: still two shots.
+    day = [shot(0, "a", output_path="/out/a.png", in_scene="Day")]
+    night = [shot(0, "a", output_path="/out/a.png", in_scene="Night")]
+    problems = validate_scenes([SceneShots("Day", day), SceneShots("Night", night)], no_folder_problem)
+    assert [p.message for p in problems] == [
+        "Shot 1 'a' of scene 'Day' and shot 1 'a' of scene 'Night' would write the same file '/out/a.png'"
+    ]
+
+
+def test_no_ticked_shot_in_any_scene() -> None:
+    scenes = [SceneShots("Day", [shot(0, enabled=False)]), SceneShots("Night", [])]
+    assert [p.field for p in validate_scenes(scenes, no_folder_problem)] == ["enabled"]

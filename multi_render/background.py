@@ -1,0 +1,196 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""Render In: Background Process. The queue is checked here exactly as for
+This Blender, then a copy of the file (unsaved changes included) is saved
+to a temporary folder and a separate Blender renders it with the command
+line's code (`render --events`, child_link.py on its side). This Blender
+only follows: the shots' statuses, times and files as each one ends, the
+render's own progress, and the same report. The person's scene, file path
+and unsaved state are never touched, so they can edit, press F12 and save.
+
+Stop ends the process at once; so do loading another file, disabling the
+add-on and quitting (and the process ends itself when our pipe to it
+closes, should this Blender die)."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import tempfile
+from datetime import datetime
+
+import bpy
+
+from . import session
+from .core import child_protocol, validation
+from .core.child_process import ChildProcess
+from .core.child_protocol import EndEvent, ShotEvent, StatsEvent
+from .core.logs import logger
+from .core.run import Action, QueueRun
+from .core.status import ShotStatus
+from .props import runtime_state
+
+log = logger(__name__)
+
+# Run in the process: enable this add-on for its session (whatever its
+# profile's preferences say) and run the command line's render.
+_LAUNCH = (
+    "import addon_utils, importlib, sys; "
+    "addon_utils.enable({module!r}, default_set=False); "
+    "sys.exit(importlib.import_module({module!r} + '.cli').execute(sys.argv[sys.argv.index('--') + 1:]))"
+)
+
+
+class BackgroundSession(session.QueueSession):
+    renders_here = False
+
+    def __init__(self, scene_name: str, run: QueueRun, now: datetime) -> None:
+        super().__init__(scene_name, run, now)
+        self.child: ChildProcess | None = None
+        self._folder = ""  # the temporary folder of the copy
+        self._stop_reason = ""  # why we ended the process, once we have
+        self._child_sheet = ""  # the contact sheet the process wrote
+
+    @classmethod
+    def launch(
+        cls, scene: bpy.types.Scene, only_remaining: bool = False, all_scenes: bool = False
+    ) -> tuple[BackgroundSession | None, list[validation.Problem]]:
+        """Check the shots, save the copy and start the process; or the problems."""
+        queue, problems = cls.prepare(scene, only_remaining, all_scenes=all_scenes)
+        if queue is None:
+            return None, problems
+        assert isinstance(queue, BackgroundSession)
+        try:
+            queue._start_process(scene)
+        except (OSError, RuntimeError) as error:
+            queue._remove_copy()
+            return None, [validation.Problem(None, "run_in", f"Cannot start the background Blender: {error}")]
+        return queue, []
+
+    def _start_process(self, scene: bpy.types.Scene) -> None:
+        self._folder = tempfile.mkdtemp(prefix="multi_render_")
+        copy = os.path.join(self._folder, bpy.path.basename(bpy.data.filepath) or "untitled.blend")
+        # A copy: the open file keeps its path and unsaved state, Recent Files
+        # stay. Remapped, so its images and libraries are found from there.
+        bpy.ops.wm.save_as_mainfile(filepath=copy, copy=True, check_existing=False, compress=False, relative_remap=True)
+        plan: dict[str, list[int]] = {}
+        for shot in self.run.shots:
+            plan.setdefault(shot.scene, []).append(shot.index)
+        module = __package__ or __name__.rpartition(".")[0]
+        argv = [
+            bpy.app.binary_path,
+            "--background",
+            "--python-expr",
+            _LAUNCH.format(module=module),
+            "--",
+            "render",
+            copy,
+            "--events",
+            "--as-file",
+            bpy.data.filepath,
+            "--started",
+            self.now.isoformat(),
+            "--scene",
+            scene.name,
+            "--plan",
+            json.dumps(list(plan.items())),
+        ]
+        # The same profile (inherited environment) and working directory, so
+        # that relative paths and add-ons are what this Blender has.
+        self.child = ChildProcess(argv, cwd=os.getcwd())
+
+    # -- one step (the operator's timer) -------------------------------------------------
+    def tick(self) -> Action:
+        child = self.child
+        if child is None:
+            self.run.abort("no background process")
+            return Action.FINISH
+        ended = child.done  # before reading: nothing printed after this goes unread
+        for line in child.lines():
+            event = child_protocol.read_line(line)
+            if event is not None:
+                self._follow(event)
+        if ended and not self.run.finished:
+            self._child_ended(child)
+        if not self.run.finished and self.run.paused != runtime_state().is_paused:
+            runtime_state().is_paused = self.run.paused
+        if self.run.finished:
+            return Action.FINISH
+        self._autosave_if_due()
+        return Action.WAIT
+
+    def _follow(self, event: child_protocol.Event) -> None:
+        if isinstance(event, ShotEvent):
+            self._follow_shot(event)
+        elif isinstance(event, StatsEvent):
+            self.render_progress = event.text
+            self._show_progress()
+        elif isinstance(event, EndEvent):
+            self._child_sheet = event.contact_sheet
+
+    def _follow_shot(self, event: ShotEvent) -> None:
+        shots = self.run.shots
+        if not 0 <= event.position < len(shots) or shots[event.position].name != event.name:
+            log.warning("the background process reported a shot this run does not have: %s", event)
+            return
+        if event.status == ShotStatus.RENDERING:
+            self.run.child_started(event.position, event.started_wall)
+        else:
+            self.run.child_ended(event.position, event.status, event.reason, event.seconds, event.pass_files)
+        self.render_progress = ""
+        self._sync_shot(shots[event.position])
+        self._show_progress()
+
+    def _child_ended(self, child: ChildProcess) -> None:
+        if self._stop_reason:
+            self.run.abort(self._stop_reason)  # the shot it rendered: cancelled
+            return
+        if self.run.current is None:
+            self.run.child_done()
+            return
+        code = child.exit_code
+        how = f"was killed (signal {-code})" if code is not None and code < 0 else f"ended with exit status {code}"
+        tail = child.log_tail()
+        self.run.child_lost(f"the background Blender {how}" + (f": {tail}" if tail else ""))
+
+    # -- what the operators ask ------------------------------------------------------------
+    def request_stop(self, reason: str) -> None:
+        """Stop means now: the process ends and its shot is cancelled."""
+        self._stop_reason = self._stop_reason or reason
+        if self.child is not None:
+            self.child.kill()
+
+    def set_paused(self, paused: bool) -> None:
+        """Pause: the process finishes its shot and holds before the next."""
+        if self.child is not None:
+            self.child.send(child_protocol.PAUSE if paused else child_protocol.RESUME)
+        super().set_paused(paused)
+
+    def before_save(self) -> None:
+        pass  # the scene is the person's own all along
+
+    def after_save(self) -> None:
+        pass
+
+    def _scene_is_persons(self) -> bool:
+        return True
+
+    def end(self) -> str:
+        if self.child is not None:
+            self.child.kill()
+        try:
+            return super().end()
+        finally:
+            self._remove_copy()
+
+    def _write_contact_sheet(self, images: list[tuple[str, str]]) -> str:
+        # The process wrote it (so this Blender never waits for it).
+        if not self._child_sheet:
+            return ""
+        runtime_state().last_contact_sheet = self._child_sheet
+        return f". Contact sheet: {self._child_sheet}"
+
+    def _remove_copy(self) -> None:
+        if self._folder:
+            shutil.rmtree(self._folder, ignore_errors=True)
+            self._folder = ""

@@ -1,0 +1,117 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""The background process's side of background.py (`render --events`):
+report each shot's start and end and the render's own progress to the
+Blender that started it, hold between shots while it says pause, and end
+at once when it is gone (its pipe to our standard input closes)."""
+
+from __future__ import annotations
+
+import os
+import sys
+import threading
+import time
+from typing import Any
+
+import bpy
+
+from .core import child_protocol
+from .core.child_protocol import EndEvent, ShotEvent
+from .core.logs import logger
+from .core.run import ShotRun
+from .core.status import ShotStatus
+from .session import QueueSession
+
+log = logger(__name__)
+
+STATS_SECONDS = 0.25  # the render's progress is sent at most this often
+
+
+class ParentLink:
+    def __init__(self, out: int) -> None:
+        """`out`: the file descriptor of the real standard output (everything
+        else printed meanwhile goes to standard error)."""
+        self._out = out
+        self._paused = threading.Event()
+        self._positions: dict[int, int] = {}  # id(ShotRun) -> its place in the run
+        self._sent: dict[int, ShotStatus] = {}  # place -> the status last sent
+        self._stats_sent_at = 0.0
+        self._session: QueueSession | None = None
+
+    def start(self) -> None:
+        threading.Thread(target=self._read_commands, name="multi_render parent commands", daemon=True).start()
+        bpy.app.handlers.render_stats.append(_on_stats)
+        _links.append(self)
+
+    def stop(self) -> None:
+        if _on_stats in bpy.app.handlers.render_stats:
+            bpy.app.handlers.render_stats.remove(_on_stats)
+        if self in _links:
+            _links.remove(self)
+
+    # -- called by the run (session.run_blocking) -------------------------------------
+    def follow(self, session: QueueSession) -> None:
+        """Before the run and between shots: hold while paused."""
+        if self._session is not session:
+            self._session = session
+            self._positions = {id(shot): position for position, shot in enumerate(session.shots)}
+            session.on_shot_change = self.shot_changed
+        while self._paused.is_set():
+            time.sleep(0.05)
+
+    def shot_changed(self, shot: ShotRun) -> None:
+        position = self._positions.get(id(shot))
+        if position is None or shot.status == ShotStatus.PENDING or self._sent.get(position) == shot.status:
+            return
+        self._sent[position] = shot.status
+        settled = shot.status != ShotStatus.RENDERING
+        self._write(
+            child_protocol.shot_line(
+                ShotEvent(
+                    position,
+                    shot.scene,
+                    shot.name,
+                    shot.status,
+                    shot.reason,
+                    shot.seconds if settled else 0.0,
+                    shot.started_wall,
+                    shot.pass_files if settled else (),
+                )
+            )
+        )
+
+    def stats(self, text: str) -> None:
+        now = time.monotonic()
+        progress = child_protocol.render_progress(text)
+        if progress and now - self._stats_sent_at >= STATS_SECONDS:
+            self._stats_sent_at = now
+            self._write(child_protocol.stats_line(progress))
+
+    def finish(self, event: EndEvent) -> None:
+        self._write(child_protocol.end_line(event.report, event.contact_sheet))
+
+    # -- internals --------------------------------------------------------------------
+    def _write(self, line: str) -> None:
+        try:
+            os.write(self._out, line.encode("utf-8"))
+        except OSError:
+            os._exit(child_protocol.PARENT_GONE_EXIT)  # nobody reads us any more
+
+    def _read_commands(self) -> None:
+        """On a helper thread: only flips a flag, or ends the process."""
+        for line in sys.stdin:
+            command = line.strip()
+            if command == child_protocol.PAUSE:
+                self._paused.set()
+            elif command == child_protocol.RESUME:
+                self._paused.clear()
+        # Standard input closed: the Blender that started us is gone. Its
+        # files are its own business now; stop rendering for nobody.
+        os._exit(child_protocol.PARENT_GONE_EXIT)
+
+
+_links: list[ParentLink] = []
+
+
+def _on_stats(text: Any, *_args: Any) -> None:
+    for link in _links:
+        link.stats(str(text))

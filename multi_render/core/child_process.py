@@ -1,0 +1,122 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""A child process whose output is read without ever waiting: one helper
+thread a stream puts lines in a queue (the threads touch nothing else), and
+the caller drains it from its timer. Standard error's last lines are kept
+to say why a process ended early."""
+
+from __future__ import annotations
+
+import atexit
+import collections
+import contextlib
+import queue
+import subprocess
+import threading
+import weakref
+from collections.abc import Callable, Sequence
+from typing import IO
+
+from .logs import logger
+
+log = logger(__name__)
+
+LOG_LINES = 40  # lines of standard error kept
+
+
+class ChildProcess:
+    def __init__(self, argv: Sequence[str], cwd: str | None = None, env: dict[str, str] | None = None) -> None:
+        self._process = subprocess.Popen(
+            list(argv),
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            cwd=cwd,
+            env=env,
+            text=True,
+            encoding="utf-8",
+            errors="replace",
+            bufsize=1,
+        )
+        self._lines: queue.SimpleQueue[str] = queue.SimpleQueue()
+        self._log: collections.deque[str] = collections.deque(maxlen=LOG_LINES)
+        self._readers = [
+            _reader(self._process.stdout, self._lines.put),
+            _reader(self._process.stderr, self._log.append),
+        ]
+        _living.add(self)
+        log.info("started process %d: %s", self._process.pid, " ".join(argv[:2]))
+
+    @property
+    def pid(self) -> int:
+        return self._process.pid
+
+    def lines(self) -> list[str]:
+        """The lines printed on standard output since the last call."""
+        found = []
+        with contextlib.suppress(queue.Empty):
+            while True:
+                found.append(self._lines.get_nowait())
+        return found
+
+    @property
+    def done(self) -> bool:
+        """The process has ended and everything it printed has been read
+        (call lines() once more after seeing this)."""
+        return self._process.poll() is not None and not any(reader.is_alive() for reader in self._readers)
+
+    @property
+    def exit_code(self) -> int | None:
+        return self._process.poll()
+
+    def log_tail(self, count: int = 5) -> str:
+        """The last lines of its standard error, non-empty ones."""
+        lines = [line.rstrip() for line in self._log if line.strip()]
+        return "\n".join(lines[-count:])
+
+    def send(self, command: str) -> None:
+        """One line on its standard input (ignored once it has ended)."""
+        stdin = self._process.stdin
+        if stdin is None or self._process.poll() is not None:
+            return
+        with contextlib.suppress(OSError, ValueError):
+            stdin.write(command + "\n")
+            stdin.flush()
+
+    def kill(self) -> None:
+        """End it now and reap it: no process is left behind."""
+        if self._process.poll() is None:
+            log.info("ending process %d", self._process.pid)
+            with contextlib.suppress(OSError):
+                self._process.kill()
+        try:
+            self._process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            log.error("process %d did not end within 10 s of being killed", self._process.pid)
+        if self._process.stdin is not None:
+            with contextlib.suppress(OSError, ValueError):
+                self._process.stdin.close()
+        _living.discard(self)
+
+
+def _reader(stream: IO[str] | None, put: Callable[[str], object]) -> threading.Thread:
+    def read() -> None:
+        if stream is None:
+            return
+        with contextlib.suppress(OSError, ValueError):
+            for line in stream:
+                put(line)
+
+    thread = threading.Thread(target=read, name="multi_render child output", daemon=True)
+    thread.start()
+    return thread
+
+
+# Processes still running, ended when Python ends (Blender quits) if nothing
+# ended them before. Each one also ends itself when its standard input closes.
+_living: weakref.WeakSet[ChildProcess] = weakref.WeakSet()
+
+
+@atexit.register
+def _end_all() -> None:
+    for child in list(_living):
+        child.kill()
