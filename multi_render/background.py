@@ -50,6 +50,7 @@ class BackgroundSession(session.QueueSession):
         self._folder = ""  # the temporary folder of the copy
         self._stop_reason = ""  # why we ended the process, once we have
         self._child_sheet = ""  # the contact sheet the process wrote
+        self._child_finished = False  # it reported the end of its run
 
     @classmethod
     def launch(
@@ -110,6 +111,9 @@ class BackgroundSession(session.QueueSession):
             event = child_protocol.read_line(line)
             if event is not None:
                 self._follow(event)
+        if self._child_finished and not self.run.finished:
+            # Every file is written: no need to wait for Blender to shut down.
+            self.run.child_done()
         if ended and not self.run.finished:
             self._child_ended(child)
         if not self.run.finished and self.run.paused != runtime_state().is_paused:
@@ -127,6 +131,7 @@ class BackgroundSession(session.QueueSession):
             self._show_progress()
         elif isinstance(event, EndEvent):
             self._child_sheet = event.contact_sheet
+            self._child_finished = True
 
     def _follow_shot(self, event: ShotEvent) -> None:
         shots = self.run.shots

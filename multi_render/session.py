@@ -119,6 +119,13 @@ class QueueSession:
                 problems = [validation.Problem(None, "enabled", "Every ticked shot is done: nothing remains to render")]
             return None, problems
         chosen = [(each, spec) for each in per_scene for spec in each.shots if spec.enabled]
+        if (
+            cls.renders_here
+            and all_scenes
+            and not bpy.app.background
+            and (problems := _windowless_scene_problems(chosen))
+        ):
+            return None, problems
         run = QueueRun(
             [
                 (spec.index, spec.name, spec.files, [node.absolute_folder for node in spec.node_outputs])
@@ -530,6 +537,27 @@ def _specs_of(scene: bpy.types.Scene, now: datetime, only_remaining: bool, named
         )
         for spec in scene_reader.read_shots(scene, now)
     ]
+
+
+# Blender 4.3 (tested; older ones likely, 5.2 does not) dies with an X
+# error (GLXBadContext) soon after its interface renders a scene that no
+# window shows, whatever the engine; the plain render operator alike. Such a
+# queue is refused there before anything renders, with the way out.
+_WINDOWLESS_SAFE_FROM = (4, 4, 0)
+
+
+def _windowless_scene_problems(chosen: list[tuple[validation.SceneShots, ShotSpec]]) -> list[validation.Problem]:
+    if bpy.app.version >= _WINDOWLESS_SAFE_FROM:
+        return []
+    shown = {window.scene.name for window in bpy.context.window_manager.windows}
+    for each, spec in chosen:
+        if each.scene_name not in shown:
+            message = (
+                f"Scene '{each.scene_name}': Blender {bpy.app.version_string} crashes rendering a scene that no "
+                "window shows from its interface; use Render In: Background Process"
+            )
+            return [validation.Problem(spec.index, "run_in", message)]
+    return []
 
 
 def _shot_item(scene: bpy.types.Scene | None, shot: ShotRun) -> Any:

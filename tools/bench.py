@@ -378,6 +378,63 @@ def long_renders(app: BlenderApp, folder: str, count: int, seconds: float) -> di
     }
 
 
+# Records when each queue session ends (either mode), on Blender's clock.
+_END_TIMER = f"""
+_session_module = sys.modules["{MODULE}.session"]
+_original_end = getattr(_session_module.QueueSession, "_bench_original_end", _session_module.QueueSession.end)
+_session_module.QueueSession._bench_original_end = _original_end
+ended = []
+def _timed_end(self):
+    try:
+        return _original_end(self)
+    finally:
+        ended.append(time.perf_counter())
+_session_module.QueueSession.end = _timed_end
+"""
+
+
+def _queue_seconds(app: BlenderApp, run_in: str, count: int) -> float:
+    """One run of the scene's shots in either mode: the start call to the session's end."""
+    app.exec(
+        f"scene.multi_render.run_in = {run_in!r}; ended.clear(); reset(); t_start = time.perf_counter(); "
+        "bpy.ops.multi_render.render_shots('INVOKE_DEFAULT')"
+    )
+    app.wait_until("not bpy.context.window_manager.multi_render.is_running", timeout=900, interval=POLL)
+    done = app.eval("sum(shot.status == 'DONE' for shot in scene.multi_render.shots)")
+    if done != count:
+        raise RuntimeError(f"{run_in}: expected {count} shots done, saw {done}")
+    return float(app.eval("ended[-1] - t_start"))
+
+
+def background_process(app: BlenderApp, folder: str, count: int, engine: str) -> dict[str, float]:
+    """The same short shots in this Blender and in a background process
+    (its start, the copy's save and load included)."""
+    app.exec(_END_TIMER)
+    app.exec(f"scene = build({engine!r}, {count}); scene.render.filepath = {folder!r} + os.sep")
+    here = _queue_seconds(app, "THIS_BLENDER", count)
+    shutil.rmtree(folder, ignore_errors=True)
+    background = _queue_seconds(app, "BACKGROUND", count)
+    app.exec("scene.multi_render.run_in = 'THIS_BLENDER'")
+    return {"count": count, "this_blender_s": here, "background_s": background, "ratio": background / here}
+
+
+def long_background(app: BlenderApp, folder: str, count: int, seconds: float) -> dict[str, float]:
+    """Shots of `seconds` each in a background process against the blocking EXEC loop."""
+    app.exec(_END_TIMER)
+    limit = f"scene.render.engine = 'CYCLES'; scene.cycles.samples = 1000000; scene.cycles.time_limit = {seconds}"
+    app.exec(f"scene = build('CYCLES', {count}); {limit}; scene.render.filepath = {folder!r} + os.sep")
+    background = _queue_seconds(app, "BACKGROUND", count)
+    app.exec("scene.multi_render.run_in = 'THIS_BLENDER'; reset()")
+    app.exec(
+        f"t_start = time.perf_counter()\nfor number in range({count}):\n"
+        f"    scene.render.filepath = os.path.join({folder!r}, f'exec_{{number:04d}}')\n"
+        "    bpy.ops.render.render('EXEC_DEFAULT', write_still=True)",
+        timeout=900,
+    )
+    floor = float(app.eval("times['complete'][-1] - t_start"))
+    return {"count": count, "background_s": background, "exec_s": floor, "ratio": background / floor}
+
+
 def median_runs(runs: list[dict[str, Any]]) -> dict[str, Any]:
     return {key: statistics.median(run[key] for run in runs) for key in runs[0] if not isinstance(runs[0][key], dict)}
 
@@ -418,6 +475,13 @@ def main() -> int:
         results["thousand_shots"] = thousand_shots(app, 100 if options.smoke else 1000)
         results["property_overrides"] = property_overrides(app, 100)
         results["contact_sheet"] = contact_sheet(app, str(workdir / "out" / "sheet"), 10 if options.smoke else 100, 256)
+        results["background"] = {
+            engine: background_process(app, str(workdir / "out" / f"bg_{engine}"), 3 if options.smoke else 100, engine)
+            for engine in ("BLENDER_WORKBENCH", "CYCLES")
+        }
+        results["background_long"] = long_background(
+            app, str(workdir / "out" / "bg_long"), 2 if options.smoke else 20, 1.0
+        )
     finally:
         app.quit()
         if xvfb is not None:
@@ -471,6 +535,17 @@ def render_table(results: dict[str, Any]) -> str:
         f"- contact sheet of {results['contact_sheet']['count']} images of {results['contact_sheet']['size']} px: "
         f"{results['contact_sheet']['seconds']:.2f} s",
     ]
+    for engine, figures in results["background"].items():
+        lines.append(
+            f"- background process, {figures['count']} shots of 64x64 {engine}: {figures['background_s']:.2f} s "
+            f"(start and file load included) against {figures['this_blender_s']:.2f} s in this Blender: "
+            f"ratio {figures['ratio']:.2f}"
+        )
+    long_bg = results["background_long"]
+    lines.append(
+        f"- background process, {long_bg['count']} 1-second renders: {long_bg['background_s']:.2f} s against the "
+        f"EXEC loop's {long_bg['exec_s']:.2f} s: ratio {long_bg['ratio']:.3f}"
+    )
     return "\n".join(lines)
 
 

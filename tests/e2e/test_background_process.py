@@ -153,7 +153,7 @@ def test_quitting_blender_leaves_no_process(blender: BlenderApp, tmp_path: Path)
 TWO_SCENES = """
 import os
 from testkit import scenes
-scenes.build_color_cameras(2, size=32)
+scenes.build_color_cameras(2, size=32, engine={engine!r})
 day = bpy.context.scene
 day.render.filepath = {output!r} + os.sep
 bpy.context.preferences.view.render_display_type = "NONE"
@@ -170,14 +170,32 @@ before = [scenes.dump_scene(day), scenes.dump_scene(night)]
 """
 
 
+def two_scenes(blender: BlenderApp, tmp_path: Path, mode: str, engine: str) -> None:
+    blender.exec(
+        TWO_SCENES.format(output=str(tmp_path / "out"), mode=mode, blend=str(tmp_path / "x.blend"), engine=engine)
+    )
+
+
 @pytest.mark.parametrize("mode", ["THIS_BLENDER", "BACKGROUND"])
 def test_all_scenes_render_scene_by_scene(blender: BlenderApp, tmp_path: Path, mode: str) -> None:
     output = tmp_path / "out"
-    blender.exec(TWO_SCENES.format(output=str(output), mode=mode, blend=str(tmp_path / "scenes.blend")))
+    two_scenes(blender, tmp_path, mode, "CYCLES")
     assert blender.eval("[s.name for s in bpy.data.scenes]") == ["Night", "Scene"]
-    blender.exec("bpy.ops.multi_render.render_shots('INVOKE_DEFAULT', all_scenes=True)")
-    blender.wait_until(f"not {RUNNING}", timeout=120)
+    blender.exec(
+        "try:\n    bpy.ops.multi_render.render_shots('INVOKE_DEFAULT', all_scenes=True)\n"
+        "except RuntimeError as error:\n    refused = str(error)"
+    )
     statuses = "[[shot.status for shot in s.multi_render.shots] for s in bpy.data.scenes]"
+    if mode == "THIS_BLENDER" and blender.eval("bpy.app.version < (4, 4, 0)"):
+        # Blender 4.3 dies (GLXBadContext) soon after its interface renders
+        # a scene that no window shows, the plain render operator too: refused
+        # there before anything renders, with the way out.
+        assert not blender.eval(RUNNING)
+        assert blender.eval(statuses) == [["PENDING", "PENDING"], ["PENDING", "PENDING"]]
+        assert "Scene 'Night': Blender 4.3" in blender.eval("refused")
+        assert blender.eval("refused").strip().endswith("use Render In: Background Process")
+        return
+    blender.wait_until(f"not {RUNNING}", timeout=120)
     assert blender.eval(statuses) == [["DONE", "DONE"], ["DONE", "DONE"]]
     assert sorted(path.name for path in output.iterdir()) == [
         "Night_Cam_Green.png",

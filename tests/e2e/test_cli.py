@@ -169,3 +169,51 @@ def test_background_python_expression_blocks_and_renders(blend: Path, profile: P
         "print('STATUSES', [s.status for s in bpy.context.scene.multi_render.shots])",
     )
     assert "STATUSES ['DONE', 'DONE', 'PENDING']" in result.stdout, result.stdout + result.stderr
+
+
+# A second scene "Night" with the same cameras and two shots of its own.
+ADD_NIGHT = """
+import bpy
+day = bpy.context.scene
+night = bpy.data.scenes.new("Night")
+for obj in day.collection.all_objects:
+    night.collection.objects.link(obj)
+night.render.resolution_x = night.render.resolution_y = 32
+night.render.filepath = day.render.filepath
+for camera in ("Cam_Red", "Cam_Blue"):
+    shot = night.multi_render.shots.add()
+    shot.name, shot.camera, shot.filepath = "N_" + camera, bpy.data.objects[camera], "{{scene}}_{{shot}}"
+bpy.ops.wm.save_as_mainfile(filepath={path!r})
+"""
+
+
+def test_all_scenes_from_the_command_line(blend: Path, profile: Path, x_display: str) -> None:
+    made = blender(profile, x_display, "-b", str(blend), "--python-expr", ADD_NIGHT.format(path=str(blend)))
+    assert made.returncode == 0, made.stderr
+    listing = cli(profile, x_display, "list", str(blend), "--all-scenes")
+    assert listing.returncode == 0, listing.stderr
+    headers = [line for line in listing.stdout.splitlines() if line.startswith("Scene ")]
+    assert headers == ["Scene 'Night':", "Scene 'Scene':"]
+    result = cli(profile, x_display, "render", str(blend), "--all-scenes")
+    assert result.returncode == 0, result.stdout + result.stderr
+    renders = blend.parent / "renders"
+    # Night's shots first (the file's scene order), each from its own scene.
+    assert [line.split()[1] for line in lines(result, ("DONE",))] == [
+        "N_Cam_Red",
+        "N_Cam_Blue",
+        "Cam_Blue",
+        "Cam_Green",
+    ]
+    assert sorted(p.name for p in renders.iterdir()) == [
+        "Cam_Blue.png",
+        "Cam_Green.png",
+        "Night_N_Cam_Blue.png",
+        "Night_N_Cam_Red.png",
+    ]
+    only_night = cli(profile, x_display, "render", str(blend), "--scene", "Night", "--json")
+    assert only_night.returncode == 0, only_night.stderr
+    document = json.loads(only_night.stdout[only_night.stdout.index("{") :])
+    assert [(shot["scene"], shot["name"]) for shot in document["shots"]] == [
+        ("Night", "N_Cam_Red"),
+        ("Night", "N_Cam_Blue"),
+    ]
