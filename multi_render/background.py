@@ -17,6 +17,7 @@ import json
 import os
 import shutil
 import tempfile
+import time
 from datetime import datetime
 
 import bpy
@@ -120,6 +121,8 @@ class BackgroundSession(session.QueueSession):
             runtime_state().is_paused = self.run.paused
         if self.run.finished:
             return Action.FINISH
+        if time.monotonic() - self._progress_shown_at >= session.PROGRESS_SECONDS:
+            self._show_progress()  # the time left
         self._autosave_if_due()
         return Action.WAIT
 
@@ -162,14 +165,19 @@ class BackgroundSession(session.QueueSession):
     def request_stop(self, reason: str) -> None:
         """Stop means now: the process ends and its shot is cancelled."""
         self._stop_reason = self._stop_reason or reason
-        if self.child is not None:
-            self.child.kill()
+        self._end_child()
 
     def set_paused(self, paused: bool) -> None:
         """Pause: the process finishes its shot and holds before the next."""
         if self.child is not None:
             self.child.send(child_protocol.PAUSE if paused else child_protocol.RESUME)
         super().set_paused(paused)
+
+    def abort(self, reason: str, restore_layout: bool = True) -> None:
+        # The process ends first: nothing it writes afterwards is taken for a
+        # finished file, and its unfinished ones are found for removal.
+        self._end_child()
+        super().abort(reason, restore_layout)
 
     def before_save(self) -> None:
         pass  # the scene is the person's own all along
@@ -181,8 +189,7 @@ class BackgroundSession(session.QueueSession):
         return True
 
     def end(self) -> str:
-        if self.child is not None:
-            self.child.kill()
+        self._end_child()
         try:
             return super().end()
         finally:
@@ -194,6 +201,10 @@ class BackgroundSession(session.QueueSession):
             return ""
         runtime_state().last_contact_sheet = self._child_sheet
         return f". Contact sheet: {self._child_sheet}"
+
+    def _end_child(self) -> None:
+        if self.child is not None:
+            self.child.kill()
 
     def _remove_copy(self) -> None:
         if self._folder:

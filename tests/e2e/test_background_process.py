@@ -118,6 +118,8 @@ def test_the_person_works_on_while_a_background_process_renders(blender: Blender
 def test_stop_ends_the_process_and_leaves_no_unfinished_file(blender: BlenderApp, tmp_path: Path) -> None:
     start(blender, tmp_path, "BACKGROUND", seconds=30)
     pid = wait_for_child_shot(blender, 1)
+    # The render's own progress, from the process's render statistics.
+    blender.wait_until("' - Sample ' in bpy.context.window_manager.multi_render.progress_text", timeout=20)
     blender.exec("bpy.ops.multi_render.stop()")
     blender.wait_until(f"not {RUNNING}", timeout=20)
     assert not alive(pid)
@@ -138,6 +140,40 @@ def test_a_killed_process_fails_its_shot_and_the_rest_remain(blender: BlenderApp
     blender.exec("bpy.ops.multi_render.render_shots('INVOKE_DEFAULT', only_remaining=True)")
     blender.wait_until(f"not {RUNNING}", timeout=60)
     assert blender.eval(STATUSES) == ["DONE", "DONE", "DONE"]
+
+
+@pytest.mark.parametrize(
+    ("how", "code"),
+    [
+        ("loading another file", "bpy.ops.wm.read_homefile()"),
+        (
+            "disabling the add-on",
+            "import addon_utils; addon_utils.disable('bl_ext.user_default.multi_render', default_set=True)",
+        ),
+    ],
+)
+def test_file_load_and_disable_end_the_process(blender: BlenderApp, tmp_path: Path, how: str, code: str) -> None:
+    start(blender, tmp_path, "BACKGROUND", seconds=30)
+    pid = wait_for_child_shot(blender, 1)
+    blender.exec(code)
+    assert not alive(pid), how
+    assert blender.eval("scenes.handlers_from('multi_render')") in (PERMANENT_HANDLERS, [])
+    assert not (tmp_path / "absolute").exists() or files_under(tmp_path / "absolute") == []
+
+
+def test_pause_holds_the_process_before_its_next_shot(blender: BlenderApp, tmp_path: Path) -> None:
+    start(blender, tmp_path, "BACKGROUND", seconds=3)
+    wait_for_child_shot(blender, 1)
+    blender.exec("bpy.ops.multi_render.pause_toggle()")
+    blender.wait_until("shots[0].status == 'DONE'", timeout=30)
+    blender.wait_until(
+        "bpy.context.window_manager.multi_render.progress_text.startswith('Paused before shot 2/3')", timeout=10
+    )
+    blender.exec("import time; time.sleep(2)")
+    assert blender.eval(STATUSES) == ["DONE", "PENDING", "PENDING"]  # held
+    blender.exec("bpy.ops.multi_render.pause_toggle()")
+    blender.wait_until(f"not {RUNNING}", timeout=60)
+    assert blender.eval(STATUSES) == ["DONE"] * 3
 
 
 def test_quitting_blender_leaves_no_process(blender: BlenderApp, tmp_path: Path) -> None:
@@ -180,6 +216,7 @@ def two_scenes(blender: BlenderApp, tmp_path: Path, mode: str, engine: str) -> N
 def test_all_scenes_render_scene_by_scene(blender: BlenderApp, tmp_path: Path, mode: str) -> None:
     output = tmp_path / "out"
     two_scenes(blender, tmp_path, mode, "CYCLES")
+    blender.exec("day.multi_render.contact_sheet = True; day.multi_render.contact_sheet_path = '//sheet.png'")
     assert blender.eval("[s.name for s in bpy.data.scenes]") == ["Night", "Scene"]
     blender.exec(
         "try:\n    bpy.ops.multi_render.render_shots('INVOKE_DEFAULT', all_scenes=True)\n"
@@ -203,8 +240,29 @@ def test_all_scenes_render_scene_by_scene(blender: BlenderApp, tmp_path: Path, m
         "Scene_Cam_Green.png",
         "Scene_Cam_Red.png",
     ]
+    # One contact sheet of the whole run, as the starting scene asks.
+    sheet = tmp_path / "sheet.png"
+    assert blender.eval("bpy.context.window_manager.multi_render.last_contact_sheet") == str(sheet)
+    assert blender.eval(f"tuple(bpy.data.images.load({str(sheet)!r}).size)")[0] > 2 * 32
     assert blender.eval("[scenes.dump_scene(day), scenes.dump_scene(night)] == before")
     # Each scene's history holds its own shots of the run.
     histories = "[[shot.name for shot in s.multi_render.history[0].shots] for s in bpy.data.scenes]"
     assert blender.eval(histories) == [["Cam_Green", "Cam_Red"], ["Cam_Green", "Cam_Red"]]
     assert blender.eval("bpy.context.window_manager.multi_render.last_report").startswith("Rendered 4 shots")
+
+
+def test_esc_stops_it_over_the_panel_only(blender: BlenderApp, tmp_path: Path) -> None:
+    blender.open_render_shots_tab()
+    start(blender, tmp_path, "BACKGROUND", seconds=30)
+    pid = wait_for_child_shot(blender, 1)
+    height = blender.eval("bpy.context.window_manager.windows[0].height")
+    # Esc over the viewport is the person's own (cancel a tool, close a menu).
+    viewport = (blender.eval("area.x + 40"), height - blender.eval("area.y + area.height // 2"))
+    blender.key("Escape", at=viewport)
+    blender.key("Escape", at=viewport)
+    assert blender.eval(RUNNING) and alive(pid)
+    panel = (blender.eval("sidebar.x + sidebar.width // 2"), height - blender.eval("sidebar.y + sidebar.height // 2"))
+    blender.key("Escape", at=panel)
+    blender.wait_until(f"not {RUNNING}", timeout=20)
+    assert not alive(pid)
+    assert blender.eval(STATUSES) == ["CANCELLED", "PENDING", "PENDING"]
