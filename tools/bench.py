@@ -68,6 +68,13 @@ def build(engine, count, size=64):
         shot.camera = scene.camera
     return scene
 
+# QueueSession.<name> through wrapper(original, self); wrapping again replaces the wrapper.
+def wrap_session_method(name, wrapper):
+    cls = sys.modules[ADDON + ".session"].QueueSession
+    original = cls.__dict__.get("_bench_original_" + name) or getattr(cls, name)
+    setattr(cls, "_bench_original_" + name, original)
+    setattr(cls, name, lambda self, *args: wrapper(original, self, *args))
+
 def reset():
     for value in times.values():
         value.clear()
@@ -119,22 +126,19 @@ def way_addon(app: BlenderApp, folder: str, count: int, engine: str) -> dict[str
 
 
 # Times every modal tick of the add-on's queue (QueueSession.tick).
-_TICK_TIMER = f"""
-_session_module = sys.modules["{MODULE}.session"]
-_original_tick = getattr(_session_module.QueueSession, "_bench_original_tick", _session_module.QueueSession.tick)
-_session_module.QueueSession._bench_original_tick = _original_tick
+_TICK_TIMER = """
 tick_times = []
-def _timed_tick(self):
+def _timed_tick(original, self):
     begin = time.perf_counter()
     try:
-        return _original_tick(self)
+        return original(self)
     finally:
         tick_times.append(time.perf_counter() - begin)
-_session_module.QueueSession.tick = _timed_tick
+wrap_session_method("tick", _timed_tick)
 def _tick_stats():
     ordered = sorted(tick_times)
-    return {{"median": 1000 * statistics.median(ordered), "p99": 1000 * ordered[int(0.99 * (len(ordered) - 1))],
-             "max": 1000 * ordered[-1], "count": len(ordered)}}
+    return {"median": 1000 * statistics.median(ordered), "p99": 1000 * ordered[int(0.99 * (len(ordered) - 1))],
+            "max": 1000 * ordered[-1], "count": len(ordered)}
 """
 
 
@@ -379,17 +383,14 @@ def long_renders(app: BlenderApp, folder: str, count: int, seconds: float) -> di
 
 
 # Records when each queue session ends (either mode), on Blender's clock.
-_END_TIMER = f"""
-_session_module = sys.modules["{MODULE}.session"]
-_original_end = getattr(_session_module.QueueSession, "_bench_original_end", _session_module.QueueSession.end)
-_session_module.QueueSession._bench_original_end = _original_end
+_END_TIMER = """
 ended = []
-def _timed_end(self):
+def _timed_end(original, self):
     try:
-        return _original_end(self)
+        return original(self)
     finally:
         ended.append(time.perf_counter())
-_session_module.QueueSession.end = _timed_end
+wrap_session_method("end", _timed_end)
 """
 
 
@@ -446,7 +447,7 @@ def main() -> int:
     options = parser.parse_args()
     count, runs = (3, 1) if options.smoke else (20, 3)
     workdir = Path(tempfile.mkdtemp(prefix="multi-render-bench-"))
-    app, xvfb = launch(workdir, REPO / "artifacts" / "bench", SETUP, PLAIN)
+    app, xvfb = launch(workdir, REPO / "artifacts" / "bench", f"ADDON = {MODULE!r}", SETUP, PLAIN)
     results: dict[str, Any] = {
         "machine": f"{platform.node()}: {os.cpu_count()} cores, {platform.machine()}, Xvfb + Mesa llvmpipe",
         "blender": app.eval("bpy.app.version_string"),
