@@ -27,7 +27,7 @@ from .core import child_protocol, validation
 from .core.child_process import ChildProcess
 from .core.child_protocol import EndEvent, ShotEvent, StatsEvent
 from .core.logs import logger
-from .core.run import Action, QueueRun
+from .core.run import Action, QueueRun, ShotRun
 from .core.status import ShotStatus
 from .props import runtime_state
 
@@ -52,6 +52,8 @@ class BackgroundSession(session.QueueSession):
         self._stop_reason = ""  # why we ended the process, once we have
         self._child_sheet = ""  # the contact sheet the process wrote
         self._child_finished = False  # it reported the end of its run
+        self._child_stop_reason = ""  # why its run stopped early, if it did
+        self._child_sheet_note = ""  # what its report said of the contact sheet
 
     @classmethod
     def launch(
@@ -62,6 +64,9 @@ class BackgroundSession(session.QueueSession):
         if queue is None:
             return None, problems
         assert isinstance(queue, BackgroundSession)
+        if problems := _unsaved_scenes(queue):
+            return None, problems
+        queue.warnings.extend(_not_in_the_copy())
         try:
             queue._start_process(scene)
         except (OSError, RuntimeError) as error:
@@ -75,6 +80,7 @@ class BackgroundSession(session.QueueSession):
         # A copy: the open file keeps its path and unsaved state, Recent Files
         # stay. Remapped, so its images and libraries are found from there.
         bpy.ops.wm.save_as_mainfile(filepath=copy, copy=True, check_existing=False, compress=False, relative_remap=True)
+        _share_disk_caches(copy)
         plan: dict[str, list[int]] = {}
         for shot in self.run.shots:
             plan.setdefault(shot.scene, []).append(shot.index)
@@ -88,14 +94,11 @@ class BackgroundSession(session.QueueSession):
             "render",
             copy,
             "--events",
-            "--as-file",
-            bpy.data.filepath,
-            "--started",
-            self.now.isoformat(),
-            "--scene",
-            scene.name,
-            "--plan",
-            json.dumps(list(plan.items())),
+            # name=value: a scene named "-x" must not read as an option
+            f"--as-file={bpy.data.filepath}",
+            f"--started={self.now.isoformat()}",
+            f"--scene={scene.name}",
+            f"--plan={json.dumps(list(plan.items()))}",
         ]
         # The same profile (inherited environment) and working directory, so
         # that relative paths and add-ons are what this Blender has.
@@ -108,23 +111,24 @@ class BackgroundSession(session.QueueSession):
             self.run.abort("no background process")
             return Action.FINISH
         ended = child.done  # before reading: nothing printed after this goes unread
-        for line in child.lines():
-            event = child_protocol.read_line(line)
-            if event is not None:
-                self._follow(event)
+        self._read(child)
         if self._child_finished and not self.run.finished:
             # Every file is written: no need to wait for Blender to shut down.
-            self.run.child_done()
+            self.run.child_done(self._child_stop_reason)
         if ended and not self.run.finished:
-            self._child_ended(child)
-        if not self.run.finished and self.run.paused != runtime_state().is_paused:
-            runtime_state().is_paused = self.run.paused
+            self._process_ended(child)
         if self.run.finished:
             return Action.FINISH
         if time.monotonic() - self._progress_shown_at >= session.PROGRESS_SECONDS:
             self._show_progress()  # the time left
         self._autosave_if_due()
         return Action.WAIT
+
+    def _read(self, child: ChildProcess) -> None:
+        for line in child.lines():
+            event = child_protocol.read_line(line)
+            if event is not None:
+                self._follow(event)
 
     def _follow(self, event: child_protocol.Event) -> None:
         if isinstance(event, ShotEvent):
@@ -133,7 +137,8 @@ class BackgroundSession(session.QueueSession):
             self.render_progress = event.text
             self._show_progress()
         elif isinstance(event, EndEvent):
-            self._child_sheet = event.contact_sheet
+            self._child_sheet, self._child_sheet_note = event.contact_sheet, event.contact_sheet_note
+            self._child_stop_reason = event.stop_reason
             self._child_finished = True
 
     def _follow_shot(self, event: ShotEvent) -> None:
@@ -149,7 +154,8 @@ class BackgroundSession(session.QueueSession):
         self._sync_shot(shots[event.position])
         self._show_progress()
 
-    def _child_ended(self, child: ChildProcess) -> None:
+    def _process_ended(self, child: ChildProcess) -> None:
+        """The process is gone before its end report."""
         if self._stop_reason:
             self.run.abort(self._stop_reason)  # the shot it rendered: cancelled
             return
@@ -159,7 +165,10 @@ class BackgroundSession(session.QueueSession):
         code = child.exit_code
         how = f"was killed (signal {-code})" if code is not None and code < 0 else f"ended with exit status {code}"
         tail = child.log_tail()
+        lost = self.run.current
         self.run.child_lost(f"the background Blender {how}" + (f": {tail}" if tail else ""))
+        if lost is not None and lost.status == ShotStatus.FAILED:
+            self._remove_broken(lost)  # a crash mid-write leaves a cut-off image
 
     # -- what the operators ask ------------------------------------------------------------
     def request_stop(self, reason: str) -> None:
@@ -174,10 +183,15 @@ class BackgroundSession(session.QueueSession):
         super().set_paused(paused)
 
     def abort(self, reason: str, restore_layout: bool = True) -> None:
-        # The process ends first: nothing it writes afterwards is taken for a
-        # finished file, and its unfinished ones are found for removal.
+        # The process ends first, and what it said before it ended is read:
+        # a shot it finished is not taken for a cancelled one (and removed),
+        # nothing it writes afterwards is taken for a finished file.
         self._end_child()
         super().abort(reason, restore_layout)
+
+    def internal_error(self, error: Exception) -> None:
+        self._end_child()
+        super().internal_error(error)
 
     def before_save(self) -> None:
         pass  # the scene is the person's own all along
@@ -197,16 +211,61 @@ class BackgroundSession(session.QueueSession):
 
     def _write_contact_sheet(self, images: list[tuple[str, str]]) -> str:
         # The process wrote it (so this Blender never waits for it).
-        if not self._child_sheet:
-            return ""
-        runtime_state().last_contact_sheet = self._child_sheet
-        return f". Contact sheet: {self._child_sheet}"
+        if self._child_sheet:
+            runtime_state().last_contact_sheet = self._child_sheet
+        return self._child_sheet_note
+
+    def _remove_unfinished(self, shot: ShotRun) -> None:
+        # A killed process may also leave a cut-off frame of a range.
+        super()._remove_unfinished(shot)
+        self._remove_broken(shot)
 
     def _end_child(self) -> None:
-        if self.child is not None:
+        if self.child is not None and not self.run.finished:
+            self.child.kill()
+            self._read(self.child)
+        elif self.child is not None:
             self.child.kill()
 
     def _remove_copy(self) -> None:
         if self._folder:
             shutil.rmtree(self._folder, ignore_errors=True)
             self._folder = ""
+
+
+def _unsaved_scenes(queue: BackgroundSession) -> list[validation.Problem]:
+    """A scene with no user (made in Python with `Scene.copy()`) is not
+    written into a saved file, so the process would not find it."""
+    for shot in queue.shots:
+        scene = bpy.data.scenes.get(shot.scene)
+        if scene is not None and scene.users == 0:
+            message = (
+                f"Scene '{shot.scene}' has no user, so Blender would not save it into the copy the background "
+                "process renders: render it in This Blender, or give it a user (e.g. show it in a window once)"
+            )
+            return [validation.Problem(shot.index, "run_in", message)]
+    return []
+
+
+def _not_in_the_copy() -> list[str]:
+    """What the saved copy cannot carry: said, not refused."""
+    return [
+        f"Image '{image.name}' has unsaved changes: the background process renders the file on disk"
+        for image in bpy.data.images
+        if image.is_dirty and image.packed_file is None and image.source == "FILE"
+    ][:3]
+
+
+def _share_disk_caches(copy: str) -> None:
+    """Baked physics in disk caches sit beside the .blend in
+    `blendcache_<name>`: the copy (same name, another folder) finds them
+    through a link. Where links cannot be made it simulates again."""
+    if not bpy.data.filepath:
+        return
+    name = "blendcache_" + os.path.splitext(os.path.basename(bpy.data.filepath))[0]
+    cache = os.path.join(os.path.dirname(bpy.data.filepath), name)
+    if os.path.isdir(cache):
+        try:
+            os.symlink(cache, os.path.join(os.path.dirname(copy), name), target_is_directory=True)
+        except OSError as error:
+            log.warning("the background process will not see the disk cache %s: %s", cache, error)

@@ -36,6 +36,8 @@ class ParentLink:
         self._sent: dict[int, ShotStatus] = {}  # place -> the status last sent
         self._stats_sent_at = 0.0
         self._session: QueueSession | None = None
+        # Render statistics may come from a render thread: one writer at a time.
+        self._writing = threading.Lock()
 
     def start(self) -> None:
         threading.Thread(target=self._read_commands, name="multi_render parent commands", daemon=True).start()
@@ -87,26 +89,31 @@ class ParentLink:
             self._write(child_protocol.stats_line(progress))
 
     def finish(self, event: EndEvent) -> None:
-        self._write(child_protocol.end_line(event.report, event.contact_sheet))
+        self._write(child_protocol.end_line(event))
 
     # -- internals --------------------------------------------------------------------
     def _write(self, line: str) -> None:
-        try:
-            os.write(self._out, line.encode("utf-8"))
-        except OSError:
-            os._exit(child_protocol.PARENT_GONE_EXIT)  # nobody reads us any more
+        data = line.encode("utf-8")
+        with self._writing:
+            try:
+                while data:  # a long line may take more than one write
+                    data = data[os.write(self._out, data) :]
+            except OSError:
+                os._exit(child_protocol.PARENT_GONE_EXIT)  # nobody reads us any more
 
     def _read_commands(self) -> None:
         """On a helper thread: only flips a flag, or ends the process."""
-        for line in sys.stdin:
-            command = line.strip()
-            if command == child_protocol.PAUSE:
-                self._paused.set()
-            elif command == child_protocol.RESUME:
-                self._paused.clear()
-        # Standard input closed: the Blender that started us is gone. Its
-        # files are its own business now; stop rendering for nobody.
-        os._exit(child_protocol.PARENT_GONE_EXIT)
+        try:
+            for line in sys.stdin:
+                command = line.strip()
+                if command == child_protocol.PAUSE:
+                    self._paused.set()
+                elif command == child_protocol.RESUME:
+                    self._paused.clear()
+        finally:
+            # Standard input closed (or broke): the Blender that started us is
+            # gone. Stop rendering for nobody.
+            os._exit(child_protocol.PARENT_GONE_EXIT)
 
 
 _links: list[ParentLink] = []

@@ -67,9 +67,12 @@ def _parser() -> argparse.ArgumentParser:
         "--output-dir", help="the output folder for shots whose output is empty or relative (instead of the scene's)"
     )
     render.add_argument("--contact-sheet", action="store_true", help="also write a contact sheet of the run's images")
-    render.add_argument("--scene", help="render this scene's shots (default: the scene the file opens with)")
-    render.add_argument(
-        "--all-scenes", action="store_true", help="render the ticked shots of every scene, in the file's scene order"
+    which = render.add_mutually_exclusive_group()
+    which.add_argument("--scene", help="render this scene's shots (default: the scene the file opens with)")
+    which.add_argument(
+        "--all-scenes",
+        action="store_true",
+        help="render the ticked shots of every scene, in the file's scene order (--shots names shots in any scene)",
     )
     # For the background process (background.py): not for people.
     render.add_argument("--events", action="store_true", help=argparse.SUPPRESS)
@@ -108,8 +111,10 @@ def execute(argv: list[str]) -> int:
         options = _parser().parse_args(argv)
     except SystemExit as exit_request:  # --help (0) or a usage error (2), already printed
         return int(exit_request.code or 0)
+    # The background process's --plan names shots of any scene.
+    all_scenes = getattr(options, "all_scenes", False) or getattr(options, "plan", None) is not None
     try:
-        scene = _open(options.file, getattr(options, "scene", None), getattr(options, "all_scenes", False))
+        scene = _open(options.file, getattr(options, "scene", None), all_scenes)
         if options.command == "list":
             if options.all_scenes:
                 for each in session.queue_scenes(scene, all_scenes=True):
@@ -140,8 +145,8 @@ def _open(path: str, scene_name: str | None, all_scenes: bool) -> bpy.types.Scen
             raise _UsageError(f"no scene named {scene_name!r} (scenes: {', '.join(s.name for s in bpy.data.scenes)})")
     scenes = session.queue_scenes(scene, all_scenes) if scene is not None else []
     if not any(len(scene_shots(each).shots) for each in scenes):
-        where = "no scene of it has" if all_scenes else f"scene '{scene.name}' has" if scene else "it has"
-        raise _UsageError(f"{path}: {where} no shots (add them in the 3D Viewport's sidebar, Render Shots tab)")
+        where = f"{path}: no scene of it has" if all_scenes else f"{path} has"
+        raise _UsageError(f"{where} no shots (add them in the 3D Viewport's sidebar, Render Shots tab)")
     assert scene is not None
     return scene
 
@@ -202,7 +207,7 @@ def _render(scene: bpy.types.Scene, options: argparse.Namespace) -> int:
             raise _UsageError(validation.summary(problems))
         if link is not None:
             sheet = runtime_state().last_contact_sheet if scene_shots(scene).contact_sheet else ""
-            link.finish(EndEvent(queue.report_text, sheet))
+            link.finish(EndEvent(queue.stop_reason, sheet, queue.contact_sheet_note))
         for shot in queue.shots:
             where = shot.output_path if shot.status in (ShotStatus.DONE, ShotStatus.SKIPPED) else shot.reason
             print(f"{shot.status.value:9} {shot.name}  {where}  {shot.seconds:.2f} s")

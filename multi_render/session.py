@@ -82,6 +82,7 @@ class QueueSession:
         self._saving: ShotRun | None = None  # the shot taken off the scene for a save
         self._autosave: AutosaveClock | None = None  # only in a Blender with windows
         self.contact_sheet = ""  # where to write the run's contact sheet; "" for none
+        self.contact_sheet_note = ""  # what the report says of it (". Contact sheet: ...")
         self.record: RunRecord | None = None  # the finished run (history, --json)
         # Called once when the session ends, e.g. to remove the operator's timer.
         self.on_end: Callable[[], None] | None = None
@@ -107,12 +108,13 @@ class QueueSession:
         a render cancelled without one counts as failed (see QueueRun)."""
         now = started or datetime.now()  # a farm task gives its job's time: one {date} for all tasks
         scenes = queue_scenes(scene, all_scenes)
-        per_scene = [
-            validation.SceneShots(
-                each.name, _specs_of(each, now, only_remaining, all_scenes), scene_reader.names_in(each)
-            )
-            for each in scenes
-        ]
+        specs = {each.name: _specs_of(each, now, only_remaining) for each in scenes}
+        if sum(1 for found in specs.values() if any(spec.enabled for spec in found)) > 1:
+            # Messages name the scene when shots of several scenes render.
+            specs = {
+                name: [dataclasses.replace(spec, in_scene=name) for spec in found] for name, found in specs.items()
+            }
+        per_scene = [validation.SceneShots(each.name, specs[each.name], scene_reader.names_in(each)) for each in scenes]
         problems = validation.validate_scenes(per_scene)
         if problems:
             if only_remaining and problems[0].field == "enabled":
@@ -248,7 +250,8 @@ class QueueSession:
                 history.add(scene, own)
             except (AttributeError, TypeError, ValueError, RuntimeError):
                 log.exception("could not add the run to the history")
-        return self._write_contact_sheet(run_record.images_of(self.record))
+        self.contact_sheet_note = self._write_contact_sheet(run_record.images_of(self.record))
+        return self.contact_sheet_note
 
     def _write_contact_sheet(self, images: list[tuple[str, str]]) -> str:
         if not self.contact_sheet or not images:
@@ -465,6 +468,11 @@ class QueueSession:
         return self.run.paused
 
     @property
+    def stop_reason(self) -> str:
+        """Why the run stopped before its last shot ("" if it did not)."""
+        return self.run.stop_reason
+
+    @property
     def current_shot(self) -> ShotRun | None:
         return self.run.current
 
@@ -525,15 +533,13 @@ def queue_scenes(scene: bpy.types.Scene, all_scenes: bool) -> list[bpy.types.Sce
     return [each for each in bpy.data.scenes if len(scene_shots(each).shots) > 0] or [scene]
 
 
-def _specs_of(scene: bpy.types.Scene, now: datetime, only_remaining: bool, named: bool) -> list[ShotSpec]:
+def _specs_of(scene: bpy.types.Scene, now: datetime, only_remaining: bool) -> list[ShotSpec]:
     """The scene's shots as checked facts; with `only_remaining`, a shot the
-    last run finished counts as unticked. `named`: messages name the scene."""
+    last run finished counts as unticked."""
     items = scene_shots(scene).shots
     return [
         dataclasses.replace(
-            spec,
-            enabled=spec.enabled and not (only_remaining and items[spec.index].status == ShotStatus.DONE),
-            in_scene=scene.name if named else "",
+            spec, enabled=spec.enabled and not (only_remaining and items[spec.index].status == ShotStatus.DONE)
         )
         for spec in scene_reader.read_shots(scene, now)
     ]

@@ -11,16 +11,30 @@ import collections
 import contextlib
 import queue
 import subprocess
+import sys
 import threading
+import time
 import weakref
 from collections.abc import Callable, Sequence
-from typing import IO
+from typing import IO, Any
 
 from .logs import logger
 
 log = logger(__name__)
 
 LOG_LINES = 40  # lines of standard error kept
+# Once the process has ended, its output is read to the end within this
+# long: something it started may hold its pipes open for ever.
+READ_AFTER_EXIT_SECONDS = 2.0
+
+
+def _own_group() -> dict[str, Any]:
+    """Start it apart: Ctrl+C in the terminal that started Blender is not
+    for it, and on Windows it opens no console window."""
+    if sys.platform == "win32":
+        flags = getattr(subprocess, "CREATE_NO_WINDOW", 0) | getattr(subprocess, "CREATE_NEW_PROCESS_GROUP", 0)
+        return {"creationflags": flags}
+    return {"start_new_session": True}
 
 
 class ChildProcess:
@@ -36,7 +50,9 @@ class ChildProcess:
             encoding="utf-8",
             errors="replace",
             bufsize=1,
+            **_own_group(),
         )
+        self._exited_at: float | None = None
         self._lines: queue.SimpleQueue[str] = queue.SimpleQueue()
         self._log: collections.deque[str] = collections.deque(maxlen=LOG_LINES)
         self._readers = [
@@ -62,7 +78,12 @@ class ChildProcess:
     def done(self) -> bool:
         """The process has ended and everything it printed has been read
         (call lines() once more after seeing this)."""
-        return self._process.poll() is not None and not any(reader.is_alive() for reader in self._readers)
+        if self._process.poll() is None:
+            return False
+        if self._exited_at is None:
+            self._exited_at = time.monotonic()
+        reading = any(reader.is_alive() for reader in self._readers)
+        return not reading or time.monotonic() - self._exited_at > READ_AFTER_EXIT_SECONDS
 
     @property
     def exit_code(self) -> int | None:
@@ -83,7 +104,8 @@ class ChildProcess:
             stdin.flush()
 
     def kill(self) -> None:
-        """End it now and reap it: no process is left behind."""
+        """End it now and reap it: no process is left behind; what it printed
+        before is read to the end (see lines())."""
         if self._process.poll() is None:
             log.info("ending process %d", self._process.pid)
             with contextlib.suppress(OSError):
@@ -95,6 +117,8 @@ class ChildProcess:
         if self._process.stdin is not None:
             with contextlib.suppress(OSError, ValueError):
                 self._process.stdin.close()
+        for reader in self._readers:
+            reader.join(timeout=READ_AFTER_EXIT_SECONDS)
         _living.discard(self)
 
 

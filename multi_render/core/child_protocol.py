@@ -52,10 +52,12 @@ class StatsEvent:
 
 @dataclass(frozen=True)
 class EndEvent:
-    """The run is over; the contact sheet it wrote, if any."""
+    """The run is over: why it stopped early (if it did), the contact sheet
+    it wrote and what its report says of it (". Contact sheet: ...")."""
 
-    report: str
+    stop_reason: str = ""
     contact_sheet: str = ""
+    contact_sheet_note: str = ""
 
 
 Event = ShotEvent | StatsEvent | EndEvent
@@ -81,8 +83,15 @@ def stats_line(text: str) -> str:
     return _line({"type": "stats", "text": text})
 
 
-def end_line(report: str, contact_sheet: str) -> str:
-    return _line({"type": "end", "report": report, "contact_sheet": contact_sheet})
+def end_line(event: EndEvent) -> str:
+    return _line(
+        {
+            "type": "end",
+            "stop_reason": event.stop_reason,
+            "contact_sheet": event.contact_sheet,
+            "contact_sheet_note": event.contact_sheet_note,
+        }
+    )
 
 
 def _line(document: dict[str, object]) -> str:
@@ -110,7 +119,11 @@ def read_line(line: str) -> Event | None:
         if kind == "stats":
             return StatsEvent(str(document["text"]))
         if kind == "end":
-            return EndEvent(str(document["report"]), str(document.get("contact_sheet", "")))
+            return EndEvent(
+                str(document.get("stop_reason", "")),
+                str(document.get("contact_sheet", "")),
+                str(document.get("contact_sheet_note", "")),
+            )
     except (ValueError, KeyError, TypeError) as error:
         log.warning("a damaged line from the background process: %s (%s)", line.strip()[:200], error)
         return None

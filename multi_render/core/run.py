@@ -247,8 +247,10 @@ class QueueRun:
         self.stop_reason = self.stop_reason or "the background Blender ended early"
         self._finish()
 
-    def child_done(self) -> None:
-        """The process ended after settling every shot (or stopping where its run stopped)."""
+    def child_done(self, stop_reason: str = "") -> None:
+        """The process ended after settling every shot (or stopping where its
+        run stopped, for `stop_reason`)."""
+        self.stop_reason = self.stop_reason or stop_reason
         self._finish()
 
     # -- internals ------------------------------------------------------------------

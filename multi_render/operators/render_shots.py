@@ -233,7 +233,10 @@ class MULTIRENDER_OT_pause_toggle(_RunningQueueOperator):
 class MULTIRENDER_OT_stop(_RunningQueueOperator):
     bl_idname = "multi_render.stop"
     bl_label = "Stop Queue"
-    bl_description = "Stop the queue once the current render has ended (Esc stops the render too)"
+    bl_description = (
+        "Stop the queue once the current render has ended (Esc stops the render too). "
+        "A background process is ended at once"
+    )
 
     def act(self, queue: session.QueueSession) -> None:
         queue.request_stop("stopped")

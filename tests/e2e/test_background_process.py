@@ -183,9 +183,9 @@ def test_quitting_blender_leaves_no_process(blender: BlenderApp, tmp_path: Path)
     assert not alive(pid)
 
 
-# Two scenes with two shots each: "Night" is a linked copy of the first,
-# made as a person makes one (a scene copied in Python has no user and
-# would not be saved).
+# Two scenes with two shots each: "-Night" (a name that reads like an
+# option on a command line) is a linked copy of the first, made as a person
+# makes one (a scene copied in Python has no user and would not be saved).
 TWO_SCENES = """
 import os
 from testkit import scenes
@@ -198,7 +198,7 @@ for shot in day.multi_render.shots:
     shot.filepath = "{{scene}}_{{shot}}"
 bpy.ops.scene.new(type="LINK_COPY")
 night = bpy.context.window.scene
-night.name = "Night"
+night.name = "-Night"
 bpy.context.window.scene = day
 day.multi_render.run_in = night.multi_render.run_in = {mode!r}
 bpy.ops.wm.save_as_mainfile(filepath={blend!r})
@@ -217,7 +217,7 @@ def test_all_scenes_render_scene_by_scene(blender: BlenderApp, tmp_path: Path, m
     output = tmp_path / "out"
     two_scenes(blender, tmp_path, mode, "CYCLES")
     blender.exec("day.multi_render.contact_sheet = True; day.multi_render.contact_sheet_path = '//sheet.png'")
-    assert blender.eval("[s.name for s in bpy.data.scenes]") == ["Night", "Scene"]
+    assert blender.eval("[s.name for s in bpy.data.scenes]") == ["-Night", "Scene"]
     blender.exec(
         "try:\n    bpy.ops.multi_render.render_shots('INVOKE_DEFAULT', all_scenes=True)\n"
         "except RuntimeError as error:\n    refused = str(error)"
@@ -229,14 +229,14 @@ def test_all_scenes_render_scene_by_scene(blender: BlenderApp, tmp_path: Path, m
         # there before anything renders, with the way out.
         assert not blender.eval(RUNNING)
         assert blender.eval(statuses) == [["PENDING", "PENDING"], ["PENDING", "PENDING"]]
-        assert "Scene 'Night': Blender 4.3" in blender.eval("refused")
+        assert "Scene '-Night': Blender 4.3" in blender.eval("refused")
         assert blender.eval("refused").strip().endswith("use Render In: Background Process")
         return
     blender.wait_until(f"not {RUNNING}", timeout=120)
     assert blender.eval(statuses) == [["DONE", "DONE"], ["DONE", "DONE"]]
     assert sorted(path.name for path in output.iterdir()) == [
-        "Night_Cam_Green.png",
-        "Night_Cam_Red.png",
+        "-Night_Cam_Green.png",
+        "-Night_Cam_Red.png",
         "Scene_Cam_Green.png",
         "Scene_Cam_Red.png",
     ]
@@ -266,3 +266,16 @@ def test_esc_stops_it_over_the_panel_only(blender: BlenderApp, tmp_path: Path) -
     blender.wait_until(f"not {RUNNING}", timeout=20)
     assert not alive(pid)
     assert blender.eval(STATUSES) == ["CANCELLED", "PENDING", "PENDING"]
+
+
+def test_all_scenes_from_a_scene_without_shots(blender: BlenderApp, tmp_path: Path) -> None:
+    two_scenes(blender, tmp_path, "BACKGROUND", "CYCLES")
+    blender.exec(
+        "empty = bpy.data.scenes.new('Empty'); empty.multi_render.run_in = 'BACKGROUND'\n"
+        "bpy.context.window.scene = empty"
+    )
+    blender.wait_until("bpy.context.window.scene.name == 'Empty'")
+    blender.exec("bpy.ops.multi_render.render_shots('INVOKE_DEFAULT', all_scenes=True)")
+    blender.wait_until(f"not {RUNNING}", timeout=120)
+    statuses = "[[shot.status for shot in s.multi_render.shots] for s in bpy.data.scenes]"
+    assert blender.eval(statuses) == [["DONE", "DONE"], [], ["DONE", "DONE"]]

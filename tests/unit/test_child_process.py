@@ -16,9 +16,8 @@ def test_events_survive_the_line_and_other_lines_are_not_events() -> None:
     shot = ShotEvent(2, "Night", 'Cam "A", {x}', ShotStatus.DONE, "", 1.5, 1700000000.25, ("/o/p_0001.exr",))
     assert child_protocol.read_line(child_protocol.shot_line(shot)) == shot
     assert child_protocol.read_line(child_protocol.stats_line("Sample 3/16")) == StatsEvent("Sample 3/16")
-    assert child_protocol.read_line(child_protocol.end_line("Rendered 3 shots", "/o/sheet.png")) == EndEvent(
-        "Rendered 3 shots", "/o/sheet.png"
-    )
+    end = EndEvent("cancelled", "/o/sheet.png", ". Contact sheet: /o/sheet.png")
+    assert child_protocol.read_line(child_protocol.end_line(end)) == end
     assert child_protocol.read_line("Fra:1 Mem:18.13M | Sample 3/16\n") is None
     assert child_protocol.read_line(child_protocol.MARKER + "{not json\n") is None
     assert child_protocol.read_line(child_protocol.MARKER + '{"type": "shot", "position": 1}\n') is None
@@ -71,6 +70,6 @@ def test_kill_ends_the_process_at_once() -> None:
     child = ChildProcess([sys.executable, "-c", "import time; time.sleep(60)"])
     started = time.monotonic()
     child.kill()
-    assert child.exit_code is not None and child.exit_code < 0
+    assert child.exit_code is not None and (child.exit_code < 0 or sys.platform == "win32")
     assert time.monotonic() - started < 5
     wait_for(lambda: child.done)
