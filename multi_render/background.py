@@ -241,7 +241,7 @@ def _unsaved_scenes(queue: BackgroundSession) -> list[validation.Problem]:
         if scene is not None and scene.users == 0:
             message = (
                 f"Scene '{shot.scene}' has no user, so Blender would not save it into the copy the background "
-                "process renders: render it in This Blender, or give it a user (e.g. show it in a window once)"
+                "process renders: render it in This Blender, or give it a user (its Fake User, for one)"
             )
             return [validation.Problem(shot.index, "run_in", message)]
     return []

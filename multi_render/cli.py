@@ -111,10 +111,10 @@ def execute(argv: list[str]) -> int:
         options = _parser().parse_args(argv)
     except SystemExit as exit_request:  # --help (0) or a usage error (2), already printed
         return int(exit_request.code or 0)
-    # The background process's --plan names shots of any scene.
-    all_scenes = getattr(options, "all_scenes", False) or getattr(options, "plan", None) is not None
+    if getattr(options, "plan", None) is not None:
+        options.all_scenes = True  # the background process's plan names shots of any scene
     try:
-        scene = _open(options.file, getattr(options, "scene", None), all_scenes)
+        scene = _open(options.file, getattr(options, "scene", None), getattr(options, "all_scenes", False))
         if options.command == "list":
             if options.all_scenes:
                 for each in session.queue_scenes(scene, all_scenes=True):
@@ -179,8 +179,7 @@ def _list(scene: bpy.types.Scene) -> int:
 
 
 def _render(scene: bpy.types.Scene, options: argparse.Namespace) -> int:
-    all_scenes = options.all_scenes or options.plan is not None
-    scenes = session.queue_scenes(scene, all_scenes)
+    scenes = session.queue_scenes(scene, options.all_scenes)
     _choose_shots(scenes, options)
     for each in scenes:
         _apply_task_options(each, scene_shots(each), options)
@@ -198,9 +197,13 @@ def _render(scene: bpy.types.Scene, options: argparse.Namespace) -> int:
             link.start()
         try:
             queue, problems = session.run_blocking(
-                scene, started=_started(options.started), all_scenes=all_scenes, follow=link.follow if link else None
+                scene,
+                started=_started(options.started),
+                all_scenes=options.all_scenes,
+                follow=link.follow if link else None,
             )
         finally:
+            scene_reader.read_as_copy_of(None)
             if link is not None:
                 link.stop()
         if queue is None:
