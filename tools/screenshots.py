@@ -6,6 +6,8 @@ before committing it.
   shot's details with its image;
 - overrides.png: the same, scrolled down: its overrides and property overrides;
 - progress.png: a queue running: Shot i/N with the time left, Pause and Stop;
+- background.png: a queue running in a background process, with the render's
+  own progress;
 - contact_sheet.png: the contact sheet of that run."""
 
 from __future__ import annotations
@@ -93,6 +95,13 @@ def main() -> int:
         written.append(crop(app, "progress"))
         app.exec("bpy.ops.multi_render.stop()")
         app.wait_until(f"not {RUNNING}", timeout=60)
+        # The same shots in a background process: the render's own progress.
+        app.exec("data.run_in = 'BACKGROUND'\nbpy.ops.multi_render.render_shots('INVOKE_DEFAULT')")
+        app.wait_until("shots[1].status == 'RENDERING' and ' - Sample ' in " + PROGRESS, timeout=60)
+        written.append(crop(app, "background"))
+        app.exec("bpy.ops.multi_render.stop()")
+        app.wait_until(f"not {RUNNING}", timeout=60)
+        app.exec("data.run_in = 'THIS_BLENDER'")
         # The whole run in Workbench's flat colours: thumbnails, details, contact sheet.
         app.exec("scene.render.engine = 'BLENDER_WORKBENCH'\nbpy.ops.multi_render.render_shots('INVOKE_DEFAULT')")
         app.wait_until(RUNNING, timeout=10)

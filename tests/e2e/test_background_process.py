@@ -72,14 +72,15 @@ def files_under(folder: Path) -> list[str]:
 
 
 def test_the_person_works_on_while_a_background_process_renders(blender: BlenderApp, tmp_path: Path) -> None:
-    start(blender, tmp_path, "BACKGROUND")
+    start(blender, tmp_path, "BACKGROUND", seconds=2.5)
     pid = wait_for_child_shot(blender, 1)
     copy_folder = Path(blender.eval(f"{SESSION}.active()._folder"))
     assert copy_folder.is_dir()
     assert blender.eval("bpy.context.window_manager.multi_render.progress_text").startswith("Shot 1/3: Cam_Blue")
     # The person edits the scene, renders their own image and saves, while
     # the process renders: none of it reaches the queue's copy.
-    blender.exec("bpy.ops.mesh.primitive_monkey_add(); scene.render.resolution_x = 48")
+    # (A shorter render for the person's own, so that it ends before the queue.)
+    blender.exec("bpy.ops.mesh.primitive_monkey_add(); scene.render.resolution_x = 48; scene.cycles.time_limit = 0.3")
     blender.key("F12")
     blender.wait_until("bpy.app.is_job_running('RENDER')", timeout=20)
     blender.wait_until("not bpy.app.is_job_running('RENDER')", timeout=60)
