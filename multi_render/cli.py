@@ -185,6 +185,8 @@ def _render(scene: bpy.types.Scene, options: argparse.Namespace) -> int:
         _apply_task_options(each, scene_shots(each), options)
         if options.output_dir:
             each.render.filepath = os.path.abspath(options.output_dir) + os.sep
+    if options.cycles_device not in ("", "CPU"):
+        _use_gpu(options.cycles_device)  # a preference: once, whatever the number of scenes
     if options.contact_sheet:
         scene_shots(scene).contact_sheet = True
     scene_reader.read_as_copy_of(options.as_file)
@@ -295,8 +297,6 @@ def _apply_task_options(scene: bpy.types.Scene, data: Any, options: argparse.Nam
         if not hasattr(scene, "cycles"):
             raise _UsageError("--cycles-device: this Blender has no Cycles")
         scene.cycles.device = "CPU" if options.cycles_device == "CPU" else "GPU"
-        if options.cycles_device != "CPU":
-            _use_gpu(options.cycles_device)
 
 
 def _started(text: str | None) -> datetime | None:
