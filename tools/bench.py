@@ -153,14 +153,21 @@ def way_plain(app: BlenderApp, folder: str, count: int, engine: str) -> dict[str
     return _timings(app, count)
 
 
-def way_exec(app: BlenderApp, folder: str, count: int, engine: str) -> dict[str, Any]:
-    app.exec(f"scene = build({engine!r}, {count}); reset()")
+def exec_loop(app: BlenderApp, folder: str, count: int, prefix: str, timeout: float = 600) -> float:
+    """The floor: `count` blocking EXEC renders of `scene`, into folder/prefix_NNNN;
+    the seconds from the loop's start to the last render_complete."""
     app.exec(
         f"t_start = time.perf_counter()\nfor number in range({count}):\n"
-        f"    scene.render.filepath = os.path.join({folder!r}, f'exec_{{number:04d}}')\n"
+        f"    scene.render.filepath = os.path.join({folder!r}, f'{prefix}_{{number:04d}}')\n"
         "    bpy.ops.render.render('EXEC_DEFAULT', write_still=True)",
-        timeout=600,
+        timeout=timeout,
     )
+    return float(app.eval("times['complete'][-1] - t_start"))
+
+
+def way_exec(app: BlenderApp, folder: str, count: int, engine: str) -> dict[str, Any]:
+    app.exec(f"scene = build({engine!r}, {count}); reset()")
+    exec_loop(app, folder, count, "exec")
     return _timings(app, count)
 
 
@@ -362,13 +369,7 @@ def long_renders(app: BlenderApp, folder: str, count: int, seconds: float) -> di
     queue_render = app.eval("statistics.mean(b - a for a, b in zip(times['pre'], times['post']))")
     queue_gap = app.eval("statistics.mean(gaps())")
     app.exec(f"scene = build('CYCLES', {count}); {limit}; reset()")
-    app.exec(
-        f"t_start = time.perf_counter()\nfor number in range({count}):\n"
-        f"    scene.render.filepath = os.path.join({folder!r}, f'long_{{number:04d}}')\n"
-        "    bpy.ops.render.render('EXEC_DEFAULT', write_still=True)",
-        timeout=600,
-    )
-    floor = app.eval("times['complete'][-1] - t_start")
+    floor = exec_loop(app, folder, count, "long")
     exec_render = app.eval("statistics.mean(b - a for a, b in zip(times['pre'], times['post']))")
     # Where the difference goes: the render itself under INVOKE (Blender's
     # interactive job shares the cores with its UI) and the gaps between shots.
@@ -426,13 +427,7 @@ def long_background(app: BlenderApp, folder: str, count: int, seconds: float) ->
     app.exec(f"scene = build('CYCLES', {count}); {limit}; scene.render.filepath = {folder!r} + os.sep")
     background = _queue_seconds(app, "BACKGROUND", count)
     app.exec("scene.multi_render.run_in = 'THIS_BLENDER'; reset()")
-    app.exec(
-        f"t_start = time.perf_counter()\nfor number in range({count}):\n"
-        f"    scene.render.filepath = os.path.join({folder!r}, f'exec_{{number:04d}}')\n"
-        "    bpy.ops.render.render('EXEC_DEFAULT', write_still=True)",
-        timeout=900,
-    )
-    floor = float(app.eval("times['complete'][-1] - t_start"))
+    floor = exec_loop(app, folder, count, "exec", timeout=900)
     return {"count": count, "background_s": background, "exec_s": floor, "ratio": background / floor}
 
 
