@@ -221,11 +221,10 @@ class BackgroundSession(session.QueueSession):
         self._remove_broken(shot)
 
     def _end_child(self) -> None:
-        if self.child is not None and not self.run.finished:
+        if self.child is not None:
             self.child.kill()
-            self._read(self.child)
-        elif self.child is not None:
-            self.child.kill()
+            if not self.run.finished:
+                self._read(self.child)
 
     def _remove_copy(self) -> None:
         if self._folder:

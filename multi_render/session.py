@@ -135,9 +135,10 @@ class QueueSession:
             ],
             sees_stop_keys=sees_stop_keys,
         )
+        shot_lists = {each.name: scene_shots(each) for each in scenes}
         for shot, (each, _spec) in zip(run.shots, chosen, strict=True):
             shot.scene = each.scene_name
-            shot.skip_if_written = scene_shots(bpy.data.scenes[each.scene_name]).skip_existing
+            shot.skip_if_written = shot_lists[each.scene_name].skip_existing
         data = scene_shots(scene)
         sheet, sheet_problem = ("", "") if not data.contact_sheet else _contact_sheet_target(scene, now)
         if sheet_problem:
@@ -145,7 +146,7 @@ class QueueSession:
         session = cls(scene.name, run, now)
         session.contact_sheet = sheet
         session.earlier_seconds = {
-            position: scene_shots(bpy.data.scenes[each.scene_name]).shots[spec.index].last_seconds
+            position: shot_lists[each.scene_name].shots[spec.index].last_seconds
             for position, (each, spec) in enumerate(chosen)
         }
         session.warnings = validation.long_path_warnings([spec for _each, spec in chosen])

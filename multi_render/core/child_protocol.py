@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 
 from .logs import logger
 from .status import ShotStatus
@@ -64,38 +64,20 @@ Event = ShotEvent | StatsEvent | EndEvent
 
 
 def shot_line(event: ShotEvent) -> str:
-    return _line(
-        {
-            "type": "shot",
-            "position": event.position,
-            "scene": event.scene,
-            "name": event.name,
-            "status": event.status.value,
-            "reason": event.reason,
-            "seconds": round(event.seconds, 3),
-            "started_wall": event.started_wall,
-            "pass_files": list(event.pass_files),
-        }
-    )
+    return _line("shot", {**asdict(event), "status": event.status.value, "seconds": round(event.seconds, 3)})
 
 
 def stats_line(text: str) -> str:
-    return _line({"type": "stats", "text": text})
+    return _line("stats", {"text": text})
 
 
 def end_line(event: EndEvent) -> str:
-    return _line(
-        {
-            "type": "end",
-            "stop_reason": event.stop_reason,
-            "contact_sheet": event.contact_sheet,
-            "contact_sheet_note": event.contact_sheet_note,
-        }
-    )
+    return _line("end", asdict(event))
 
 
-def _line(document: dict[str, object]) -> str:
-    return MARKER + json.dumps(document, ensure_ascii=True) + "\n"
+def _line(kind: str, fields: dict[str, object]) -> str:
+    """One line: the event's fields and its type."""
+    return MARKER + json.dumps({"type": kind, **fields}, ensure_ascii=True) + "\n"
 
 
 def read_line(line: str) -> Event | None:
