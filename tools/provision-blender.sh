@@ -13,7 +13,7 @@ HERE="$(cd "$(dirname "$0")" && pwd)"
 ROOT="$("$HERE/in-root.sh" --print-root "$SUITE")"
 READY="$ROOT/.multi-render-ready"
 # The stamp holds the package list, so changing it rebuilds old caches.
-PACKAGES="blender python3-cattr python3-requests xvfb xauth xdotool imagemagick python3-pytest python3-numpy"
+PACKAGES="blender python3-cattr python3-requests xvfb xauth xdotool imagemagick python3-pytest"
 STAMP_TEXT="v1 $SUITE $PACKAGES"
 
 if [ -f "$READY" ] && [ "$(cat "$READY")" = "$STAMP_TEXT" ]; then

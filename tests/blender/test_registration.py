@@ -6,6 +6,7 @@ from __future__ import annotations
 import sys
 
 import bpy
+import pytest
 from conftest import disable, enable
 
 OPERATORS = ("render_shots", "shot_add", "shot_remove", "shot_move", "shot_duplicate", "shots_from_cameras")
@@ -99,3 +100,17 @@ def test_other_handlers_are_left_alone(addon_module: str) -> None:
         assert someone_elses_handler in bpy.app.handlers.load_post
     finally:
         bpy.app.handlers.load_post.remove(someone_elses_handler)
+
+
+def test_debians_blender_runs_it_without_numpy(addon_module: str) -> None:
+    """Debian's blender package does not depend on python3-numpy, and the
+    project's Debian roots are provisioned as a Debian user has them: the
+    add-on is enabled here with no numpy to import (its contact sheet too,
+    tested in test_run_record.py)."""
+    import importlib.util
+
+    if not bpy.app.binary_path.startswith("/usr/bin/"):
+        pytest.skip("an official build or the bpy wheel: they bring their own numpy")
+    assert importlib.util.find_spec("numpy") is None, "the Debian root must not have python3-numpy"
+    assert_registered(addon_module)
+    assert not any(name == "numpy" or name.startswith("numpy.") for name in sys.modules)
