@@ -124,9 +124,11 @@ def _apply_view_layer(guard: SettingsGuard, scene: bpy.types.Scene, shot: Any) -
         guard.set(scene, f"view_layers[{number}].use", layer.name == shot.view_layer)
 
 
-def _prepare_file_format(guard: SettingsGuard, scene: bpy.types.Scene, _shot: Any) -> None:
+def _prepare_file_format(guard: SettingsGuard, scene: bpy.types.Scene, shot: Any) -> None:
     if hasattr(scene.render.image_settings, "media_type"):  # Blender 5.0+: before the format
-        guard.set(scene, "render.image_settings.media_type", "IMAGE")
+        # Each media type offers only its own formats: MultiLayer EXR is not an IMAGE one.
+        media = "MULTI_LAYER_IMAGE" if shot.file_format == "OPEN_EXR_MULTILAYER" else "IMAGE"
+        guard.set(scene, "render.image_settings.media_type", media)
     # A format without alpha (JPEG) turns RGBA into RGB; put it back later.
     guard.remember(scene, "render.image_settings.color_mode")
 

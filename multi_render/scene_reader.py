@@ -11,12 +11,16 @@ from typing import Any
 
 import bpy
 
-from . import builtin_overrides, compositor_outputs, property_overrides
+from . import blender_names, builtin_overrides, compositor_outputs, property_overrides, shot_setup
 from .core import paths, templates
+from .core.logs import logger
 from .core.overrides import Names
 from .core.shots import FrameRange, NodeOutput, PropertyOverride, ShotSpec
 from .engines import available_engines
+from .guards.settings import SettingsGuard
 from .props import scene_shots
+
+log = logger(__name__)
 
 # The person's .blend, when the open file is a copy of it (the background
 # process renders a copy saved elsewhere): "//" and {blend} then mean the
@@ -71,29 +75,68 @@ def _frame_range(shot: Any) -> FrameRange:
 
 
 def shot_output(scene: bpy.types.Scene, shot: Any, index: int, now: datetime | None = None) -> paths.ShotFiles:
-    """Where a shot's render writes (core.paths.shot_files decides); `filepath`
-    is a template."""
-    render = scene.render
-    is_range = bool(shot.use_frame_range)
+    """Where a shot's render writes: the path it is given (core.paths.shot_path
+    decides; `filepath` is a template) and the files Blender names from it,
+    asked of Blender with the shot's settings on the scene for the moment
+    (blender_names.py). The scene is as it was when this returns."""
     try:
         values = template_values(scene, shot, index, now or datetime.now())
         expanded = templates.expand(shot.filepath, values, _still_frame(scene, shot)) if shot.filepath else ""
     except templates.TemplateError as error:
         return paths.ShotFiles("", (), str(error))
-    extension = render.file_extension
-    if shot.use_file_format:
-        extension = paths.FORMAT_EXTENSIONS.get(shot.file_format, extension)
-    return paths.shot_files(
+    scene_output = scene.render.filepath
+    guard = SettingsGuard()
+    try:
+        try:  # a shot that cannot be put on the scene is reported by validation
+            shot_setup.apply_shot(guard, scene, shot, scene_output)
+        except shot_setup.SETUP_ERRORS as error:
+            log.info("shot %r: names read without all of its settings: %s", shot.name, error)
+        return _files_on_scene(scene, shot, expanded, scene_output)
+    finally:
+        guard.restore()
+
+
+def _files_on_scene(scene: bpy.types.Scene, shot: Any, expanded: str, scene_output: str) -> paths.ShotFiles:
+    """shot_output's answer, with the shot's settings on the scene."""
+    is_range = bool(shot.use_frame_range)
+    if not is_range and blender_names.is_movie(scene):
+        problem = (
+            f"the file format {scene.render.image_settings.file_format} writes a movie, and a still is one image: "
+            "choose an image format, or render a frame range"
+        )
+        return paths.ShotFiles("", (), format_problem=problem)
+    try:
+        scene_folder = blender_folder(scene, paths.scene_output_folder(scene_output))
+    except blender_names.BlenderPathError as error:
+        return paths.ShotFiles("", (), f"the scene's output path: {error}")
+    path = paths.shot_path(
         paths.OutputRequest(
             shot_name=shot.name,
             expanded_filepath=expanded,
-            scene_output=render.filepath,
+            scene_folder=scene_folder,
             blend_folder=_blend_folder(),
-            extension=extension,
-            use_extension=render.use_file_extension,
-            frames=_frame_range(shot) if is_range else None,
+            extension=scene.render.file_extension,
+            use_extension=scene.render.use_file_extension,
+            is_range=is_range,
         )
     )
+    blender_path = blender_names.literal(path)
+    scene.render.filepath = blender_path  # taken off again by the caller's guard
+    try:
+        blender_names.check(scene)
+        files = blender_names.rendered_files(scene, path, _frame_range(shot) if is_range else None)
+    except blender_names.BlenderPathError as error:
+        return paths.ShotFiles("", (), str(error))
+    return paths.ShotFiles(blender_path, files)
+
+
+def blender_folder(scene: bpy.types.Scene, folder: str) -> str:
+    """An output folder of this scene as Blender resolves it (absolute, path
+    variables expanded). In a copy of the person's file, "//" still means
+    their .blend's folder."""
+    if _copy_of is not None and folder.startswith("//"):
+        folder = os.path.join(blender_names.literal(_blend_folder()), folder[2:])
+    return blender_names.resolved_folder(scene, folder)
 
 
 def contact_sheet_file(scene: bpy.types.Scene, now: datetime) -> tuple[str, str]:
@@ -125,8 +168,11 @@ _NO_SHOT = _NoShot()
 
 
 def scene_output_folder(scene: bpy.types.Scene) -> str:
-    """The absolute folder of the scene's output path."""
-    return paths.scene_output_folder(paths.absolute(scene.render.filepath, _blend_folder()))
+    """The absolute folder of the scene's output path, as Blender resolves it."""
+    try:
+        return blender_folder(scene, paths.scene_output_folder(scene.render.filepath))
+    except blender_names.BlenderPathError:  # said when a shot renders there; this is only a place
+        return paths.scene_output_folder(paths.absolute(scene.render.filepath, _blend_folder()))
 
 
 def names_in(scene: bpy.types.Scene) -> Names:
@@ -159,7 +205,8 @@ def read_shot(
         name=shot.name,
         enabled=shot.enabled,
         camera=camera.name if camera else "",
-        camera_in_scene=bool(camera) and scene.objects.get(camera.name) == camera,
+        # The object itself: a linked camera may share a local one's name.
+        camera_in_scene=bool(camera) and scene in camera.users_scene,
         camera_is_camera=bool(camera) and camera.type == "CAMERA",
         output_path=output.files[0] if output.files else "",
         overrides=builtin_overrides.ticked(shot),
@@ -168,6 +215,7 @@ def read_shot(
         ),
         output_paths=output.files,
         template_error=output.error,
+        format_problem=output.format_problem,
         property_overrides=read_property_overrides(shot, checked),
         node_outputs=read_node_outputs(scene, shot, index, now),
     )
@@ -187,7 +235,10 @@ def read_node_outputs(scene: bpy.types.Scene, shot: Any, index: int, now: dateti
         except templates.TemplateError as error:
             found.append(NodeOutput(node.name, "", error=f"output path: {error}"))
             continue
-        absolute = paths.absolute(folder, _blend_folder())
+        try:  # a node's own variables ({node_name}) are not a render path's: then read it plainly
+            absolute = blender_folder(scene, folder)
+        except blender_names.BlenderPathError:
+            absolute = paths.absolute(folder, _blend_folder())
         # Blender reads a node's "//" against the open file: a copy gets the folder resolved.
         found.append(NodeOutput(node.name, folder if _copy_of is None else absolute, absolute))
     return tuple(found)

@@ -17,7 +17,6 @@ from . import autosave, contact_sheet, history, property_overrides, render_event
 from .core import estimate, output_files, paths, report, run_record, validation
 from .core.autosave import AutosaveClock
 from .core.logs import logger
-from .core.property_paths import PathError
 from .core.run import Action, QueueRun, ShotRun
 from .core.run_record import RunRecord
 from .core.shots import NodeOutput, ShotSpec
@@ -320,7 +319,7 @@ class QueueSession:
         if scene is not None and item is not None:
             try:
                 shot_setup.apply_shot(self.guard, scene, item, self._applied_path, node_outputs=self._applied_nodes)
-            except (PathError, ValueError, TypeError, AttributeError, KeyError, RuntimeError) as error:
+            except shot_setup.SETUP_ERRORS as error:
                 log.warning("could not put the shot's settings back after the save: %s", error)
 
     def status_bar_clicked(self) -> None:
@@ -419,7 +418,7 @@ class QueueSession:
             shot_setup.apply_shot(
                 self.guard, scene, item, output.blender_path, node_outputs=spec.node_outputs, checked=checked
             )
-        except (PathError, ValueError, TypeError, AttributeError, KeyError, RuntimeError) as error:
+        except shot_setup.SETUP_ERRORS as error:
             # E.g. a setting Blender refuses only when set (linked data, an
             # enum item another override took away): this shot fails alone.
             self._fail_start(shot, f"cannot set up the shot: {error}")

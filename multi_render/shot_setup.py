@@ -13,6 +13,10 @@ from .core.property_paths import PathError
 from .core.shots import NodeOutput
 from .guards.settings import SettingsGuard
 
+# What putting a shot on the scene may raise: a setting Blender refuses only
+# when set (linked data, an enum item another override took away).
+SETUP_ERRORS = (PathError, ValueError, TypeError, AttributeError, KeyError, RuntimeError)
+
 
 def apply_shot(
     guard: SettingsGuard,

@@ -81,10 +81,20 @@ class BuiltinOverride:
         return tuple(field.scene for field in self.fields if field.scene) + self.extra_scene_settings
 
 
+# Blender's last frame (MAXFRAME).
+MAX_FRAME = 1048574
+
+
 def _frame_range_rule(values: Mapping[str, Any]) -> tuple[str, str] | None:
     start, end, step = values["frame_start"], values["frame_end"], values["frame_step"]
     if step < 1 or end < start:
         return "frame_range", f"frame range {start}-{end} step {step} has no frame"
+    if start < 0:
+        # Blender starts an animation at frame 0 at the earliest, even with
+        # Allow Negative Frames on (measured): its files would not be these.
+        return "frame_range", f"frame range {start}-{end} starts below 0: Blender renders a range from frame 0 on"
+    if end > MAX_FRAME:
+        return "frame_range", f"frame range {start}-{end} ends after {MAX_FRAME}, the last frame Blender renders"
     return None
 
 

@@ -1,6 +1,7 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""Output file names: the default path of a shot, safe file names, the final
-path Blender writes, and whether a folder can take the file."""
+"""Output paths: the path a shot's render is given, safe file names, and
+whether a folder can take the file. The names of the files Blender writes
+from it are Blender's own (blender_names.py asks Blender)."""
 
 from __future__ import annotations
 
@@ -9,8 +10,6 @@ import re
 import tempfile
 import unicodedata
 from dataclasses import dataclass
-
-from .shots import FrameRange
 
 # Characters that would create folders or are refused by common file systems.
 _UNSAFE = re.compile(r'[\x00-\x1f\x7f/\\:*?"<>|]')
@@ -67,26 +66,22 @@ def with_extension(path: str, extension: str, use_extension: bool) -> str:
     return path + extension
 
 
-def default_output_base(scene_output: str, shot_name: str) -> str:
-    """Where a shot with an empty filepath writes: the folder of the scene's
-    output path (itself already absolute), with the shot's safe name."""
-    return os.path.join(scene_output_folder(scene_output), safe_filename(shot_name))
-
-
 def scene_output_folder(scene_output: str) -> str:
-    """The folder of the scene's (absolute) output path."""
+    """The folder part of the scene's output path (as typed or absolute),
+    with its trailing separator ("" for an empty one: the working directory)."""
+    if not scene_output:
+        return ""
     return scene_output if scene_output.endswith(("/", os.sep)) else os.path.dirname(scene_output) + os.sep
 
 
-def output_base(shot_filepath: str, scene_output: str, shot_name: str) -> str:
-    """The shot's output path before the extension. `scene_output` is
-    absolute; `shot_filepath` is absolute, or relative to the scene's output
-    folder. A path ending in a separator is a folder that gets the shot's
-    safe name."""
+def output_base(shot_filepath: str, scene_folder: str, shot_name: str) -> str:
+    """The shot's output path before the extension. `scene_folder` is
+    absolute; `shot_filepath` is absolute, or relative to that folder. A
+    path ending in a separator is a folder that gets the shot's safe name."""
     if not shot_filepath:
-        return default_output_base(scene_output, shot_name)
+        return os.path.join(scene_folder, safe_filename(shot_name))
     if not os.path.isabs(shot_filepath):
-        shot_filepath = os.path.join(scene_output_folder(scene_output), shot_filepath)
+        shot_filepath = os.path.join(scene_folder, shot_filepath)
     if shot_filepath.endswith(("/", os.sep)):
         return os.path.join(shot_filepath, safe_filename(shot_name))
     return os.path.normpath(shot_filepath)
@@ -110,39 +105,49 @@ class OutputRequest:
 
     shot_name: str
     expanded_filepath: str  # the shot's filepath template, expanded ("" = the default)
-    scene_output: str  # the scene's render.filepath as typed
+    scene_folder: str  # the folder of the scene's output path, as Blender resolves it (absolute)
     blend_folder: str  # where "//" points
     extension: str  # of the file format, with its dot
     use_extension: bool  # render.use_file_extension
-    frames: FrameRange | None = None  # a range shot's frames; None for a still
+    is_range: bool = False  # a frame range: Blender numbers each frame
 
 
 @dataclass(frozen=True)
 class ShotFiles:
     blender_path: str  # what render.filepath gets (a range: without frame and extension)
-    files: tuple[str, ...]  # every file the render writes, absolute
-    error: str = ""  # why the shot's filepath template cannot be read, if it cannot
+    files: tuple[str, ...]  # every file the render writes, absolute, as Blender names them
+    error: str = ""  # why the shot's output path cannot be read, if it cannot
+    format_problem: str = ""  # why the shot's file format cannot write it, if it cannot
 
 
-def shot_files(request: OutputRequest) -> ShotFiles:
-    """Where a shot's render writes. A shot path starting with "//" is in the
-    .blend's folder; any other relative one in the scene's output folder;
-    empty means that folder and the shot's safe name. A range's frames are
-    numbered as Blender numbers them (Cam_0001.png)."""
+def shot_path(request: OutputRequest) -> str:
+    """The path a shot's render is given (literal: any path variable of the
+    scene's output is resolved already). A shot path starting with "//" is
+    in the .blend's folder; any other relative one in the scene's output
+    folder; empty means that folder and the shot's safe name. A still gets
+    its extension, so that Blender writes exactly this file; a range is the
+    base Blender numbers (Cam_0001.png)."""
     shot_path = request.expanded_filepath
     if shot_path.startswith("//"):
         shot_path = absolute(shot_path, request.blend_folder)
-    base = output_base(shot_path, absolute(request.scene_output, request.blend_folder), request.shot_name)
-    if request.frames is None:
-        path = with_extension(base, request.extension, request.use_extension)
-        return ShotFiles(path, (path,))
-    if not request.expanded_filepath:
-        base += "_"  # Cam_0001.png rather than Cam0001.png
-    files = tuple(
-        with_extension(frame_path(base, frame), request.extension, request.use_extension)
-        for frame in request.frames.frames
-    )
-    return ShotFiles(base, files)
+    base = output_base(shot_path, request.scene_folder, request.shot_name)
+    if not request.is_range:
+        return with_extension(base, request.extension, request.use_extension)
+    return base + "_" if not request.expanded_filepath else base  # Cam_0001.png rather than Cam0001.png
+
+
+def escape_braces(path: str) -> str:
+    """A literal path in Blender 4.5+'s path-template syntax, where braces
+    name variables: "{" and "}" are written "{{" and "}}"."""
+    return path.replace("{", "{{").replace("}", "}}")
+
+
+def with_view_suffix(path: str, suffix: str) -> str:
+    """The file of one view of a still (stereoscopy, Individual files):
+    Blender puts the view's suffix before the extension, which it finds as
+    os.path.splitext does ("shot.png" -> "shot_L.png")."""
+    stem, extension = os.path.splitext(path)
+    return stem + suffix + extension
 
 
 def folder_problem(file_path: str) -> str | None:
@@ -210,8 +215,6 @@ def why_not_written(file_path: str) -> str | None:
     return None
 
 
-_HASHES = re.compile(r"#+")
-
 # What each image format writes (Blender's extensions) and its colour depths.
 FORMAT_EXTENSIONS = {
     "PNG": ".png",
@@ -233,15 +236,3 @@ FORMAT_DEPTHS = {
     "WEBP": ("8",),
     "TARGA": ("8",),
 }
-
-
-def frame_path(base: str, frame: int) -> str:
-    """The file Blender writes for one frame of an animation: the last run of
-    # becomes the frame number padded to its length; without #, four digits
-    are appended."""
-    runs = list(_HASHES.finditer(base))
-    number = f"{frame:0{len(runs[-1].group()) if runs else 4}d}"
-    if not runs:
-        return base + number
-    last = runs[-1]
-    return base[: last.start()] + number + base[last.end() :]

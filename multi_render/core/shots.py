@@ -46,13 +46,14 @@ class ShotSpec:
     name: str
     enabled: bool
     camera: str  # the camera object's name, "" when the shot has none
-    camera_in_scene: bool  # the object is linked to the scene being rendered
+    camera_in_scene: bool  # the object itself (not one of its name) is in the scene being rendered
     camera_is_camera: bool  # the object's type is CAMERA
     output_path: str  # absolute path of the (first) file the render will write
     overrides: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)  # core.overrides: ticked ones
     hidden_collections: tuple[tuple[str, bool], ...] = ()  # (name, hidden); "" = deleted
     output_paths: tuple[str, ...] = ()  # every file, for a frame range; else (output_path,)
     template_error: str = ""  # why the output template cannot be read, if it cannot
+    format_problem: str = ""  # why the file format cannot write this shot, if it cannot
     property_overrides: tuple[PropertyOverride, ...] = ()  # the enabled ones
     node_outputs: tuple[NodeOutput, ...] = ()  # compositor File Output nodes that write
     in_scene: str = ""  # the scene messages name, when a queue spans several scenes

@@ -57,7 +57,7 @@ def validate_scenes(
     problems: list[Problem] = []
     for scene in scenes:
         problems.extend(_shot_problems([shot for shot in scene.shots if shot.enabled], scene, folder_problem, checked))
-    problems.extend(_shared_outputs([shot for shot in enabled if not shot.template_error]))
+    problems.extend(_shared_outputs([shot for shot in enabled if not (shot.template_error or shot.format_problem)]))
     problems.extend(_node_output_problems(enabled))
     return problems
 
@@ -75,6 +75,9 @@ def _shot_problems(
         problems.extend(_camera_problems(shot, scene_name))
         problems.extend(_override_problems(shot, scene_name, names))
         problems.extend(_property_override_problems(shot))
+        if shot.format_problem:
+            problems.append(Problem(shot.index, "file_format", f"{shot.title}: {shot.format_problem}"))
+            continue
         if shot.template_error:
             problems.append(Problem(shot.index, "filepath", f"{shot.title}: output path: {shot.template_error}"))
             continue

@@ -54,6 +54,15 @@ def test_a_frame_range_outdoes_a_frame() -> None:
             [("frame_range", "frame range 1-9 step 0 has no frame")],
         ),
         (
+            {"frame_range": {"frame_start": -3, "frame_end": 2, "frame_step": 1}},
+            [("frame_range", "frame range -3-2 starts below 0: Blender renders a range from frame 0 on")],
+        ),
+        (
+            {"frame_range": {"frame_start": 1, "frame_end": 1048575, "frame_step": 1}},
+            [("frame_range", "frame range 1-1048575 ends after 1048574, the last frame Blender renders")],
+        ),
+        ({"frame_range": {"frame_start": 0, "frame_end": 1048574, "frame_step": 1}}, []),
+        (
             {"resolution": {"resolution_x": 0, "resolution_y": 9, "resolution_percentage": 100}},
             [("resolution", "resolution must be at least 1 x 1 at 1%")],
         ),

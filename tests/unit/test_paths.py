@@ -38,7 +38,10 @@ def test_with_extension_adds_it_once() -> None:
 
 def test_default_output_uses_the_scene_folder_and_shot_name() -> None:
     assert paths.output_base("", "/tmp/", "Front") == "/tmp/Front"
-    assert paths.output_base("", "/renders/frame_", "cam/1") == "/renders/cam_1"
+    assert paths.output_base("", "/renders/", "cam/1") == "/renders/cam_1"
+    assert paths.scene_output_folder("//renders/frame_") == "//renders/"
+    assert paths.scene_output_folder("{blend_dir}/r/") == "{blend_dir}/r/"
+    assert paths.scene_output_folder("") == ""
     assert paths.output_base("/out/", "/tmp/", "Side") == "/out/Side"
     assert paths.output_base("/out/side_view", "/tmp/", "Side") == "/out/side_view"
 
@@ -53,16 +56,16 @@ def test_folder_problem(tmp_path: os.PathLike[str]) -> None:
     assert problem is not None and "is a file" in problem and "a_file" in problem
 
 
-def test_frame_paths_follow_blenders_numbering() -> None:
-    assert paths.frame_path("/o/shot_####", 7) == "/o/shot_0007"
-    assert paths.frame_path("/o/shot_##", 7) == "/o/shot_07"
-    assert paths.frame_path("/o/##_a_###", 12) == "/o/##_a_012"
-    assert paths.frame_path("/o/shot_", 7) == "/o/shot_0007"
+def test_literal_braces_and_view_suffixes() -> None:
+    assert paths.escape_braces("/o/Wide {A}}") == "/o/Wide {{A}}}}"
+    assert paths.with_view_suffix("/o/shot.png", "_L") == "/o/shot_L.png"
+    assert paths.with_view_suffix("/o.d/shot", "_R") == "/o.d/shot_R"
+    assert paths.with_view_suffix("/o/shot.v2.exr", "_L") == "/o/shot.v2_L.exr"
 
 
 def test_relative_shot_paths_are_in_the_scene_output_folder() -> None:
     assert paths.output_base("{x}", "/renders/", "s") == "/renders/{x}"
-    assert paths.output_base("sub/name", "/renders/frame_", "s") == "/renders/sub/name"
+    assert paths.output_base("sub/name", "/renders/", "s") == "/renders/sub/name"
     assert paths.output_base("../up", "/renders/a/", "s") == "/renders/up"
 
 
@@ -104,11 +107,11 @@ def _request(**changes: object) -> paths.OutputRequest:
     values: dict[str, object] = {
         "shot_name": "Cam/Front",
         "expanded_filepath": "",
-        "scene_output": "/renders/",
+        "scene_folder": "/renders/",
         "blend_folder": "/projects/car",
         "extension": ".png",
         "use_extension": True,
-        "frames": None,
+        "is_range": False,
     }
     values.update(changes)
     return paths.OutputRequest(**values)  # type: ignore[arg-type]
@@ -122,23 +125,17 @@ def test_absolute_reads_double_slash_as_the_blend_folder_and_keeps_a_folder() ->
     assert paths.absolute("rel/", "/projects/car") == os.path.abspath("rel") + os.sep
 
 
-def test_shot_files_for_a_still() -> None:
-    default = paths.shot_files(_request())
-    assert default == paths.ShotFiles("/renders/Cam_Front.png", ("/renders/Cam_Front.png",))
-    assert paths.shot_files(_request(expanded_filepath="//shots/{x}")).files == ("/projects/car/shots/{x}.png",)
-    assert paths.shot_files(_request(expanded_filepath="sub/a")).files == ("/renders/sub/a.png",)
-    assert paths.shot_files(_request(expanded_filepath="/abs/a.png")).files == ("/abs/a.png",)
-    assert paths.shot_files(_request(use_extension=False)).files == ("/renders/Cam_Front",)
-    # A scene output that is itself "//"-relative: the shot lands in that folder.
-    assert paths.shot_files(_request(scene_output="//renders/x_")).files == ("/projects/car/renders/Cam_Front.png",)
+def test_the_path_a_still_is_given() -> None:
+    assert paths.shot_path(_request()) == "/renders/Cam_Front.png"
+    assert paths.shot_path(_request(expanded_filepath="//shots/{x}")) == "/projects/car/shots/{x}.png"
+    assert paths.shot_path(_request(expanded_filepath="sub/a")) == "/renders/sub/a.png"
+    assert paths.shot_path(_request(expanded_filepath="/abs/a.png")) == "/abs/a.png"
+    assert paths.shot_path(_request(use_extension=False)) == "/renders/Cam_Front"
 
 
-def test_shot_files_for_a_range_number_every_frame_like_blender() -> None:
-    frames = paths.shot_files(_request(frames=paths.FrameRange(9, 13, 2)))
-    assert frames.blender_path == "/renders/Cam_Front_"
-    assert frames.files == tuple(f"/renders/Cam_Front_{n:04d}.png" for n in (9, 11, 13))
-    hashes = paths.shot_files(_request(expanded_filepath="t/##_a", frames=paths.FrameRange(1, 2)))
-    assert hashes.files == ("/renders/t/01_a.png", "/renders/t/02_a.png")
+def test_the_base_a_range_is_given_for_blender_to_number() -> None:
+    assert paths.shot_path(_request(is_range=True)) == "/renders/Cam_Front_"
+    assert paths.shot_path(_request(expanded_filepath="t/##_a", is_range=True)) == "/renders/t/##_a"
 
 
 @pytest.mark.parametrize(
