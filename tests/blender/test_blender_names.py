@@ -204,7 +204,7 @@ def test_a_linked_camera_sharing_a_local_cameras_name(scene: bpy.types.Scene, tm
     library.parent.mkdir()
     scenes.build_color_cameras(2, size=16)
     bpy.ops.wm.save_as_mainfile(filepath=str(library), copy=True)
-    with bpy.data.libraries.load(str(library), link=True) as (source, target):
+    with bpy.data.libraries.load(str(library), link=True) as (_source, target):
         target.objects = ["Cam_Green"]
     linked = target.objects[0]
     assert linked.library is not None and linked.name == "Cam_Green"
