@@ -4,6 +4,7 @@ files its render writes. Reads only; shot_setup.py changes the scene."""
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import os
 from datetime import datetime
@@ -78,10 +79,10 @@ def shot_output(scene: bpy.types.Scene, shot: Any, index: int, now: datetime | N
     """Where a shot's render writes: the path it is given (core.paths.shot_path
     decides; `filepath` is a template) and the files Blender names from it,
     asked of Blender with the shot's settings on the scene for the moment
-    (blender_names.py). The scene is as it was when this returns."""
+    (blender_names.py). The scene is as it was when this returns. Not from
+    a panel's draw, where Blender allows no change: see shot_preview."""
     try:
-        values = template_values(scene, shot, index, now or datetime.now())
-        expanded = templates.expand(shot.filepath, values, _still_frame(scene, shot)) if shot.filepath else ""
+        expanded = _expanded_filepath(scene, shot, index, now)
     except templates.TemplateError as error:
         return paths.ShotFiles("", (), str(error))
     scene_output = scene.render.filepath
@@ -94,6 +95,44 @@ def shot_output(scene: bpy.types.Scene, shot: Any, index: int, now: datetime | N
         return _files_on_scene(scene, shot, expanded, scene_output)
     finally:
         guard.restore()
+
+
+def shot_preview(scene: bpy.types.Scene, shot: Any, index: int) -> paths.ShotFiles:
+    """What a panel shows of a shot's output while it draws (Blender allows
+    no change then, so Blender is not asked): the path the render is given,
+    the scene's output folder as typed (path variables unexpanded) and, for
+    a still, its file per view. A range's files are Blender's to number."""
+    try:
+        expanded = _expanded_filepath(scene, shot, index, None)
+    except templates.TemplateError as error:
+        return paths.ShotFiles("", (), str(error))
+    render = scene.render
+    extension = render.file_extension
+    if shot.use_file_format:
+        extension = paths.FORMAT_EXTENSIONS.get(shot.file_format, extension)
+    path = paths.shot_path(
+        paths.OutputRequest(
+            shot_name=shot.name,
+            expanded_filepath=expanded,
+            scene_folder=paths.scene_output_folder(paths.absolute(render.filepath, _blend_folder())),
+            blend_folder=_blend_folder(),
+            extension=extension,
+            use_extension=render.use_file_extension,
+            is_range=bool(shot.use_frame_range),
+        )
+    )
+    if shot.use_frame_range:
+        return paths.ShotFiles(path, ())
+    suffixes = [render.views[view].file_suffix if view else "" for view in blender_names.file_views(render)]
+    return paths.ShotFiles(path, tuple(paths.with_view_suffix(path, suffix) for suffix in suffixes))
+
+
+def _expanded_filepath(scene: bpy.types.Scene, shot: Any, index: int, now: datetime | None) -> str:
+    """The shot's filepath template expanded ("" for none); raises TemplateError."""
+    if not shot.filepath:
+        return ""
+    values = template_values(scene, shot, index, now or datetime.now())
+    return templates.expand(shot.filepath, values, _still_frame(scene, shot))
 
 
 def _files_on_scene(scene: bpy.types.Scene, shot: Any, expanded: str, scene_output: str) -> paths.ShotFiles:
@@ -221,8 +260,11 @@ def read_shot(
     )
 
 
-def read_node_outputs(scene: bpy.types.Scene, shot: Any, index: int, now: datetime) -> tuple[NodeOutput, ...]:
-    """Where each compositor File Output node writes while this shot renders."""
+def read_node_outputs(
+    scene: bpy.types.Scene, shot: Any, index: int, now: datetime, *, ask_blender: bool = True
+) -> tuple[NodeOutput, ...]:
+    """Where each compositor File Output node writes while this shot renders;
+    without `ask_blender` (a panel's draw), folders are read as typed."""
     nodes = compositor_outputs.file_output_nodes(scene)
     if not nodes:
         return ()
@@ -235,10 +277,11 @@ def read_node_outputs(scene: bpy.types.Scene, shot: Any, index: int, now: dateti
         except templates.TemplateError as error:
             found.append(NodeOutput(node.name, "", error=f"output path: {error}"))
             continue
-        try:  # a node's own variables ({node_name}) are not a render path's: then read it plainly
-            absolute = blender_folder(scene, folder)
-        except blender_names.BlenderPathError:
-            absolute = paths.absolute(folder, _blend_folder())
+        absolute = paths.absolute(folder, _blend_folder())
+        # A node's own variables ({node_name}) are not a render path's: then read as typed.
+        if ask_blender:
+            with contextlib.suppress(blender_names.BlenderPathError):
+                absolute = blender_folder(scene, folder)
         # Blender reads a node's "//" against the open file: a copy gets the folder resolved.
         found.append(NodeOutput(node.name, folder if _copy_of is None else absolute, absolute))
     return tuple(found)

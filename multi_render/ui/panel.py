@@ -176,15 +176,17 @@ class MULTIRENDER_PT_shot(ShotSubPanel):
         column.prop(shot, "name")
         column.prop(shot, "camera")
         column.prop(shot, "filepath")
-        output = scene_reader.shot_output(scene, shot, index)
+        output = scene_reader.shot_preview(scene, shot, index)
         if output.error:
             layout.label(text=f"Output path: {output.error}", icon="ERROR")
-        elif len(output.files) == 1:
-            layout.label(text=output.files[0], icon="FILE_IMAGE")
-        elif output.files:
-            layout.label(text=f"{output.files[0]}", icon="FILE_IMAGE")
-            layout.label(text=f"... {output.files[-1]} ({len(output.files)} files)", icon="BLANK1")
-        for node in scene_reader.read_node_outputs(scene, shot, index, datetime.now()):
+        elif shot.use_frame_range:
+            frames = len(range(shot.frame_start, shot.frame_end + 1, max(shot.frame_step, 1)))
+            layout.label(text=output.blender_path, icon="FILE_MOVIE")
+            layout.label(text=f"{frames} frames, numbered by Blender", icon="BLANK1")
+        else:
+            for file in output.files:
+                layout.label(text=file, icon="FILE_IMAGE")
+        for node in scene_reader.read_node_outputs(scene, shot, index, datetime.now(), ask_blender=False):
             text = node.error or node.absolute_folder
             layout.label(text=f"{node.node}: {text}", icon="ERROR" if node.error else "NODE_COMPOSITING")
         row = layout.row()
