@@ -71,7 +71,7 @@ def _still_frame(scene: bpy.types.Scene, shot: Any) -> int | None:
     return int(shot.frame if shot.use_frame else scene.frame_current)
 
 
-def _frame_range(shot: Any) -> FrameRange:
+def frame_range(shot: Any) -> FrameRange:
     return FrameRange(shot.frame_start, shot.frame_end, shot.frame_step)
 
 
@@ -110,17 +110,8 @@ def shot_preview(scene: bpy.types.Scene, shot: Any, index: int) -> paths.ShotFil
     extension = render.file_extension
     if shot.use_file_format:
         extension = paths.FORMAT_EXTENSIONS.get(shot.file_format, extension)
-    path = paths.shot_path(
-        paths.OutputRequest(
-            shot_name=shot.name,
-            expanded_filepath=expanded,
-            scene_folder=paths.scene_output_folder(paths.absolute(render.filepath, _blend_folder())),
-            blend_folder=_blend_folder(),
-            extension=extension,
-            use_extension=render.use_file_extension,
-            is_range=bool(shot.use_frame_range),
-        )
-    )
+    folder = paths.scene_output_folder(paths.absolute(render.filepath, _blend_folder()))
+    path = _shot_path(scene, shot, expanded, folder, extension)
     if shot.use_frame_range:
         return paths.ShotFiles(path, ())
     suffixes = [render.views[view].file_suffix if view else "" for view in blender_names.file_views(render)]
@@ -148,25 +139,31 @@ def _files_on_scene(scene: bpy.types.Scene, shot: Any, expanded: str, scene_outp
         scene_folder = blender_folder(scene, paths.scene_output_folder(scene_output))
     except blender_names.BlenderPathError as error:
         return paths.ShotFiles("", (), f"the scene's output path: {error}")
-    path = paths.shot_path(
+    path = _shot_path(scene, shot, expanded, scene_folder, scene.render.file_extension)
+    blender_path = blender_names.literal(path)
+    scene.render.filepath = blender_path  # taken off again by the caller's guard
+    try:
+        if not is_range:  # a range's frames are asked of Blender, which reads the path then
+            blender_names.check(scene)
+        files = blender_names.rendered_files(scene, path, frame_range(shot) if is_range else None)
+    except blender_names.BlenderPathError as error:
+        return paths.ShotFiles("", (), str(error))
+    return paths.ShotFiles(blender_path, files)
+
+
+def _shot_path(scene: bpy.types.Scene, shot: Any, expanded: str, scene_folder: str, extension: str) -> str:
+    """core.paths.shot_path for this shot, in `scene_folder` with `extension`."""
+    return paths.shot_path(
         paths.OutputRequest(
             shot_name=shot.name,
             expanded_filepath=expanded,
             scene_folder=scene_folder,
             blend_folder=_blend_folder(),
-            extension=scene.render.file_extension,
+            extension=extension,
             use_extension=scene.render.use_file_extension,
-            is_range=is_range,
+            is_range=bool(shot.use_frame_range),
         )
     )
-    blender_path = blender_names.literal(path)
-    scene.render.filepath = blender_path  # taken off again by the caller's guard
-    try:
-        blender_names.check(scene)
-        files = blender_names.rendered_files(scene, path, _frame_range(shot) if is_range else None)
-    except blender_names.BlenderPathError as error:
-        return paths.ShotFiles("", (), str(error))
-    return paths.ShotFiles(blender_path, files)
 
 
 def blender_folder(scene: bpy.types.Scene, folder: str) -> str:

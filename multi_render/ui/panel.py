@@ -180,7 +180,7 @@ class MULTIRENDER_PT_shot(ShotSubPanel):
         if output.error:
             layout.label(text=f"Output path: {output.error}", icon="ERROR")
         elif shot.use_frame_range:
-            frames = len(range(shot.frame_start, shot.frame_end + 1, max(shot.frame_step, 1)))
+            frames = len(scene_reader.frame_range(shot).frames)
             layout.label(text=output.blender_path, icon="FILE_MOVIE")
             layout.label(text=f"{frames} frames, numbered by Blender", icon="BLANK1")
         else:
