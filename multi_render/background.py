@@ -168,7 +168,7 @@ class BackgroundSession(session.QueueSession):
         lost = self.run.current
         self.run.child_lost(f"the background Blender {how}" + (f": {tail}" if tail else ""))
         if lost is not None and lost.status == ShotStatus.FAILED:
-            self._remove_broken(lost)  # a crash mid-write leaves a cut-off image
+            self._remove_unfinished(lost)  # a crash mid-write leaves a cut-off image or movie
 
     # -- what the operators ask ------------------------------------------------------------
     def request_stop(self, reason: str) -> None:

@@ -148,7 +148,7 @@ def _files_on_scene(scene: bpy.types.Scene, shot: Any, expanded: str, scene_outp
         files = blender_names.rendered_files(scene, path, frame_range(shot) if is_range else None)
     except blender_names.BlenderPathError as error:
         return paths.ShotFiles("", (), str(error))
-    return paths.ShotFiles(blender_path, files)
+    return paths.ShotFiles(blender_path, files, frames_are_files=is_range and not blender_names.is_movie(scene))
 
 
 def _shot_path(scene: bpy.types.Scene, shot: Any, expanded: str, scene_folder: str, extension: str) -> str:
@@ -252,6 +252,7 @@ def read_shot(
         output_paths=output.files,
         template_error=output.error,
         format_problem=output.format_problem,
+        frames_are_files=output.frames_are_files,
         property_overrides=read_property_overrides(shot, checked),
         node_outputs=read_node_outputs(scene, shot, index, now),
     )

@@ -135,9 +135,10 @@ class QueueSession:
             sees_stop_keys=sees_stop_keys,
         )
         shot_lists = {each.name: scene_shots(each) for each in scenes}
-        for shot, (each, _spec) in zip(run.shots, chosen, strict=True):
+        for shot, (each, spec) in zip(run.shots, chosen, strict=True):
             shot.scene = each.scene_name
             shot.skip_if_written = shot_lists[each.scene_name].skip_existing
+            shot.frames_are_files = spec.frames_are_files
         data = scene_shots(scene)
         sheet, sheet_problem = ("", "") if not data.contact_sheet else _contact_sheet_target(scene, now)
         if sheet_problem:
@@ -336,13 +337,15 @@ class QueueSession:
 
     def _remove_unfinished(self, shot: ShotRun) -> None:
         """A render stopped with the progress bar's X, or by a file load,
-        still writes its unfinished image: remove it if this run wrote it
-        (Esc writes none). A file load stops the render after load_pre, so
-        the file is looked for again once the load is done."""
+        still writes its unfinished image (each view of it), and a stopped
+        movie is cut short: remove what this run wrote (Esc writes no image).
+        A file load stops the render after load_pre, so the files are looked
+        for again once the load is done."""
         started = shot.started_wall  # 0.0: never started
-        if started and len(shot.output_paths) == 1:  # a range's written frames are whole
-            output_files.remove_if_written_since(shot.output_path, started)
-            late_files.expect(shot.output_path, started)
+        if started and not shot.frames_are_files:  # a range's written frames are whole
+            for path in shot.output_paths:
+                output_files.remove_if_written_since(path, started)
+                late_files.expect(path, started)
             for folder in shot.pass_folders:  # the shot's own folders
                 output_files.remove_written_since_in(folder, started)
                 late_files.expect_folder(folder, started)

@@ -118,6 +118,7 @@ class ShotFiles:
     files: tuple[str, ...]  # every file the render writes, absolute, as Blender names them
     error: str = ""  # why the shot's output path cannot be read, if it cannot
     format_problem: str = ""  # why the shot's file format cannot write it, if it cannot
+    frames_are_files: bool = False  # a range of images: each written frame is a finished file
 
 
 def shot_path(request: OutputRequest) -> str:

@@ -43,6 +43,9 @@ class ShotRun:
     started_wall: float = 0.0  # time.time() at the start: which files this run wrote
     scene: str = ""  # the scene whose shot this is (a queue may span every scene of a file)
     skip_if_written: bool = False  # Skip Existing, as the shot's scene says
+    # A range of images: each frame's file is finished once written. A still
+    # (each of its views) or a movie is unfinished until the render ends.
+    frames_are_files: bool = False
 
     @property
     def output_path(self) -> str:

@@ -54,6 +54,7 @@ class ShotSpec:
     output_paths: tuple[str, ...] = ()  # every file, for a frame range; else (output_path,)
     template_error: str = ""  # why the output template cannot be read, if it cannot
     format_problem: str = ""  # why the file format cannot write this shot, if it cannot
+    frames_are_files: bool = False  # a range of images (each written frame whole); not a still's views, a movie
     property_overrides: tuple[PropertyOverride, ...] = ()  # the enabled ones
     node_outputs: tuple[NodeOutput, ...] = ()  # compositor File Output nodes that write
     in_scene: str = ""  # the scene messages name, when a queue spans several scenes

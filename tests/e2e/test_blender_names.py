@@ -61,6 +61,10 @@ def test_stereo_hashes_variables_and_a_movie(blender: BlenderApp, tmp_path: Path
     listed = blender.eval("[run.shots[0].files.split(chr(10)) for run in scene.multi_render.history][0]")
     assert [str(Path(path).relative_to(output)) for path in listed] == expected_stereo(blender)[:2]
     assert blender.eval("scenes.dump_scene(scene) == before")
+    # The shot details preview the range's path, numbered by Blender (looked at).
+    blender.exec("scene.multi_render.active_shot_index = 1")
+    blender.open_render_shots_tab()
+    blender.screenshot("range-shot-details")
 
     # Again: every view of each shot is there, so Skip Existing skips both.
     blender.exec("scene.multi_render.skip_existing = True")
@@ -119,3 +123,65 @@ def test_the_command_line_lists_blenders_names(tmp_path: Path, profile: Path, x_
     document = json.loads("{" + result.stdout.partition("{")[2])  # after Blender's own log lines
     listed = [path for shot in document["shots"] for path in shot["files"]]
     assert sorted(str(Path(path).relative_to(renders)) for path in listed) == expected
+
+
+# One range shot written as a movie, slow enough (Cycles, about a second a
+# frame) to be stopped after its first frame reached the file.
+MOVIE_SHOT = (
+    THREE_SHOTS
+    + """
+scenes.make_timed(scene, 1.0)
+if hasattr(scene.render.image_settings, "media_type"):
+    scene.render.image_settings.media_type = "VIDEO"
+scene.render.image_settings.file_format = "FFMPEG"
+scene.render.ffmpeg.format = "MPEG4"; scene.render.ffmpeg.codec = "H264"
+shots[0].use_frame_range, shots[0].frame_start, shots[0].frame_end = True, 1, 30
+shots[1].enabled = shots[2].enabled = False
+scene.multi_render.run_in = {mode!r}
+bpy.ops.wm.save_as_mainfile(filepath={blend!r})
+"""
+)
+
+
+@pytest.mark.parametrize("mode", ["THIS_BLENDER", "BACKGROUND"])
+def test_a_stopped_movie_is_removed(blender: BlenderApp, tmp_path: Path, mode: str) -> None:
+    output = tmp_path / "out"
+    blender.exec(MOVIE_SHOT.format(output=str(output), mode=mode, blend=str(tmp_path / "movie.blend")))
+    blender.exec("bpy.ops.multi_render.render_shots('INVOKE_DEFAULT')")
+    movie = output / "Cam_Blue_0001-0030.mp4"
+    # Stopped once the movie holds a frame or more: it is cut short, not whole.
+    blender.wait_until(f"os.path.getsize({str(movie)!r}) > 0 if os.path.exists({str(movie)!r}) else False", timeout=120)
+    if mode == "THIS_BLENDER":
+        blender.key("Escape")
+    else:
+        blender.exec("bpy.ops.multi_render.stop()")
+    blender.wait_until(f"not {RUNNING}", timeout=60)
+    assert blender.eval(STATUSES)[0] == "CANCELLED"
+    blender.wait_until(f"not os.path.exists({str(movie)!r})", timeout=10)
+    assert files_under(output) == []
+
+
+def test_a_stereo_still_stopped_with_the_x_leaves_no_view(blender: BlenderApp, tmp_path: Path) -> None:
+    """The progress bar's X writes the unfinished image, here one file per
+    view: each is removed, not only the first."""
+    output = tmp_path / "out"
+    blender.exec(
+        THREE_SHOTS.format(output=str(output)) + "scenes.make_timed(scene, 4.0)\n"
+        "scene.render.use_multiview = True\n"
+        "scene.render.image_settings.views_format = 'INDIVIDUAL'\n"
+        "shots[1].enabled = shots[2].enabled = False\n"
+    )
+    blender.exec("bpy.ops.multi_render.render_shots('INVOKE_DEFAULT')")
+    blender.wait_until("shots[0].status == 'RENDERING' and bpy.app.is_job_running('RENDER')", timeout=30)
+    button = blender.find_render_cancel_button()
+    for _attempt in range(3):  # a person clicks again when the first click did not take
+        blender.click(*button)
+        try:
+            blender.wait_until("shots[0].status != 'RENDERING'", timeout=2.0)
+            break
+        except AssertionError:
+            continue
+    blender.wait_until(f"not {RUNNING}", timeout=30)
+    assert blender.eval(STATUSES)[0] == "CANCELLED"
+    blender.screenshot("stereo-still-stopped")
+    assert files_under(output) == []
