@@ -11,6 +11,8 @@ import tempfile
 import unicodedata
 from dataclasses import dataclass
 
+from . import exr
+
 # Characters that would create folders or are refused by common file systems.
 _UNSAFE = re.compile(r'[\x00-\x1f\x7f/\\:*?"<>|]')
 # Bidirectional controls reorder how a name is shown ("evil\u202egnp.exe"
@@ -181,12 +183,17 @@ _FILE_ENDINGS = {".png": b"IEND\xaeB`\x82", ".jpg": b"\xff\xd9", ".jpeg": b"\xff
 
 def looks_whole(file_path: str) -> bool:
     """Whether a rendered file exists, is not empty and, for the formats
-    with an end marker, ends with it."""
+    with an end marker, ends with it; an OpenEXR file's chunks must all be
+    in it."""
     try:
         size = os.path.getsize(file_path)
         if size == 0:
             return False
-        ending = _FILE_ENDINGS.get(os.path.splitext(file_path)[1].lower())
+        extension = os.path.splitext(file_path)[1].lower()
+        if extension == ".exr":  # its offset table tells (core/exr.py); a layout it cannot read counts as whole
+            with open(file_path, "rb") as image:
+                return exr.is_whole(image, size) is not False
+        ending = _FILE_ENDINGS.get(extension)
         if ending is None:
             return True
         with open(file_path, "rb") as image:

@@ -4,6 +4,7 @@ from pathlib import Path
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from test_exr import scanline_file
 
 from multi_render.core import paths
 
@@ -85,8 +86,13 @@ def test_an_empty_or_cut_off_image_is_not_whole(tmp_path: Path) -> None:
     assert not paths.looks_whole(str(png))
     png.write_bytes(b"\x89PNG\r\n\x1a\n...IEND\xaeB`\x82")
     assert paths.looks_whole(str(png))
+    tga = tmp_path / "a.tga"
+    tga.write_bytes(b"\0\0\2")  # no end marker to check: not empty is enough
+    assert paths.looks_whole(str(tga))
     exr = tmp_path / "a.exr"
-    exr.write_bytes(b"v/1\x01")  # no end marker to check: not empty is enough
+    exr.write_bytes(b"v/1\x01")  # its offset table tells: a header cut off is not whole
+    assert not paths.looks_whole(str(exr))
+    exr.write_bytes(scanline_file())
     assert paths.looks_whole(str(exr))
 
 
