@@ -22,7 +22,7 @@ from datetime import datetime
 
 import bpy
 
-from . import session
+from . import blender_names, session
 from .core import child_protocol, validation
 from .core.child_process import ChildProcess
 from .core.child_protocol import EndEvent, ShotEvent, StatsEvent
@@ -76,7 +76,10 @@ class BackgroundSession(session.QueueSession):
 
     def _start_process(self, scene: bpy.types.Scene) -> None:
         self._folder = tempfile.mkdtemp(prefix="multi_render_")
-        copy = os.path.join(self._folder, bpy.path.basename(bpy.data.filepath) or "untitled.blend")
+        # The person's file name, so that Blender's {blend_name} is theirs in
+        # the process too (an unsaved file: Blender's own word for it).
+        unsaved = (blender_names.blend_name(scene) or "untitled") + ".blend"
+        copy = os.path.join(self._folder, bpy.path.basename(bpy.data.filepath) or unsaved)
         # A copy: the open file keeps its path and unsaved state, Recent Files
         # stay. Remapped, so its images and libraries are found from there.
         bpy.ops.wm.save_as_mainfile(filepath=copy, copy=True, check_existing=False, compress=False, relative_remap=True)

@@ -51,6 +51,27 @@ def resolved_folder(scene: bpy.types.Scene, folder: str) -> str:
     return resolved if resolved.endswith(os.sep) else resolved + os.sep
 
 
+def blend_name(scene: bpy.types.Scene) -> str:
+    """What Blender's {blend_name} is in this Blender now (for an unsaved
+    file Blender's own word, which it may translate); "" before 4.5."""
+    if not HAS_PATH_TEMPLATES:
+        return ""
+    return os.path.basename(os.path.dirname(resolved_folder(scene, "{blend_name}/")))
+
+
+def as_if_open(folder: str, person_file: str) -> str:
+    """An output folder read in a copy of the person's file saved elsewhere
+    (the background process): {blend_dir} is the person's folder, as in
+    their Blender (the copy has their file's name, so {blend_name} is
+    theirs already)."""
+    if not HAS_PATH_TEMPLATES:
+        return folder
+    folder_of_file = os.path.dirname(person_file)
+    for name in ("blend_dir", "blend_dir_lib"):  # a scene is never linked: both are its own file's
+        folder = paths.with_variable(folder, name, folder_of_file)
+    return folder
+
+
 def check(scene: bpy.types.Scene) -> None:
     """Raise BlenderPathError when Blender cannot read the render path now set."""
     _frame_path(scene.render, frame=0)

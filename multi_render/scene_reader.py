@@ -170,8 +170,10 @@ def blender_folder(scene: bpy.types.Scene, folder: str) -> str:
     """An output folder of this scene as Blender resolves it (absolute, path
     variables expanded). In a copy of the person's file, "//" still means
     their .blend's folder."""
-    if _copy_of is not None and folder.startswith("//"):
-        folder = os.path.join(blender_names.literal(_blend_folder()), folder[2:])
+    if _copy_of is not None:
+        folder = blender_names.as_if_open(folder, _copy_of)
+        if folder.startswith("//"):
+            folder = os.path.join(blender_names.literal(_blend_folder()), folder[2:])
     return blender_names.resolved_folder(scene, folder)
 
 
@@ -281,7 +283,7 @@ def read_node_outputs(
             with contextlib.suppress(blender_names.BlenderPathError):
                 absolute = blender_folder(scene, folder)
         # Blender reads a node's "//" against the open file: a copy gets the folder resolved.
-        found.append(NodeOutput(node.name, folder if _copy_of is None else absolute, absolute))
+        found.append(NodeOutput(node.name, folder if _copy_of is None else blender_names.literal(absolute), absolute))
     return tuple(found)
 
 

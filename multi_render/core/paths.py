@@ -145,6 +145,25 @@ def escape_braces(path: str) -> str:
     return path.replace("{", "{{").replace("}", "}}")
 
 
+def with_variable(path: str, name: str, value: str) -> str:
+    """`path` (Blender 4.5+'s path-template syntax) with the variable `name`
+    replaced by the literal `value`, escaped; everything else as it was,
+    "{{" and "}}" included."""
+    out: list[str] = []
+    position = 0
+    while position < len(path):
+        if path.startswith(("{{", "}}"), position):
+            out.append(path[position : position + 2])
+            position += 2
+        elif path.startswith("{" + name + "}", position):
+            out.append(escape_braces(value))
+            position += len(name) + 2
+        else:
+            out.append(path[position])
+            position += 1
+    return "".join(out)
+
+
 def with_view_suffix(path: str, suffix: str) -> str:
     """The file of one view of a still (stereoscopy, Individual files):
     Blender puts the view's suffix before the extension, which it finds as

@@ -185,3 +185,26 @@ def test_a_stereo_still_stopped_with_the_x_leaves_no_view(blender: BlenderApp, t
     assert blender.eval(STATUSES)[0] == "CANCELLED"
     blender.screenshot("stereo-still-stopped")
     assert files_under(output) == []
+
+
+@pytest.mark.parametrize("mode", ["THIS_BLENDER", "BACKGROUND"])
+def test_blend_variables_mean_the_persons_file(blender: BlenderApp, tmp_path: Path, mode: str) -> None:
+    """{blend_dir} and {blend_name} (Blender 4.5+) name the person's .blend,
+    also in a background process, which renders a copy saved elsewhere."""
+    if not blender.eval("bpy.app.version >= (4, 5, 0)"):
+        pytest.skip("path variables are Blender 4.5+; this GUI Blender is older")
+    work = tmp_path / "work"
+    work.mkdir()
+    blender.exec(
+        THREE_SHOTS.format(output=str(tmp_path / "unused"))
+        + "scene.render.filepath = '{blend_dir}/renders_{blend_name}/'\n"
+        + f"scene.multi_render.run_in = {mode!r}\n"
+        + f"bpy.ops.wm.save_as_mainfile(filepath={str(work / 'product.blend')!r})\n"
+        + "bpy.ops.multi_render.render_shots('INVOKE_DEFAULT')"
+    )
+    blender.wait_until(f"not {RUNNING} and shots[2].status != 'PENDING'", timeout=120)
+    assert blender.eval(STATUSES) == ["DONE"] * 3
+    assert files_under(work / "renders_product") == ["Cam_Blue.png", "Cam_Green.png", "Cam_Red.png"]
+    assert blender.eval("[shot.output for shot in shots]") == [
+        str(work / "renders_product" / name) for name in ("Cam_Blue.png", "Cam_Green.png", "Cam_Red.png")
+    ]

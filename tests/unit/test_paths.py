@@ -177,3 +177,9 @@ def test_the_write_check_makes_a_file_and_names_the_reason(tmp_path: Path) -> No
     # Root may write anywhere by os.access's word; /proc takes no new files.
     problem = paths.folder_problem("/proc/multi_render_test/x.png")
     assert problem is not None and problem.startswith("the folder '/proc' is not writable (")
+
+
+def test_one_blender_variable_replaced_by_a_literal() -> None:
+    assert paths.with_variable("{blend_dir}/r_{fps}", "blend_dir", "/p/{x}") == "/p/{{x}}/r_{fps}"
+    assert paths.with_variable("{{blend_dir}}/{blend_dir}", "blend_dir", "/p") == "{{blend_dir}}//p"
+    assert paths.with_variable("{blend_dir_lib}", "blend_dir", "/p") == "{blend_dir_lib}"
