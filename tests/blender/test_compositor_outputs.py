@@ -114,3 +114,18 @@ def test_skip_existing_counts_pass_files_and_a_broken_pass_fails_the_shot(
     assert bpy.ops.multi_render.render_shots() == {"FINISHED"}
     assert [shot.status for shot in shots] == ["SKIPPED", "DONE"]  # type: ignore[attr-defined]
     assert red_pass.stat().st_size > 0
+
+
+@pytest.mark.skipif(bpy.app.version < (4, 5, 0), reason="path variables are Blender 4.5+")
+def test_a_node_path_with_blender_variables(scene: bpy.types.Scene, shots: object, tmp_path: Path) -> None:
+    """Blender expands its own variables in a node's path; each shot still
+    gets a folder of its own there, and the queue knows where its passes are."""
+    node = scenes.add_file_output(str(tmp_path / "passes_{resolution_x}px") + "/")
+    assert bpy.ops.multi_render.render_shots() == {"FINISHED"}
+    assert sorted(pass_files(tmp_path / "passes_32px")) == ["Cam_Green", "Cam_Red"]
+    assert scenes.node_folder(node) == str(tmp_path / "passes_{resolution_x}px") + "/"
+    # The run's record lists each shot's pass files where Blender wrote them.
+    record = scene.multi_render.history[0].shots  # type: ignore[attr-defined]
+    for shot in record:
+        listed = [Path(path) for path in shot.files.split("\n")]
+        assert any(path.parent == tmp_path / "passes_32px" / shot.name and path.is_file() for path in listed), listed
