@@ -267,9 +267,13 @@ def _is_enum_item(owner: Any, prop: Any, value: str) -> bool:
     return bool(bpy.types.UILayout.enum_item_name(owner, prop.identifier, value))
 
 
-def _refuse_enum(prop: Any, value: Any) -> NoReturn:
-    names = [item.identifier for item in prop.enum_items]
+def _refuse_enum(owner: Any, prop: Any, value: Any) -> NoReturn:
+    """Name the items this owner offers now: some depend on its other
+    settings (an image format's views formats), so a known item may not be one."""
+    names = [item.identifier for item in prop.enum_items if _is_enum_item(owner, prop, item.identifier)]
     choices = f"one of {', '.join(repr(n) for n in names[:12])}" if len(names) > 1 else "one of its choices"
+    if isinstance(value, str) and value in prop.enum_items:
+        raise PathError(f"{value!r} is not offered with the current settings ({choices})")
     raise PathError(f"expects {choices}, not {value!r}")
 
 
@@ -362,7 +366,7 @@ def _custom_item(owner: Any, key: str, current: Any, value: Any) -> Any:
 
 def _check_one_enum(owner: Any, prop: Any, value: Any) -> str:
     if not isinstance(value, str) or not _is_enum_item(owner, prop, value):
-        _refuse_enum(prop, value)
+        _refuse_enum(owner, prop, value)
     return str(value)
 
 

@@ -153,6 +153,11 @@ def test_a_property_that_a_built_in_override_and_two_shots_touch_gets_the_person
         ('bpy.data.objects["Subject"].pass_index', "1.5", "expects a whole number"),
         ('bpy.data.objects["Subject"].pass_index', "-3", "outside 0 to"),
         ('bpy.data.objects["Subject"].display_type', "'GLASS'", "expects one of"),
+        (  # an item of the enum that PNG does not offer: said so, not "expects one of ..., 'MULTIVIEW'"
+            'bpy.data.scenes["Scene"].render.image_settings.views_format',
+            "'MULTIVIEW'",
+            "'MULTIVIEW' is not offered with the current settings (one of 'INDIVIDUAL', 'STEREO_3D')",
+        ),
         ('bpy.data.objects["Subject"].active_material', 'bpy.data.worlds["W"]', "world 'W' does not exist"),
         ('bpy.data.objects["Subject"].active_material', "3", "expects a datablock"),
         ('bpy.data.objects["Subject"].modifiers', "1", "cannot be overridden"),
