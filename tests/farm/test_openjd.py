@@ -164,3 +164,42 @@ def test_a_worker_without_the_extension_fails_the_job_at_once(
     output = first.stdout + first.stderr
     assert "the Multi Render extension is not enabled in this worker's Blender profile" in output
     assert not (bundle.parent / "renders").exists()  # no task ran
+
+
+MAKE_STEREO_BLEND = """
+import bpy
+from testkit import scenes
+shots = scenes.build_farm_scene(2)
+scene = bpy.context.scene
+scene.render.use_multiview = True
+scene.render.image_settings.views_format = "INDIVIDUAL"
+shots[1].filepath = "take_##/seq_"
+shots[1].use_frame_range, shots[1].frame_start, shots[1].frame_end = True, 1, 3
+bpy.ops.wm.save_as_mainfile(filepath={path!r})
+"""
+
+
+def test_a_farm_renders_blenders_names(tmp_path: Path, env: dict[str, str]) -> None:
+    """Stereo views and a # folder on the farm: the files and the bundle's
+    output folders are Blender's own names, as in the queue."""
+    blend = tmp_path / "stereo.blend"
+    made = run(
+        BLENDER,
+        "--python-use-system-env",
+        "-b",
+        "--python-expr",
+        MAKE_STEREO_BLEND.format(path=str(blend)),
+        env={**env, "PYTHONPATH": str(REPO)},
+    )
+    assert blend.is_file(), made.stdout + made.stderr
+    folder = write_bundle(blend, env, "--frames-per-task", "2")
+    assets = json.loads((folder / "asset_references.json").read_text())["assetReferences"]
+    renders = tmp_path / "renders"
+    assert sorted(assets["outputs"]["directories"]) == [str(renders), str(renders / "take_##")]
+    for result in openjd_run(folder, env):
+        assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    written = sorted(str(path.relative_to(renders)) for path in renders.rglob("*") if path.is_file())
+    assert written == sorted(
+        ["Cam_Green_L.png", "Cam_Green_R.png"]
+        + [f"take_##/seq_{frame:04d}{view}.png" for frame in (1, 2, 3) for view in ("_L", "_R")]
+    )
