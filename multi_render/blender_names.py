@@ -72,20 +72,16 @@ def as_if_open(folder: str, person_file: str) -> str:
     return folder
 
 
-def check(scene: bpy.types.Scene) -> None:
-    """Raise BlenderPathError when Blender cannot read the render path now set."""
-    _frame_path(scene.render, frame=0)
+def view_suffixes(render: bpy.types.RenderSettings) -> tuple[str, ...]:
+    """The suffix of each file a still is written as ("" for one file)."""
+    return tuple(render.views[view].file_suffix if view else "" for view in file_views(render))
 
 
-def rendered_files(scene: bpy.types.Scene, still_path: str, frames: FrameRange | None) -> tuple[str, ...]:
-    """Every file the render writes, first frame's first view first: with the
-    shot's settings on the scene and its path in render.filepath. A still
-    writes `still_path` (literal, with its extension), one file per view."""
+def range_files(scene: bpy.types.Scene, frames: FrameRange) -> tuple[str, ...]:
+    """Every file a range renders, first frame's first view first: with the
+    shot's settings on the scene and its base path in render.filepath."""
     render = scene.render
     views = file_views(render)
-    if frames is None:
-        suffixes = [render.views[view].file_suffix if view else "" for view in views]
-        return tuple(paths.with_view_suffix(still_path, suffix) for suffix in suffixes)
     if render.is_movie_format:  # one movie per view, named with the scene's range (the shot's, applied)
         return tuple(_frame_path(render, view=view) for view in views)
     return tuple(_frame_path(render, frame=frame, view=view) for frame in frames.frames for view in views)
@@ -100,10 +96,6 @@ def file_views(render: bpy.types.RenderSettings) -> tuple[str, ...]:
     stereo = render.views_format == "STEREO_3D"
     active = [view.name for view in render.views if view.use and (not stereo or view.name in ("left", "right"))]
     return tuple(active) if len(active) > 1 else ("",)
-
-
-def is_movie(scene: bpy.types.Scene) -> bool:
-    return bool(scene.render.is_movie_format)
 
 
 def _frame_path(render: bpy.types.RenderSettings, frame: int = -(2**31), view: str = "") -> str:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import os
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -75,16 +76,56 @@ def frame_range(shot: Any) -> FrameRange:
     return FrameRange(shot.frame_start, shot.frame_end, shot.frame_step)
 
 
-def shot_output(scene: bpy.types.Scene, shot: Any, index: int, now: datetime | None = None) -> paths.ShotFiles:
+@dataclass(frozen=True)
+class NamingFacts:
+    """What Blender says of the files of a shot with its settings on the
+    scene, besides the shot's own path: the same for every still whose
+    settings are the same (see naming_key), so a run asks once for each."""
+
+    scene_folder: str  # the scene's output folder as Blender resolves it
+    extension: str
+    use_extension: bool
+    file_format: str
+    is_movie: bool
+    view_suffixes: tuple[str, ...]  # one file per view of a still ("" for one file)
+    error: str = ""  # why Blender cannot read the scene's output path
+
+
+def naming_key(shot: Any) -> tuple[Any, ...]:
+    """Everything of a shot that may change Blender's naming facts: its
+    camera ({camera_name}), ticked overrides (format, resolution, frames)
+    and property overrides (any setting)."""
+    ticked = builtin_overrides.ticked(shot)
+    return (
+        shot.camera.as_pointer() if shot.camera else 0,
+        tuple(sorted((key, tuple(sorted(values.items()))) for key, values in ticked.items())),
+        tuple((item.data_path, item.value) for item in shot.property_overrides if item.enabled),
+        bool(shot.use_frame_range),
+    )
+
+
+def shot_output(
+    scene: bpy.types.Scene,
+    shot: Any,
+    index: int,
+    now: datetime | None = None,
+    known: dict[tuple[Any, ...], NamingFacts] | None = None,
+) -> paths.ShotFiles:
     """Where a shot's render writes: the path it is given (core.paths.shot_path
     decides; `filepath` is a template) and the files Blender names from it,
     asked of Blender with the shot's settings on the scene for the moment
-    (blender_names.py). The scene is as it was when this returns. Not from
-    a panel's draw, where Blender allows no change: see shot_preview."""
+    (blender_names.py). The scene is as it was when this returns. `known`
+    keeps what Blender said for stills of the same settings during one
+    reading of the list. Not from a panel's draw, where Blender allows no
+    change: see shot_preview."""
     try:
         expanded = _expanded_filepath(scene, shot, index, now)
     except templates.TemplateError as error:
         return paths.ShotFiles("", (), str(error))
+    is_range = bool(shot.use_frame_range)
+    key = naming_key(shot) if known is not None else ()
+    if not is_range and known is not None and key in known:
+        return _still_files(shot, expanded, known[key])
     scene_output = scene.render.filepath
     guard = SettingsGuard()
     try:
@@ -92,9 +133,61 @@ def shot_output(scene: bpy.types.Scene, shot: Any, index: int, now: datetime | N
             shot_setup.apply_shot(guard, scene, shot, scene_output)
         except shot_setup.SETUP_ERRORS as error:
             log.info("shot %r: names read without all of its settings: %s", shot.name, error)
-        return _files_on_scene(scene, shot, expanded, scene_output)
+        facts = _naming_facts(scene, scene_output)
+        if known is not None:
+            known[key] = facts
+        if not is_range:
+            return _still_files(shot, expanded, facts)
+        return _range_files(scene, shot, expanded, facts)
     finally:
         guard.restore()
+
+
+def _naming_facts(scene: bpy.types.Scene, scene_output: str) -> NamingFacts:
+    """Blender's naming facts, with a shot's settings on the scene."""
+    render = scene.render
+    try:
+        folder, error = blender_folder(scene, paths.scene_output_folder(scene_output)), ""
+    except blender_names.BlenderPathError as problem:
+        folder, error = "", f"the scene's output path: {problem}"
+    return NamingFacts(
+        scene_folder=folder,
+        extension=render.file_extension,
+        use_extension=render.use_file_extension,
+        file_format=render.image_settings.file_format,
+        is_movie=bool(render.is_movie_format),
+        view_suffixes=blender_names.view_suffixes(render),
+        error=error,
+    )
+
+
+def _still_files(shot: Any, expanded: str, facts: NamingFacts) -> paths.ShotFiles:
+    """A still's files: its literal path, one file per view."""
+    if facts.is_movie:
+        problem = (
+            f"the file format {facts.file_format} writes a movie, and a still is one image: "
+            "choose an image format, or render a frame range"
+        )
+        return paths.ShotFiles("", (), format_problem=problem)
+    if facts.error:
+        return paths.ShotFiles("", (), facts.error)
+    path = _shot_path(shot, expanded, facts)
+    files = tuple(paths.with_view_suffix(path, suffix) for suffix in facts.view_suffixes)
+    return paths.ShotFiles(blender_names.literal(path), files)
+
+
+def _range_files(scene: bpy.types.Scene, shot: Any, expanded: str, facts: NamingFacts) -> paths.ShotFiles:
+    """A range's files as Blender numbers them, with the shot's settings on
+    the scene (the caller's guard takes its path off again)."""
+    if facts.error:
+        return paths.ShotFiles("", (), facts.error)
+    blender_path = blender_names.literal(_shot_path(shot, expanded, facts))
+    scene.render.filepath = blender_path
+    try:
+        files = blender_names.range_files(scene, frame_range(shot))
+    except blender_names.BlenderPathError as error:
+        return paths.ShotFiles("", (), str(error))
+    return paths.ShotFiles(blender_path, files, frames_are_files=not facts.is_movie)
 
 
 def shot_preview(scene: bpy.types.Scene, shot: Any, index: int) -> paths.ShotFiles:
@@ -110,12 +203,17 @@ def shot_preview(scene: bpy.types.Scene, shot: Any, index: int) -> paths.ShotFil
     extension = render.file_extension
     if shot.use_file_format:
         extension = paths.FORMAT_EXTENSIONS.get(shot.file_format, extension)
-    folder = paths.scene_output_folder(paths.absolute(render.filepath, _blend_folder()))
-    path = _shot_path(scene, shot, expanded, folder, extension)
+    facts = NamingFacts(
+        scene_folder=paths.scene_output_folder(paths.absolute(render.filepath, _blend_folder())),
+        extension=extension,
+        use_extension=render.use_file_extension,
+        file_format=render.image_settings.file_format,
+        is_movie=False,
+        view_suffixes=blender_names.view_suffixes(render),
+    )
     if shot.use_frame_range:
-        return paths.ShotFiles(path, ())
-    suffixes = [render.views[view].file_suffix if view else "" for view in blender_names.file_views(render)]
-    return paths.ShotFiles(path, tuple(paths.with_view_suffix(path, suffix) for suffix in suffixes))
+        return paths.ShotFiles(_shot_path(shot, expanded, facts), ())
+    return _still_files(shot, expanded, facts)
 
 
 def _expanded_filepath(scene: bpy.types.Scene, shot: Any, index: int, now: datetime | None) -> str:
@@ -126,41 +224,16 @@ def _expanded_filepath(scene: bpy.types.Scene, shot: Any, index: int, now: datet
     return templates.expand(shot.filepath, values, _still_frame(scene, shot))
 
 
-def _files_on_scene(scene: bpy.types.Scene, shot: Any, expanded: str, scene_output: str) -> paths.ShotFiles:
-    """shot_output's answer, with the shot's settings on the scene."""
-    is_range = bool(shot.use_frame_range)
-    if not is_range and blender_names.is_movie(scene):
-        problem = (
-            f"the file format {scene.render.image_settings.file_format} writes a movie, and a still is one image: "
-            "choose an image format, or render a frame range"
-        )
-        return paths.ShotFiles("", (), format_problem=problem)
-    try:
-        scene_folder = blender_folder(scene, paths.scene_output_folder(scene_output))
-    except blender_names.BlenderPathError as error:
-        return paths.ShotFiles("", (), f"the scene's output path: {error}")
-    path = _shot_path(scene, shot, expanded, scene_folder, scene.render.file_extension)
-    blender_path = blender_names.literal(path)
-    scene.render.filepath = blender_path  # taken off again by the caller's guard
-    try:
-        if not is_range:  # a range's frames are asked of Blender, which reads the path then
-            blender_names.check(scene)
-        files = blender_names.rendered_files(scene, path, frame_range(shot) if is_range else None)
-    except blender_names.BlenderPathError as error:
-        return paths.ShotFiles("", (), str(error))
-    return paths.ShotFiles(blender_path, files, frames_are_files=is_range and not blender_names.is_movie(scene))
-
-
-def _shot_path(scene: bpy.types.Scene, shot: Any, expanded: str, scene_folder: str, extension: str) -> str:
-    """core.paths.shot_path for this shot, in `scene_folder` with `extension`."""
+def _shot_path(shot: Any, expanded: str, facts: NamingFacts) -> str:
+    """core.paths.shot_path for this shot, with Blender's naming facts."""
     return paths.shot_path(
         paths.OutputRequest(
             shot_name=shot.name,
             expanded_filepath=expanded,
-            scene_folder=scene_folder,
+            scene_folder=facts.scene_folder,
             blend_folder=_blend_folder(),
-            extension=extension,
-            use_extension=scene.render.use_file_extension,
+            extension=facts.extension,
+            use_extension=facts.use_extension,
             is_range=bool(shot.use_frame_range),
         )
     )
@@ -233,11 +306,12 @@ def read_shot(
     *,
     output: paths.ShotFiles | None = None,
     checked: list[property_overrides.Checked] | None = None,
+    known: dict[tuple[Any, ...], NamingFacts] | None = None,
 ) -> ShotSpec:
     """A shot as plain facts; `output` and `checked` (its property overrides)
     when the caller has resolved them already."""
     camera = shot.camera
-    output = output or shot_output(scene, shot, index, now)
+    output = output or shot_output(scene, shot, index, now, known)
     return ShotSpec(
         index=index,
         name=shot.name,
@@ -301,4 +375,5 @@ def read_property_overrides(
 
 def read_shots(scene: bpy.types.Scene, now: datetime | None = None) -> list[ShotSpec]:
     now = now or datetime.now()
-    return [read_shot(scene, shot, index, now) for index, shot in enumerate(scene_shots(scene).shots)]
+    known: dict[tuple[Any, ...], NamingFacts] = {}  # Blender is asked once for stills of the same settings
+    return [read_shot(scene, shot, index, now, known=known) for index, shot in enumerate(scene_shots(scene).shots)]
