@@ -91,13 +91,14 @@ class NamingFacts:
     error: str = ""  # why Blender cannot read the scene's output path
 
 
-def naming_key(shot: Any) -> tuple[Any, ...]:
+def naming_key(shot: Any, scene_output: str) -> tuple[Any, ...]:
     """Everything of a shot that may change Blender's naming facts: its
-    camera ({camera_name}), ticked overrides (format, resolution, frames)
-    and property overrides (any setting)."""
+    ticked overrides (format, resolution, frames), property overrides (any
+    setting) and, when the scene's output path has path variables, its
+    camera ({camera_name}; a camera changes nothing else Blender names)."""
     ticked = builtin_overrides.ticked(shot)
     return (
-        shot.camera.as_pointer() if shot.camera else 0,
+        shot.camera.as_pointer() if shot.camera and "{" in scene_output else 0,
         tuple(sorted((key, tuple(sorted(values.items()))) for key, values in ticked.items())),
         tuple((item.data_path, item.value) for item in shot.property_overrides if item.enabled),
         bool(shot.use_frame_range),
@@ -123,10 +124,10 @@ def shot_output(
     except templates.TemplateError as error:
         return paths.ShotFiles("", (), str(error))
     is_range = bool(shot.use_frame_range)
-    key = naming_key(shot) if known is not None else ()
+    scene_output = scene.render.filepath
+    key = naming_key(shot, scene_output) if known is not None else ()
     if not is_range and known is not None and key in known:
         return _still_files(shot, expanded, known[key])
-    scene_output = scene.render.filepath
     guard = SettingsGuard()
     try:
         try:  # a shot that cannot be put on the scene is reported by validation
@@ -307,6 +308,7 @@ def read_shot(
     output: paths.ShotFiles | None = None,
     checked: list[property_overrides.Checked] | None = None,
     known: dict[tuple[Any, ...], NamingFacts] | None = None,
+    scene_objects: frozenset[int] | None = None,
 ) -> ShotSpec:
     """A shot as plain facts; `output` and `checked` (its property overrides)
     when the caller has resolved them already."""
@@ -318,7 +320,7 @@ def read_shot(
         enabled=shot.enabled,
         camera=camera.name if camera else "",
         # The object itself: a linked camera may share a local one's name.
-        camera_in_scene=bool(camera) and scene in camera.users_scene,
+        camera_in_scene=bool(camera) and camera.as_pointer() in (scene_objects or _objects_of(scene)),
         camera_is_camera=bool(camera) and camera.type == "CAMERA",
         output_path=output.files[0] if output.files else "",
         overrides=builtin_overrides.ticked(shot),
@@ -376,4 +378,14 @@ def read_property_overrides(
 def read_shots(scene: bpy.types.Scene, now: datetime | None = None) -> list[ShotSpec]:
     now = now or datetime.now()
     known: dict[tuple[Any, ...], NamingFacts] = {}  # Blender is asked once for stills of the same settings
-    return [read_shot(scene, shot, index, now, known=known) for index, shot in enumerate(scene_shots(scene).shots)]
+    objects = _objects_of(scene)
+    return [
+        read_shot(scene, shot, index, now, known=known, scene_objects=objects)
+        for index, shot in enumerate(scene_shots(scene).shots)
+    ]
+
+
+def _objects_of(scene: bpy.types.Scene) -> frozenset[int]:
+    """The scene's objects, as themselves (Object.users_scene walks every
+    scene's objects for each call: too slow for a long list)."""
+    return frozenset(obj.as_pointer() for obj in scene.objects)
