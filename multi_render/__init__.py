@@ -8,9 +8,12 @@ from __future__ import annotations
 
 import bpy
 
-from . import cli, file_events, keymap, log_output, prefs, props, session
+from . import cli, keymap, log_output, prefs, props
+from .core import child_process
 from .operators import import_export, render_shots, shot_image, shot_overrides, shots, stop_keys
-from .ui import menus, panel, thumbnails
+from .results import thumbnails
+from .run import file_events, session
+from .ui import menus, panel
 
 _CLASSES = (
     *prefs.CLASSES,
@@ -34,10 +37,12 @@ def register() -> None:
     keymap.register()
     file_events.register()
     cli.register()
+    child_process.end_all_at_exit()
 
 
 def unregister() -> None:
-    session.abort_active("the add-on was disabled")
+    session.abort_active("the add-on was disabled", layout="now")
+    child_process.end_all_at_exit(watch=False)
     cli.unregister()
     file_events.unregister()
     keymap.unregister()

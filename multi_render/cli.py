@@ -27,11 +27,13 @@ from typing import Any
 
 import bpy
 
-from . import builtin_overrides, child_link, scene_reader, session, shotlist_scene
 from .core import farm, run_record, validation
 from .core.child_protocol import EndEvent
 from .core.status import ShotStatus
+from .farm import openjd
 from .props import runtime_state, scene_shots
+from .run import blocking, child_link, preparing
+from .shot import builtin_overrides, scene_reader
 
 COMMAND = "multi_render"
 _handle: Any = None
@@ -117,7 +119,7 @@ def execute(argv: list[str]) -> int:
         scene = _open(options.file, getattr(options, "scene", None), getattr(options, "all_scenes", False))
         if options.command == "list":
             if options.all_scenes:
-                for each in session.queue_scenes(scene, all_scenes=True):
+                for each in preparing.queue_scenes(scene, all_scenes=True):
                     print(f"Scene '{each.name}':")
                     _list(each)
                 return 0
@@ -143,7 +145,7 @@ def _open(path: str, scene_name: str | None, all_scenes: bool) -> bpy.types.Scen
         scene = bpy.data.scenes.get(scene_name)
         if scene is None:
             raise _UsageError(f"no scene named {scene_name!r} (scenes: {', '.join(s.name for s in bpy.data.scenes)})")
-    scenes = session.queue_scenes(scene, all_scenes) if scene is not None else []
+    scenes = preparing.queue_scenes(scene, all_scenes) if scene is not None else []
     if not any(len(scene_shots(each).shots) for each in scenes):
         where = f"{path}: no scene of it has" if all_scenes else f"{path} has"
         raise _UsageError(f"{where} no shots (add them in the 3D Viewport's sidebar, Render Shots tab)")
@@ -154,7 +156,7 @@ def _open(path: str, scene_name: str | None, all_scenes: bool) -> bpy.types.Scen
 def _bundle(scene: bpy.types.Scene, options: argparse.Namespace) -> int:
     settings = farm.BundleOptions(options.shots_per_task, options.frames_per_task, options.skip_existing)
     try:
-        bundle = shotlist_scene.write_farm_bundle(scene, options.folder, settings)
+        bundle = openjd.write_farm_bundle(scene, options.folder, settings)
     except (OSError, ValueError) as error:
         raise _UsageError(f"cannot write the bundle: {error}") from None
     for path in bundle.missing:
@@ -179,7 +181,7 @@ def _list(scene: bpy.types.Scene) -> int:
 
 
 def _render(scene: bpy.types.Scene, options: argparse.Namespace) -> int:
-    scenes = session.queue_scenes(scene, options.all_scenes)
+    scenes = preparing.queue_scenes(scene, options.all_scenes)
     _choose_shots(scenes, options)
     for each in scenes:
         _apply_task_options(each, scene_shots(each), options)
@@ -198,7 +200,7 @@ def _render(scene: bpy.types.Scene, options: argparse.Namespace) -> int:
         if link is not None:
             link.start()
         try:
-            queue, problems = session.run_blocking(
+            queue, problems = blocking.run_blocking(
                 scene,
                 started=_started(options.started),
                 all_scenes=options.all_scenes,

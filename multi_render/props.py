@@ -19,9 +19,9 @@ from bpy.props import (
     StringProperty,
 )
 
-from . import builtin_overrides
 from .core.property_paths import PathError, parse_value, value_text
 from .core.status import ShotStatus
+from .shot import builtin_overrides
 
 STATUS_ICONS = {
     ShotStatus.PENDING: "RADIOBUT_OFF",

@@ -140,7 +140,15 @@ def _reader(stream: IO[str] | None, put: Callable[[str], object]) -> threading.T
 _living: weakref.WeakSet[ChildProcess] = weakref.WeakSet()
 
 
-@atexit.register
+def end_all_at_exit(watch: bool = True) -> None:
+    """End every living process when Python ends (Blender quits). The add-on
+    watches from register() and stops watching in unregister(), so nothing
+    of it stays in Python's exit hooks once it is disabled."""
+    atexit.unregister(_end_all)
+    if watch:
+        atexit.register(_end_all)
+
+
 def _end_all() -> None:
     for child in list(_living):
         child.kill()

@@ -10,10 +10,12 @@ import bpy
 from bpy.props import BoolProperty, IntProperty, StringProperty
 from bpy_extras.io_utils import ExportHelper, ImportHelper
 
-from .. import session, shotlist_scene
 from ..bl_types import OperatorResult
 from ..core import farm
 from ..core.shotlist import ShotListError
+from ..farm import openjd
+from ..run import session
+from ..shot import shot_lists
 
 
 class MULTIRENDER_OT_shots_export(bpy.types.Operator, ExportHelper):
@@ -27,7 +29,7 @@ class MULTIRENDER_OT_shots_export(bpy.types.Operator, ExportHelper):
     def execute(self, context: bpy.types.Context) -> OperatorResult:
         try:
             with open(self.filepath, "w", encoding="utf-8") as handle:
-                handle.write(shotlist_scene.export_text(context.scene))  # type: ignore[arg-type]
+                handle.write(shot_lists.export_text(context.scene))  # type: ignore[arg-type]
         except OSError as error:
             self.report({"ERROR"}, f"Cannot write '{self.filepath}': {error}")
             return {"CANCELLED"}
@@ -53,7 +55,7 @@ class MULTIRENDER_OT_shots_import(bpy.types.Operator, ImportHelper):
 
     def execute(self, context: bpy.types.Context) -> OperatorResult:
         try:
-            count = shotlist_scene.import_text(context.scene, shotlist_scene.read_file(self.filepath))  # type: ignore[arg-type]
+            count = shot_lists.import_text(context.scene, shot_lists.read_file(self.filepath))  # type: ignore[arg-type]
         except ShotListError as error:
             self.report({"ERROR"}, str(error))
             return {"CANCELLED"}
@@ -97,7 +99,7 @@ class MULTIRENDER_OT_farm_bundle_export(bpy.types.Operator):
     def execute(self, context: bpy.types.Context) -> OperatorResult:
         options = farm.BundleOptions(self.shots_per_task, self.frames_per_task, self.skip_existing)
         try:
-            bundle = shotlist_scene.write_farm_bundle(context.scene, self.directory, options)  # type: ignore[arg-type]
+            bundle = openjd.write_farm_bundle(context.scene, self.directory, options)  # type: ignore[arg-type]
         except (OSError, ValueError) as error:
             self.report({"ERROR"}, f"Cannot write the bundle: {error}")
             return {"CANCELLED"}

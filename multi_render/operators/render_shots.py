@@ -11,11 +11,11 @@ from typing import Any
 import bpy
 from bpy.props import BoolProperty
 
-from .. import background, session
 from ..bl_types import OperatorResult
 from ..core import validation
 from ..core.run import Action
 from ..props import scene_shots
+from ..run import background, blocking, session
 from ..ui.panel import CATEGORY
 from . import stop_keys
 
@@ -188,7 +188,7 @@ class MULTIRENDER_OT_render_shots(bpy.types.Operator):
 
     # -- background mode ----------------------------------------------------------------
     def _run_blocking(self, context: bpy.types.Context) -> OperatorResult:
-        queue, problems = session.run_blocking(
+        queue, problems = blocking.run_blocking(
             context.scene,  # type: ignore[arg-type]
             self.only_remaining,
             all_scenes=self.all_scenes,

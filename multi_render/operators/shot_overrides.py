@@ -8,9 +8,9 @@ from __future__ import annotations
 import bpy
 from bpy.props import IntProperty, StringProperty
 
-from .. import property_overrides
 from ..bl_types import OperatorResult
 from ..core.property_paths import PathError, parse_path
+from ..shot import property_overrides
 from .shots import ShotItemRemoveOperator, ShotListOperator, active_shot, shots_of
 
 

@@ -8,9 +8,10 @@ from typing import Any
 import bpy
 from bpy.props import BoolProperty, EnumProperty, IntProperty
 
-from .. import builtin_overrides, session
 from ..bl_types import OperatorResult
 from ..props import VALUE_VIEWS, scene_shots
+from ..run import session
+from ..shot import builtin_overrides
 
 
 def shots_of(context: bpy.types.Context) -> Any:

@@ -16,8 +16,8 @@ from typing import Any
 
 import bpy
 
-from .. import session
 from ..bl_types import OperatorResult
+from ..run import session
 
 REFRESH_SECONDS = 0.5
 

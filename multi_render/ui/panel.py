@@ -8,13 +8,13 @@ from typing import Any
 
 import bpy
 
-from .. import property_overrides, scene_reader
 from ..core import estimate
 from ..core.overrides import OVERRIDES
 from ..core.property_paths import PathError, parse_path, parse_value
 from ..core.status import ShotStatus
 from ..props import STATUS_ICONS, runtime_state, scene_shots
-from . import thumbnails
+from ..results import thumbnails
+from ..shot import property_overrides, scene_reader
 
 _WROTE = {ShotStatus.DONE.value, ShotStatus.SKIPPED.value}
 CATEGORY = "Render Shots"  # the sidebar tab

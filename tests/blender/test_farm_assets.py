@@ -45,8 +45,8 @@ def test_asset_references_are_exact(scene: bpy.types.Scene, tmp_path: Path) -> N
     blend = tmp_path / "shot.blend"
     bpy.ops.wm.save_as_mainfile(filepath=str(blend))
 
-    shotlist_scene = sys.modules[next(m for m in sys.modules if m.endswith("multi_render.shotlist_scene"))]
-    bundle = shotlist_scene.write_farm_bundle(bpy.context.scene, str(tmp_path / "bundle"))
+    openjd = sys.modules[next(m for m in sys.modules if m.endswith("multi_render.farm.openjd"))]
+    bundle = openjd.write_farm_bundle(bpy.context.scene, str(tmp_path / "bundle"))
     assert bundle.missing == [str(tmp_path / "gone.png")]
     assets = json.loads((tmp_path / "bundle" / "asset_references.json").read_text())["assetReferences"]
     assert assets["inputs"]["filenames"] == sorted([str(blend), str(texture), str(library)])

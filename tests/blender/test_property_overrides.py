@@ -300,7 +300,9 @@ def test_the_panel_edits_a_value_with_the_propertys_own_widget(scene: bpy.types.
     tick box; each edits the override's text, which stays what is stored."""
     import sys
 
-    overrides_module = next(m for name, m in sys.modules.items() if name.endswith("multi_render.property_overrides"))
+    overrides_module = next(
+        m for name, m in sys.modules.items() if name.endswith("multi_render.shot.property_overrides")
+    )
     from multi_render.core.property_paths import parse_path
 
     cases = {

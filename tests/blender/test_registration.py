@@ -82,9 +82,14 @@ def test_disable_and_enable_twice_leaves_nothing_behind(addon_module: str) -> No
     for _ in range(2):
         groups = property_groups(addon_module)
         assert all(group.is_registered for group in groups)
+        # The hook that ends the add-on's processes when Blender quits: Python's
+        # exit hooks hold one reference to it, dropped when it is unregistered.
+        exit_hook = sys.modules[f"{addon_module}.core.child_process"]._end_all
+        references = sys.getrefcount(exit_hook)
         disable()
         assert_unregistered(addon_module)
         assert not any(group.is_registered for group in groups)
+        assert sys.getrefcount(exit_hook) == references - 1
         enable()
         assert_registered(addon_module)
 

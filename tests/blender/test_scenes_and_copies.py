@@ -75,7 +75,7 @@ def test_a_copy_renders_where_the_persons_file_would(scene: bpy.types.Scene, tmp
     bpy.ops.wm.save_as_mainfile(filepath=str(person))
     bpy.ops.wm.save_as_mainfile(filepath=str(copy), copy=True)
     bpy.ops.wm.open_mainfile(filepath=str(copy))
-    reader = sys.modules[f"{MODULE}.scene_reader"]
+    reader = sys.modules[f"{MODULE}.shot.scene_reader"]
     reader.read_as_copy_of(str(person))
     try:
         assert bpy.ops.multi_render.render_shots() == {"FINISHED"}
@@ -88,5 +88,5 @@ def test_a_copy_renders_where_the_persons_file_would(scene: bpy.types.Scene, tmp
     ]
     assert sorted(path.name for path in (person.parent / "passes").iterdir()) == ["Cam_Green", "Cam_Red"]
     assert sorted(path.name for path in copy.parent.iterdir()) == ["scene_copy.blend"]  # nothing beside the copy
-    outputs = sys.modules[f"{MODULE}.compositor_outputs"].file_output_nodes(bpy.context.scene)
+    outputs = sys.modules[f"{MODULE}.shot.compositor_outputs"].file_output_nodes(bpy.context.scene)
     assert [output.folder for output in outputs] == ["//passes/"]  # the copy's node as it was

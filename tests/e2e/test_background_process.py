@@ -18,7 +18,7 @@ from testkit.blender_app import BlenderApp
 RUNNING = "bpy.context.window_manager.multi_render.is_running"
 STATUSES = "[shot.status for shot in shots]"
 OUTPUTS = "[shot.output for shot in shots]"
-SESSION = "__import__('sys').modules['bl_ext.user_default.multi_render.session']"
+SESSION = "__import__('sys').modules['bl_ext.user_default.multi_render.run.session']"
 CHILD_PID = f"{SESSION}.active().child.pid"
 
 # Three shots saved in a .blend: an absolute output, a "//" one and a

@@ -191,7 +191,7 @@ def test_esc_that_closes_a_menu_mid_render_stops_the_queue(blender: BlenderApp, 
     assert list(tmp_path.iterdir()) == []
 
 
-AUTOSAVE_MODULE = "__import__('sys').modules['bl_ext.user_default.multi_render.autosave']"
+AUTOSAVE_MODULE = "__import__('sys').modules['bl_ext.user_default.multi_render.run.autosave']"
 # What the test compares between the open scene and the autosave file.
 SCENE_FACTS = (
     "{'objects': sorted(o.name for o in bpy.data.objects), 'camera': scene.camera.name, "

@@ -15,7 +15,7 @@ scene = bpy.context.scene
 scenes.make_slow(scene, size=64)
 scene.render.filepath = {output!r} + os.sep
 camera_before = scene.camera.name
-bpy.context.preferences.view.render_display_type = "NONE"
+bpy.context.preferences.view.render_display_type = {display!r}
 bpy.ops.multi_render.shots_from_cameras()
 bpy.ops.multi_render.render_shots('INVOKE_DEFAULT')
 """
@@ -23,10 +23,10 @@ RENDERING = "bpy.app.is_job_running('RENDER') and bpy.context.window_manager.mul
 MODULE = "bl_ext.user_default.multi_render"
 
 
-def start_slow_queue(blender: BlenderApp, tmp_path: object) -> str:
+def start_slow_queue(blender: BlenderApp, tmp_path: object, display: str = "NONE") -> str:
     """Start a queue whose first render never ends by itself; return the
     scene's camera from before the queue."""
-    blender.exec(SLOW_QUEUE.format(output=str(tmp_path)))
+    blender.exec(SLOW_QUEUE.format(output=str(tmp_path), display=display))
     blender.wait_until(RENDERING, timeout=20)
     return blender.eval("camera_before")  # type: ignore[no-any-return]
 
@@ -45,8 +45,19 @@ def test_loading_another_file_ends_the_queue(blender: BlenderApp, tmp_path: obje
 
 
 def test_disabling_the_addon_ends_the_queue(blender: BlenderApp, tmp_path: object) -> None:
-    camera_before = start_slow_queue(blender, tmp_path)
+    # New Window: the render window the queue opened must close with it.
+    camera_before = start_slow_queue(blender, tmp_path, display="WINDOW")
+    assert blender.eval("len(bpy.context.window_manager.windows)") == 2
+    blender.exec(
+        f"import sys; deferred = sys.modules[{MODULE!r} + '.run.deferred']\n"
+        # Python's exit hooks hold one reference to the add-on's, dropped when it is unregistered.
+        f"exit_hook = sys.modules[{MODULE!r} + '.core.child_process']._end_all; references = sys.getrefcount(exit_hook)"
+    )
     blender.exec(f"import addon_utils; addon_utils.disable({MODULE!r}, default_set=True)")
+    # Put back at once, not from a timer that would outlive the add-on.
+    assert blender.eval("len(bpy.context.window_manager.windows)") == 1
+    assert blender.eval("deferred.pending()") is False
+    assert blender.eval("sys.getrefcount(exit_hook) - references") == -1
     assert blender.eval("scenes.handlers_from('multi_render')") == []
     assert not blender.eval("hasattr(bpy.context.window_manager, 'multi_render')")
     assert blender.eval("bpy.context.scene.camera.name") == camera_before

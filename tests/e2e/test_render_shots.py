@@ -254,7 +254,7 @@ def test_an_internal_error_ends_the_queue_restored_and_reported(blender: Blender
 bpy.ops.wm.save_as_mainfile(filepath={blend!r})
 import os, sys
 saved_at = os.path.getmtime({blend!r})
-queue_module = sys.modules["bl_ext.user_default.multi_render.session"]
+queue_module = sys.modules["bl_ext.user_default.multi_render.run.session"]
 original_start = queue_module.QueueSession.start_current
 def failing_start(self, blocking, tick=0):
     if self.run.current.index == 1:

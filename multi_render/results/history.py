@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import bpy
 
-from .core.run_record import HISTORY_SIZE, RunRecord
-from .props import scene_shots
+from ..core.run_record import HISTORY_SIZE, RunRecord
+from ..props import scene_shots
 
 
 def add(scene: bpy.types.Scene, record: RunRecord) -> None:

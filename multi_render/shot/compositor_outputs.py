@@ -14,7 +14,7 @@ from typing import Any
 
 import bpy
 
-from .core.property_paths import quote
+from ..core.property_paths import quote
 
 _FILE_OUTPUT = "CompositorNodeOutputFile"
 _MAX_GROUP_DEPTH = 16  # a group inside itself cannot be made, but stay safe

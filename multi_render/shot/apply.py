@@ -8,10 +8,10 @@ from typing import Any
 
 import bpy
 
+from ..core.property_paths import PathError
+from ..core.shots import NodeOutput
+from ..guards.settings import SettingsGuard
 from . import builtin_overrides, compositor_outputs, property_overrides
-from .core.property_paths import PathError
-from .core.shots import NodeOutput
-from .guards.settings import SettingsGuard
 
 # What putting a shot on the scene may raise: a setting Blender refuses only
 # when set (linked data, an enum item another override took away).

@@ -13,9 +13,9 @@ import os
 
 import bpy
 
-from .core import paths
-from .core.logs import logger
-from .core.shots import FrameRange
+from ..core import paths
+from ..core.logs import logger
+from ..core.shots import FrameRange
 
 log = logger(__name__)
 

@@ -12,7 +12,7 @@ from typing import Any
 
 import bpy
 
-from .core.status import RenderEvent
+from ..core.status import RenderEvent
 
 # deque.append and popleft are atomic, so the render thread and the main
 # thread can share it without a lock.

@@ -21,8 +21,8 @@ from typing import Any
 
 import bpy
 
-from .core.contact_sheet import SheetLayout, fit, layout_for
-from .core.logs import logger
+from ..core.contact_sheet import SheetLayout, fit, layout_for
+from ..core.logs import logger
 
 log = logger(__name__)
 

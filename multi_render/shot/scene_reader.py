@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 """Blender data into core's plain facts: each shot as a ShotSpec, and the
-files its render writes. Reads only; shot_setup.py changes the scene."""
+files its render writes. Reads only; apply.py changes the scene."""
 
 from __future__ import annotations
 
@@ -13,14 +13,15 @@ from typing import Any
 
 import bpy
 
-from . import blender_names, builtin_overrides, compositor_outputs, property_overrides, shot_setup
-from .core import paths, templates
-from .core.logs import logger
-from .core.overrides import Names
-from .core.shots import FrameRange, NodeOutput, PropertyOverride, ShotSpec
+from ..core import paths, templates
+from ..core.logs import logger
+from ..core.overrides import Names
+from ..core.shots import FrameRange, NodeOutput, PropertyOverride, ShotSpec
+from ..guards.settings import SettingsGuard
+from ..props import scene_shots
+from . import blender_names, builtin_overrides, compositor_outputs, property_overrides
+from .apply import SETUP_ERRORS, apply_shot
 from .engines import available_engines
-from .guards.settings import SettingsGuard
-from .props import scene_shots
 
 log = logger(__name__)
 
@@ -131,8 +132,8 @@ def shot_output(
     guard = SettingsGuard()
     try:
         try:  # a shot that cannot be put on the scene is reported by validation
-            shot_setup.apply_shot(guard, scene, shot, scene_output)
-        except shot_setup.SETUP_ERRORS as error:
+            apply_shot(guard, scene, shot, scene_output)
+        except SETUP_ERRORS as error:
             log.info("shot %r: names read without all of its settings: %s", shot.name, error)
         facts = _naming_facts(scene, scene_output)
         if known is not None:

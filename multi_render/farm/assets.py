@@ -11,9 +11,9 @@ from datetime import datetime
 
 import bpy
 
-from . import scene_reader
-from .core.farm import AssetReferences
-from .props import scene_shots
+from ..core.farm import AssetReferences
+from ..props import scene_shots
+from ..shot import scene_reader
 
 _TILE_TOKENS = ("<UDIM>", "<UVTILE>")
 

@@ -17,19 +17,20 @@ import json
 import os
 import shutil
 import tempfile
-import time
-from datetime import datetime
 
 import bpy
 
-from . import blender_names, session
-from .core import child_protocol, validation
-from .core.child_process import ChildProcess
-from .core.child_protocol import EndEvent, ShotEvent, StatsEvent
-from .core.logs import logger
-from .core.run import Action, QueueRun, ShotRun
-from .core.status import ShotStatus
-from .props import runtime_state
+from ..core import child_protocol, validation
+from ..core.child_process import ChildProcess
+from ..core.child_protocol import EndEvent, ShotEvent, StatsEvent
+from ..core.logs import logger
+from ..core.run import Action, ShotRun
+from ..core.run_record import RunRecord
+from ..core.status import ShotStatus
+from ..props import runtime_state
+from ..shot import blender_names
+from . import output_keeping, session
+from .preparing import PreparedRun
 
 log = logger(__name__)
 
@@ -45,8 +46,8 @@ _LAUNCH = (
 class BackgroundSession(session.QueueSession):
     renders_here = False
 
-    def __init__(self, scene_name: str, run: QueueRun, now: datetime) -> None:
-        super().__init__(scene_name, run, now)
+    def __init__(self, prepared: PreparedRun) -> None:
+        super().__init__(prepared)
         self.child: ChildProcess | None = None
         self._folder = ""  # the temporary folder of the copy
         self._stop_reason = ""  # why we ended the process, once we have
@@ -87,7 +88,7 @@ class BackgroundSession(session.QueueSession):
         plan: dict[str, list[int]] = {}
         for shot in self.run.shots:
             plan.setdefault(shot.scene, []).append(shot.index)
-        module = __package__ or __name__.rpartition(".")[0]
+        module = (__package__ or __name__).rpartition(".run")[0]  # the add-on: "bl_ext.<repo>.multi_render"
         argv = [
             bpy.app.binary_path,
             "--background",
@@ -122,8 +123,8 @@ class BackgroundSession(session.QueueSession):
             self._process_ended(child)
         if self.run.finished:
             return Action.FINISH
-        if time.monotonic() - self._progress_shown_at >= session.PROGRESS_SECONDS:
-            self._show_progress()  # the time left
+        if self.progress.due:
+            self.progress.show()  # the time left
         self._autosave_if_due()
         return Action.WAIT
 
@@ -137,8 +138,8 @@ class BackgroundSession(session.QueueSession):
         if isinstance(event, ShotEvent):
             self._follow_shot(event)
         elif isinstance(event, StatsEvent):
-            self.render_progress = event.text
-            self._show_progress()
+            self.progress.render_progress = event.text
+            self.progress.show()
         elif isinstance(event, EndEvent):
             self._child_sheet, self._child_sheet_note = event.contact_sheet, event.contact_sheet_note
             self._child_stop_reason = event.stop_reason
@@ -153,9 +154,9 @@ class BackgroundSession(session.QueueSession):
             self.run.child_started(event.position, event.started_wall)
         else:
             self.run.child_ended(event.position, event.status, event.reason, event.seconds, event.pass_files)
-        self.render_progress = ""
+        self.progress.render_progress = ""
         self._sync_shot(shots[event.position])
-        self._show_progress()
+        self.progress.show()
 
     def _process_ended(self, child: ChildProcess) -> None:
         """The process is gone before its end report."""
@@ -185,12 +186,12 @@ class BackgroundSession(session.QueueSession):
             self.child.send(child_protocol.PAUSE if paused else child_protocol.RESUME)
         super().set_paused(paused)
 
-    def abort(self, reason: str, restore_layout: bool = True) -> None:
+    def abort(self, reason: str, layout: session.LayoutEnd = "later") -> None:
         # The process ends first, and what it said before it ended is read:
         # a shot it finished is not taken for a cancelled one (and removed),
         # nothing it writes afterwards is taken for a finished file.
         self._end_child()
-        super().abort(reason, restore_layout)
+        super().abort(reason, layout)
 
     def internal_error(self, error: Exception) -> None:
         self._end_child()
@@ -205,14 +206,14 @@ class BackgroundSession(session.QueueSession):
     def _scene_is_persons(self) -> bool:
         return True
 
-    def end(self) -> str:
+    def end(self, layout: session.LayoutEnd = "later") -> str:
         self._end_child()
         try:
-            return super().end()
+            return super().end(layout)
         finally:
             self._remove_copy()
 
-    def _write_contact_sheet(self, images: list[tuple[str, str]]) -> str:
+    def _write_contact_sheet(self, record: RunRecord) -> str:
         # The process wrote it (so this Blender never waits for it).
         if self._child_sheet:
             runtime_state().last_contact_sheet = self._child_sheet
@@ -221,7 +222,7 @@ class BackgroundSession(session.QueueSession):
     def _remove_unfinished(self, shot: ShotRun) -> None:
         # A killed process may also leave a cut-off frame of a range.
         super()._remove_unfinished(shot)
-        self._remove_broken(shot)
+        output_keeping.remove_broken(shot)
 
     def _end_child(self) -> None:
         if self.child is not None:

@@ -8,20 +8,20 @@ from typing import Any
 
 import bpy
 
-from . import session
-from .ui import thumbnails
+from ..results import thumbnails
+from . import output_keeping, session
 
 
 @bpy.app.handlers.persistent  # type: ignore[untyped-decorator]
 def on_load_pre(*_args: Any) -> None:
-    session.abort_active("another file was loaded", restore_layout=False)
+    session.abort_active("another file was loaded", layout="leave")
 
 
 @bpy.app.handlers.persistent  # type: ignore[untyped-decorator]
 def on_load_post(*_args: Any) -> None:
     # Blender stops a running render during the load, after load_pre, and
     # writes its unfinished image then.
-    session.late_files.remove_all()
+    output_keeping.late_files.remove_all()
     thumbnails.clear()
 
 

@@ -14,11 +14,11 @@ from typing import Any
 
 import bpy
 
-from .core import child_protocol
-from .core.child_protocol import EndEvent, ShotEvent
-from .core.logs import logger
-from .core.run import ShotRun
-from .core.status import ShotStatus
+from ..core import child_protocol
+from ..core.child_protocol import EndEvent, ShotEvent
+from ..core.logs import logger
+from ..core.run import ShotRun
+from ..core.status import ShotStatus
 from .session import QueueSession
 
 log = logger(__name__)

@@ -8,8 +8,8 @@ import os
 
 import bpy
 
-from .core.autosave import autosave_name
-from .core.logs import logger
+from ..core.autosave import autosave_name
+from ..core.logs import logger
 
 log = logger(__name__)
 

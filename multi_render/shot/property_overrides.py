@@ -11,8 +11,8 @@ from typing import Any, NoReturn
 
 import bpy
 
-from .core.overrides import SCENE_SETTING_OWNERS
-from .core.property_paths import (
+from ..core.overrides import SCENE_SETTING_OWNERS
+from ..core.property_paths import (
     COLLECTION_OF_ID_TYPE,
     ID_COLLECTIONS,
     DatablockValue,
@@ -25,7 +25,7 @@ from .core.property_paths import (
     parse_value,
     value_text,
 )
-from .guards.settings import SettingsGuard
+from ..guards.settings import SettingsGuard
 
 _SETTABLE_TYPES = {"BOOLEAN", "INT", "FLOAT", "STRING", "ENUM", "POINTER"}
 

@@ -11,9 +11,9 @@ from typing import Any
 import bpy
 from bpy.props import BoolProperty, EnumProperty, IntProperty, PointerProperty, StringProperty
 
-from .core.overrides import BY_KEY, INT_MAX, INT_MIN, OVERRIDES, Field, Kind, effective
+from ..core.overrides import BY_KEY, INT_MAX, INT_MIN, OVERRIDES, Field, Kind, effective
+from ..guards.settings import SettingsGuard
 from .engines import available_engines
-from .guards.settings import SettingsGuard
 
 
 def _engine_ids(_shot: Any, _context: Any, _text: str) -> list[str]:

@@ -6,17 +6,14 @@ the list is touched, so a bad file changes nothing."""
 from __future__ import annotations
 
 import dataclasses
-from datetime import datetime
 from typing import Any
 
 import bpy
 
-from . import builtin_overrides, farm_assets, scene_reader
-from .core import farm
-from .core.overrides import storable
-from .core.shotlist import PropertyData, ShotData, ShotList, ShotListError, dumps, loads
-from .core.shots import FrameRange
-from .props import scene_shots
+from ..core.overrides import storable
+from ..core.shotlist import PropertyData, ShotData, ShotList, ShotListError, dumps, loads
+from ..props import scene_shots
+from . import builtin_overrides, scene_reader
 
 
 def shot_list_of(scene: bpy.types.Scene) -> ShotList:
@@ -74,33 +71,3 @@ def read_file(path: str) -> str:
             return handle.read()
     except (OSError, UnicodeDecodeError) as error:
         raise ShotListError([f"cannot read '{path}': {error}"]) from None
-
-
-def write_farm_bundle(scene: bpy.types.Scene, folder: str, options: farm.BundleOptions | None = None) -> FarmBundle:
-    """An Open Job Description bundle for the saved .blend's ticked shots.
-    Raises OSError or ValueError."""
-    if not bpy.data.filepath:
-        raise ValueError("save the .blend first: a farm renders the saved file")
-    now = datetime.now()
-    # Every task renders with this time, so {date} and {time} mean the same in all of them.
-    options = dataclasses.replace(options or farm.BundleOptions(), started=now.isoformat(timespec="seconds"))
-    shots = [
-        farm.FarmShot(
-            shot.name,
-            FrameRange(shot.frame_start, shot.frame_end, shot.frame_step) if shot.use_frame_range else None,
-        )
-        for shot in scene_shots(scene).shots
-        if shot.enabled
-    ]
-    assets, missing = farm_assets.asset_references(scene, now)
-    output = scene_reader.scene_output_folder(scene)
-    template = farm.write_bundle(folder, bpy.data.filepath, output, shots, options=options, assets=assets)
-    tasks = farm.task_count(farm.job_template("", shots, options))
-    return FarmBundle(template, tasks, missing)
-
-
-@dataclasses.dataclass(frozen=True)
-class FarmBundle:
-    template: str  # the template's path
-    tasks: int
-    missing: list[str]  # files the .blend names that do not exist

@@ -1,0 +1,47 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""Layout steps that must run outside any operator's context (they free the
+screen an operator's context may point at): one pending step at a time, on a
+timer that is removed whenever the run ends."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import bpy
+
+from ..guards.layout import LayoutGuard
+from .progress import mark_stopped
+
+# The one pending step, kept so that it can be unregistered.
+_pending: list[Callable[[], None]] = []
+
+
+def run_soon(function: Callable[[], None]) -> None:
+    """Call `function` once from a timer, outside any operator's context."""
+    cancel()
+
+    def once() -> None:
+        _pending.clear()
+        function()
+
+    _pending.append(once)
+    bpy.app.timers.register(once, first_interval=0.0)
+
+
+def cancel() -> None:
+    for function in _pending:
+        if bpy.app.timers.is_registered(function):
+            bpy.app.timers.unregister(function)
+    _pending.clear()
+
+
+def pending() -> bool:
+    return bool(_pending)
+
+
+def restore_layout(layout: LayoutGuard) -> None:
+    """The person's windows back; the queue counts as running until they are."""
+    try:
+        layout.restore()
+    finally:
+        mark_stopped()
