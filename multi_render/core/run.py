@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from enum import Enum
 
-from . import paths
+from . import outcome, paths
 from .output_files import PassFolders
 from .status import RenderEvent, ShotStatus
 
@@ -50,12 +50,6 @@ class ShotRun:
     @property
     def output_path(self) -> str:
         return self.output_paths[0]
-
-
-# Blender's progress-bar X stops a render but reports it as complete. A click
-# in the status bar followed this closely by the render's end is that X
-# (stopping takes over a second on a busy 2-core machine: measured).
-STOP_CLICK_WINDOW = 2.0
 
 
 _DISK = PassFolders()
@@ -95,8 +89,7 @@ class QueueRun:
         self.sees_stop_keys = sees_stop_keys
         self.paused = False
         self._clock = clock
-        self._is_written = is_written
-        self._why_not_written = why_not_written
+        self._files = outcome.FileCheck(is_written, why_not_written)
         self._position = 0
         self._rendering = False
         self.stop_reason = ""
@@ -216,7 +209,57 @@ class QueueRun:
             self._settle_current(forced=True)
         self._finish()
 
-    # -- what a background process tells (background.py follows its run) ------------
+    # -- internals ------------------------------------------------------------------
+    def _require_current(self) -> ShotRun:
+        shot = self.current
+        if shot is None:
+            raise RuntimeError("the queue has no shot left")
+        return shot
+
+    def _skip_existing_files(self) -> None:
+        while (shot := self.current) is not None and shot.skip_if_written and not self.stop_reason:
+            if not all(self._files.is_written(path) for path in shot.output_paths):
+                return
+            if not all(self._passes.complete(folder) for folder in shot.pass_folders):
+                return  # a pass file missing or cut off: render it all again
+            shot.pass_files = tuple(path for folder in shot.pass_folders for path in self._passes.present(folder))
+            shot.status = ShotStatus.SKIPPED
+            shot.reason = "its file exists" if len(shot.output_paths) == 1 else "its files exist"
+            self._position += 1
+
+    def _settle_current(self, forced: bool = False) -> None:
+        shot = self._require_current()
+        shot.seconds = self._clock() - shot.started_at
+        self._rendering = False
+        self._position += 1
+        # What the shot's passes wrote, known whatever the outcome: a full disk
+        # may leave the main image and the pass files broken alike.
+        shot.pass_files = tuple(
+            path for folder in shot.pass_folders for path in self._passes.written_since(folder, shot.started_wall)
+        )
+        result = outcome.judge(shot, forced=forced, sees_stop_keys=self.sees_stop_keys, files=self._files)
+        shot.status, shot.reason = result.status, result.reason or shot.reason
+        if result.stops_queue:
+            self.stop_reason = self.stop_reason or "cancelled"
+
+    def _finish(self) -> None:
+        self.ended_at = self._clock()
+
+    @property
+    def seconds(self) -> float:
+        end = self.ended_at if self.ended_at is not None else self._clock()
+        return end - self.started_at
+
+    def now(self) -> float:
+        """The time on this run's clock."""
+        return self._clock()
+
+
+class FollowedRun(QueueRun):
+    """A run rendered by a background process: its shots start and settle
+    as the process reports them (run/background.py follows it), not from
+    this Blender's render events."""
+
     def child_started(self, position: int, started_wall: float) -> None:
         """The process started the shot at `position` (those before it are
         settled, each by its own `child_ended`)."""
@@ -255,92 +298,3 @@ class QueueRun:
         run stopped, for `stop_reason`)."""
         self.stop_reason = self.stop_reason or stop_reason
         self._finish()
-
-    # -- internals ------------------------------------------------------------------
-    def _require_current(self) -> ShotRun:
-        shot = self.current
-        if shot is None:
-            raise RuntimeError("the queue has no shot left")
-        return shot
-
-    def _skip_existing_files(self) -> None:
-        while (shot := self.current) is not None and shot.skip_if_written and not self.stop_reason:
-            if not all(self._is_written(path) for path in shot.output_paths):
-                return
-            if not all(self._passes.complete(folder) for folder in shot.pass_folders):
-                return  # a pass file missing or cut off: render it all again
-            shot.pass_files = tuple(path for folder in shot.pass_folders for path in self._passes.present(folder))
-            shot.status = ShotStatus.SKIPPED
-            shot.reason = "its file exists" if len(shot.output_paths) == 1 else "its files exist"
-            self._position += 1
-
-    def _settle_current(self, forced: bool = False) -> None:
-        shot = self._require_current()
-        shot.seconds = self._clock() - shot.started_at
-        self._rendering = False
-        self._position += 1
-        # What the shot's passes wrote, known whatever the outcome: a full disk
-        # may leave the main image and the pass files broken alike.
-        written_passes = self._pass_files_written(shot)
-        if RenderEvent.CANCEL in shot.events and self._failed_by_itself(shot) and not forced:
-            shot.status = ShotStatus.FAILED
-            shot.reason = (
-                "the render was cancelled, not by Esc or the progress bar: most likely the render engine"
-                " reported an error (its message is in Blender's status bar and Info log)"
-            )
-        elif RenderEvent.CANCEL in shot.events or forced:
-            shot.status = ShotStatus.CANCELLED
-            self.stop_reason = self.stop_reason or "cancelled"
-        elif _stopped_by_click(shot):
-            shot.status = ShotStatus.CANCELLED
-            shot.reason = "stopped from the progress bar"
-            self.stop_reason = self.stop_reason or "cancelled"
-        elif RenderEvent.COMPLETE not in shot.events:
-            shot.status = ShotStatus.FAILED
-            shot.reason = "the render ended without a result"
-        elif missing := [path for path in shot.output_paths if not self._is_written(path)]:
-            self._failed_to_write(shot, missing, "no whole image was written")
-        elif broken := [path for path in written_passes if not self._is_written(path)]:
-            self._failed_to_write(shot, broken, "a render pass was not written whole")
-        else:
-            shot.status = ShotStatus.DONE
-        if shot.stop_key_pressed:
-            # Esc as the render was ending (Blender had already finished or
-            # cancelled it): the person still wants the queue stopped.
-            self.stop_reason = self.stop_reason or "cancelled"
-
-    def _pass_files_written(self, shot: ShotRun) -> tuple[str, ...]:
-        shot.pass_files = tuple(
-            path for folder in shot.pass_folders for path in self._passes.written_since(folder, shot.started_wall)
-        )
-        return shot.pass_files
-
-    def _failed_to_write(self, shot: ShotRun, missing: list[str], what: str) -> None:
-        """A full disk: Blender says "Saved" and leaves empty or cut-off files."""
-        shot.status = ShotStatus.FAILED
-        shot.reason = f"{what} at '{missing[0]}'" + (f" (and {len(missing) - 1} more)" if len(missing) > 1 else "")
-        if (why := self._why_not_written(missing[0])) is not None:
-            shot.reason += f": {why}"
-
-    def _failed_by_itself(self, shot: ShotRun) -> bool:
-        """A cancelled render that nobody stopped: Blender cancels a render
-        whose engine reported an error, exactly as it does for Esc."""
-        return self.sees_stop_keys and not shot.stop_key_pressed and not _stopped_by_click(shot)
-
-    def _finish(self) -> None:
-        self.ended_at = self._clock()
-
-    @property
-    def seconds(self) -> float:
-        end = self.ended_at if self.ended_at is not None else self._clock()
-        return end - self.started_at
-
-    def now(self) -> float:
-        """The time on this run's clock."""
-        return self._clock()
-
-
-def _stopped_by_click(shot: ShotRun) -> bool:
-    if shot.ended_at is None or shot.stop_clicked_at is None:
-        return False
-    return 0.0 <= shot.ended_at - shot.stop_clicked_at <= STOP_CLICK_WINDOW

@@ -5,10 +5,11 @@ a copy: the person's file path and unsaved state stay as they are."""
 from __future__ import annotations
 
 import os
+import time
 
 import bpy
 
-from ..core.autosave import autosave_name
+from ..core.autosave import AutosaveClock, autosave_name
 from ..core.logs import logger
 
 log = logger(__name__)
@@ -49,3 +50,16 @@ def write() -> str | None:
         return None
     log.info("autosaved to %s", path)
     return path
+
+
+class BetweenShots:
+    """Blender's autosave, written by the queue when due, and only while no
+    shot's settings are on the scene: between shots and while paused."""
+
+    def __init__(self) -> None:
+        self._clock = AutosaveClock(interval_seconds(), time.monotonic())
+
+    def write_if_due(self, scene_is_persons: bool) -> None:
+        if scene_is_persons and self._clock.due(time.monotonic()):
+            write()
+            self._clock.written(time.monotonic())

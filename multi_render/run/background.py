@@ -24,12 +24,13 @@ from ..core import child_protocol, validation
 from ..core.child_process import ChildProcess
 from ..core.child_protocol import EndEvent, ShotEvent, StatsEvent
 from ..core.logs import logger
-from ..core.run import Action, ShotRun
+from ..core.run import Action, FollowedRun, ShotRun
 from ..core.run_record import RunRecord
 from ..core.status import ShotStatus
 from ..props import runtime_state
 from ..shot import blender_names
 from . import output_keeping, session
+from .deferred import LayoutEnd
 from .preparing import PreparedRun
 
 log = logger(__name__)
@@ -48,6 +49,8 @@ class BackgroundSession(session.QueueSession):
 
     def __init__(self, prepared: PreparedRun) -> None:
         super().__init__(prepared)
+        assert isinstance(prepared.run, FollowedRun)  # preparing.py made it for a process to follow
+        self.followed = prepared.run
         self.child: ChildProcess | None = None
         self._folder = ""  # the temporary folder of the copy
         self._stop_reason = ""  # why we ended the process, once we have
@@ -118,7 +121,7 @@ class BackgroundSession(session.QueueSession):
         self._read(child)
         if self._child_finished and not self.run.finished:
             # Every file is written: no need to wait for Blender to shut down.
-            self.run.child_done(self._child_stop_reason)
+            self.followed.child_done(self._child_stop_reason)
         if ended and not self.run.finished:
             self._process_ended(child)
         if self.run.finished:
@@ -151,9 +154,9 @@ class BackgroundSession(session.QueueSession):
             log.warning("the background process reported a shot this run does not have: %s", event)
             return
         if event.status == ShotStatus.RENDERING:
-            self.run.child_started(event.position, event.started_wall)
+            self.followed.child_started(event.position, event.started_wall)
         else:
-            self.run.child_ended(event.position, event.status, event.reason, event.seconds, event.pass_files)
+            self.followed.child_ended(event.position, event.status, event.reason, event.seconds, event.pass_files)
         self.progress.render_progress = ""
         self._sync_shot(shots[event.position])
         self.progress.show()
@@ -164,13 +167,13 @@ class BackgroundSession(session.QueueSession):
             self.run.abort(self._stop_reason)  # the shot it rendered: cancelled
             return
         if self.run.current is None:
-            self.run.child_done()
+            self.followed.child_done()
             return
         code = child.exit_code
         how = f"was killed (signal {-code})" if code is not None and code < 0 else f"ended with exit status {code}"
         tail = child.log_tail()
         lost = self.run.current
-        self.run.child_lost(f"the background Blender {how}" + (f": {tail}" if tail else ""))
+        self.followed.child_lost(f"the background Blender {how}" + (f": {tail}" if tail else ""))
         if lost is not None and lost.status == ShotStatus.FAILED:
             self._remove_unfinished(lost)  # a crash mid-write leaves a cut-off image or movie
 
@@ -186,7 +189,7 @@ class BackgroundSession(session.QueueSession):
             self.child.send(child_protocol.PAUSE if paused else child_protocol.RESUME)
         super().set_paused(paused)
 
-    def abort(self, reason: str, layout: session.LayoutEnd = "later") -> None:
+    def abort(self, reason: str, layout: LayoutEnd = "later") -> None:
         # The process ends first, and what it said before it ended is read:
         # a shot it finished is not taken for a cancelled one (and removed),
         # nothing it writes afterwards is taken for a finished file.
@@ -206,7 +209,7 @@ class BackgroundSession(session.QueueSession):
     def _scene_is_persons(self) -> bool:
         return True
 
-    def end(self, layout: session.LayoutEnd = "later") -> str:
+    def end(self, layout: LayoutEnd = "later") -> str:
         self._end_child()
         try:
             return super().end(layout)

@@ -6,11 +6,18 @@ timer that is removed whenever the run ends."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Literal
 
 import bpy
 
 from ..guards.layout import LayoutGuard
 from .progress import mark_stopped
+
+# What the end of a run does with the person's windows: put them back from a
+# timer (the usual way: outside the operator's context), at once (the add-on
+# is being disabled: no timer may outlive it), or leave them (a file is
+# loading: its own screens replace ours).
+LayoutEnd = Literal["later", "now", "leave"]
 
 # The one pending step, kept so that it can be unregistered.
 _pending: list[Callable[[], None]] = []
@@ -45,3 +52,14 @@ def restore_layout(layout: LayoutGuard) -> None:
         layout.restore()
     finally:
         mark_stopped()
+
+
+def end_layout(guard: LayoutGuard | None, how: LayoutEnd) -> None:
+    """The run is over: its windows back as `how` says; the queue counts as
+    running until they are."""
+    if guard is None or how == "leave":
+        mark_stopped()
+    elif how == "now":
+        restore_layout(guard)
+    else:
+        run_soon(lambda: restore_layout(guard))

@@ -8,15 +8,12 @@ background.py's subclass follows a separate process instead."""
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 from datetime import datetime
-from typing import Literal
 
 import bpy
 
 from ..core import report, validation
-from ..core.autosave import AutosaveClock
 from ..core.logs import logger
 from ..core.run import Action, ShotRun
 from ..core.run_record import RunRecord
@@ -25,17 +22,12 @@ from ..guards.layout import LayoutGuard
 from ..guards.popups import PopupGuard
 from ..props import runtime_state
 from . import autosave, deferred, ending, output_keeping, progress, render_events
+from .deferred import LayoutEnd
 from .handle import QueueHandle
 from .preparing import PreparedRun, prepare_run
 from .shot_stage import ShotStage
 
 log = logger(__name__)
-
-# What the end of a run does with the person's windows: put them back from a
-# timer (the usual way: outside the operator's context), at once (the add-on
-# is being disabled: no timer may outlive it), or leave them (a file is
-# loading: its own screens replace ours).
-LayoutEnd = Literal["later", "now", "leave"]
 
 # The queue running in this Blender session, if any. Cleared on every exit
 # path, so it never survives a file load or the add-on being disabled.
@@ -73,7 +65,7 @@ class QueueSession(QueueHandle):
         self.progress = progress.ProgressText(prepared.run, prepared.earlier_seconds)
         self.layout: LayoutGuard | None = None  # only with a window manager to guard
         self.popups: PopupGuard | None = None  # likewise
-        self._autosave: AutosaveClock | None = None  # likewise
+        self._autosave: autosave.BetweenShots | None = None  # likewise
         self.report_text = ""
         self.contact_sheet_note = ""  # what the report says of the contact sheet
         self.record: RunRecord | None = None  # the finished run (history, --json)
@@ -113,7 +105,7 @@ class QueueSession(QueueHandle):
         _active = self
         output_keeping.late_files.clear()
         if guard_layout:
-            self._autosave = AutosaveClock(autosave.interval_seconds(), time.monotonic())
+            self._autosave = autosave.BetweenShots()
         if guard_layout and self.renders_here:
             self.layout = LayoutGuard()
             self.popups = PopupGuard()
@@ -217,7 +209,7 @@ class QueueSession(QueueHandle):
         if self.on_end is not None:
             self.on_end()
         log.info("%s", self.report_text)
-        self._end_layout(layout)
+        deferred.end_layout(self.layout, layout)
         return self.report_text
 
     def _clean_up(self) -> list[str]:
@@ -231,15 +223,6 @@ class QueueSession(QueueHandle):
                 log.exception("could not clean up")
                 errors.append(f"{type(error).__name__}: {error}")
         return errors
-
-    def _end_layout(self, how: LayoutEnd) -> None:
-        guard = self.layout if how != "leave" else None
-        if guard is None:
-            progress.mark_stopped()
-        elif how == "now":
-            deferred.restore_layout(guard)
-        else:
-            deferred.run_soon(lambda: deferred.restore_layout(guard))
 
     def _settle_all_shots(self) -> None:
         for shot in self.run.shots:
@@ -265,14 +248,8 @@ class QueueSession(QueueHandle):
         progress.sync_shot(shot, force)
 
     def _autosave_if_due(self) -> None:
-        """Blender's autosave, written by the queue (core/autosave.py says
-        why), only while no shot's settings are on the scene: between shots
-        and while paused."""
-        clock = self._autosave
-        if clock is None or not clock.due(time.monotonic()) or not self._scene_is_persons():
-            return
-        autosave.write()
-        clock.written(time.monotonic())
+        if self._autosave is not None:
+            self._autosave.write_if_due(self._scene_is_persons())
 
     def _scene_is_persons(self) -> bool:
         return not self.run.rendering and self.stage.is_clean

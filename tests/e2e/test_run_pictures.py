@@ -10,7 +10,7 @@ from setups import SHOT_PER_CAMERA
 
 from testkit.blender_app import BlenderApp
 
-THUMBNAILS = "__import__('sys').modules['bl_ext.user_default.multi_render.ui.thumbnails']"
+THUMBNAILS = "__import__('sys').modules['bl_ext.user_default.multi_render.results.thumbnails']"
 FOUR_SHOTS = (
     """
 import os

@@ -1,5 +1,5 @@
 from multi_render.core import report
-from multi_render.core.run import Action, QueueRun
+from multi_render.core.run import Action, FollowedRun, QueueRun
 from multi_render.core.status import RenderEvent, ShotStatus
 
 
@@ -16,6 +16,11 @@ def make_run(count: int = 3, written: set[str] | None = None) -> tuple[QueueRun,
     files = written if written is not None else {f"/o/{i}.png" for i in range(count)}
     run = QueueRun([(i, f"s{i}", f"/o/{i}.png") for i in range(count)], clock=clock, is_written=files.__contains__)
     return run, clock
+
+
+def make_followed_run(count: int = 3) -> tuple[FollowedRun, Clock]:
+    clock = Clock()
+    return FollowedRun([(i, f"s{i}", f"/o/{i}.png") for i in range(count)], clock=clock), clock
 
 
 def render(run: QueueRun, *events: RenderEvent) -> None:
@@ -351,7 +356,7 @@ def test_skip_existing_is_each_shots_own() -> None:
 
 
 def test_a_background_process_run_is_followed_shot_by_shot() -> None:
-    run, clock = make_run(3)
+    run, clock = make_followed_run(3)
     run.child_ended(0, ShotStatus.SKIPPED, "its file exists", 0.0, ())
     run.child_started(1, started_wall=1234.5)
     assert run.rendering and run.current is run.shots[1] and run.shots[1].started_wall == 1234.5
@@ -368,13 +373,13 @@ def test_a_background_process_run_is_followed_shot_by_shot() -> None:
 
 
 def test_a_process_lost_before_its_first_shot_fails_that_shot_only() -> None:
-    run, _clock = make_run(3)
+    run, _clock = make_followed_run(3)
     run.child_lost("the background Blender ended with exit status 1: no such add-on")
     assert [s.status for s in run.shots] == [ShotStatus.FAILED, ShotStatus.PENDING, ShotStatus.PENDING]
 
 
 def test_stopping_a_followed_run_cancels_its_shot() -> None:
-    run, _clock = make_run(2)
+    run, _clock = make_followed_run(2)
     run.child_started(0, started_wall=1.0)
     run.abort("stopped")
     assert [s.status for s in run.shots] == [ShotStatus.CANCELLED, ShotStatus.PENDING]
