@@ -116,10 +116,16 @@ def test_bad_input_in_the_ui_renders_nothing(blender: BlenderApp, tmp_path: obje
 
 
 def _stop_during_second_shot(blender: BlenderApp, tmp_path: object, stop: str) -> None:
-    # 4-second renders: finding the progress bar's X takes up to a few seconds.
-    # A compositor File Output node writes each shot's passes too.
+    # Shot 1 ends on its own (one sample); shot 2 renders until stopped, so
+    # the stop can never come after its end on a busy machine (finding the
+    # progress bar's X takes a few seconds). A compositor File Output node
+    # writes each shot's passes too.
     passes = Path(str(tmp_path)) / "passes"
-    extra = f"scenes.make_timed(scene, 4.0)\nscenes.add_file_output({str(passes) + '/'!r})"
+    extra = (
+        "scenes.make_slow(scene, size=64)\n"
+        "scene.multi_render.shots[0].use_samples, scene.multi_render.shots[0].samples = True, 1\n"
+        f"scenes.add_file_output({str(passes) + '/'!r})"
+    )
     names = setup(blender, tmp_path, extra=extra)
     blender.exec(START)
     blender.wait_until(
