@@ -54,7 +54,8 @@ screenshots: build
 bench-smoke: build
 	tools/dev.sh bench --smoke --json artifacts/bench-smoke.json
 
-demo: build
+# Provisions only what the demo needs (one Blender), not the test layers' tools.
+demo:
 	tools/dev.sh demo
 
 clean:

@@ -70,7 +70,7 @@ def build(engine, count, size=64):
 
 # QueueSession.<name> through wrapper(original, self); wrapping again replaces the wrapper.
 def wrap_session_method(name, wrapper):
-    cls = sys.modules[ADDON + ".session"].QueueSession
+    cls = sys.modules[ADDON + ".run.session"].QueueSession
     original = cls.__dict__.get("_bench_original_" + name) or getattr(cls, name)
     setattr(cls, "_bench_original_" + name, original)
     setattr(cls, name, lambda self, *args: wrapper(original, self, *args))
@@ -233,7 +233,7 @@ def thousand_shots(app: BlenderApp, count: int) -> dict[str, float]:
     """Validation, panel draw and registration with a long shot list."""
     app.exec(f"scene = build('BLENDER_WORKBENCH', {count}, size=32)")
     validate_ms = app.exec(
-        f"_session_module = sys.modules['{MODULE}.session']\n"
+        f"_session_module = sys.modules['{MODULE}.run.session']\n"
         "samples = []\n"
         "for _ in range(5):\n"
         "    begin = time.perf_counter()\n"
@@ -277,8 +277,8 @@ def property_overrides(app: BlenderApp, count: int) -> dict[str, float]:
     """Checking, applying and restoring `count` property overrides of one shot."""
     return app.exec(  # type: ignore[no-any-return]
         f"""
-_overrides = sys.modules['{MODULE}.property_overrides']
-_setup = sys.modules['{MODULE}.shot_setup']
+_overrides = sys.modules['{MODULE}.shot.property_overrides']
+_setup = sys.modules['{MODULE}.shot.apply']
 _settings = sys.modules['{MODULE}.guards.settings']
 scene = build('BLENDER_WORKBENCH', 1, size=32)
 shot = scene.multi_render.shots[0]
@@ -348,7 +348,7 @@ for number in range({count}):
     image.save()
     bpy.data.images.remove(image)
     images.append((f"Shot {{number}}", os.path.join({folder!r}, f"shot_{{number}}.png")))
-_sheet = sys.modules['{MODULE}.contact_sheet']
+_sheet = sys.modules['{MODULE}.results.contact_sheet']
 samples = []
 for _ in range(3):
     begin = time.perf_counter()

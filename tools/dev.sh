@@ -37,8 +37,8 @@ require_tests_ran() {
 
 step_provision() {
     if [ -z "${BLENDER:-}" ]; then
-        tools/provision-blender.sh sid
-        tools/provision-blender.sh trixie
+        tools/provision-blender.sh sid test
+        tools/provision-blender.sh trixie test
     fi
     dev_venv >/dev/null
     local wheel
@@ -122,7 +122,16 @@ step_screenshots() {
 }
 
 step_demo() {
-    beside_blender tools/demo.sh "$@"
+    # Only what the demo uses: one Blender and an X server, no venvs, no second
+    # Blender, no farm tools (make test provisions those).
+    if [ -n "${BLENDER:-}" ]; then
+        tools/build.sh >/dev/null
+        MULTI_RENDER_BLENDER="$BLENDER" tools/demo.sh "$@"
+    else
+        tools/provision-blender.sh sid demo
+        tools/build.sh >/dev/null
+        tools/in-root.sh env MULTI_RENDER_BLENDER=blender MULTI_RENDER_ZIP="$MULTI_RENDER_ZIP" tools/demo.sh "$@"
+    fi
 }
 
 step="${1:?usage: tools/dev.sh STEP [ARGS]}"

@@ -8,7 +8,9 @@
 # MULTI_RENDER_ROOT overrides the folder.
 set -euo pipefail
 
-root_of() { echo "${MULTI_RENDER_ROOT:-/var/cache/multi-render/blender-$1}"; }
+# Every cache the project makes sits under MULTI_RENDER_CACHE (default
+# /var/cache/multi-render): the Blender roots here, the venvs (provision-python.sh).
+root_of() { echo "${MULTI_RENDER_ROOT:-${MULTI_RENDER_CACHE:-/var/cache/multi-render}/blender-$1}"; }
 if [ "${1:-}" = "--print-root" ]; then root_of "${2:?suite}"; exit 0; fi
 
 ROOT="$(root_of "${MULTI_RENDER_SUITE:-sid}")"
