@@ -17,8 +17,10 @@ NEEDS="${2:-test}"
 HERE="$(cd "$(dirname "$0")" && pwd)"
 ROOT="$("$HERE/in-root.sh" --print-root "$SUITE")"
 READY="$ROOT/.multi-render-ready"
-DEMO_PACKAGES="blender xvfb xauth"
-TEST_PACKAGES="$DEMO_PACKAGES python3-cattr python3-requests xdotool imagemagick python3-pytest"
+# Blender's own extension platform (bl_pkg) imports cattrs and requests on
+# start: without them every Blender prints a traceback.
+DEMO_PACKAGES="blender python3-cattr python3-requests xvfb xauth"
+TEST_PACKAGES="$DEMO_PACKAGES xdotool imagemagick python3-pytest"
 case "$NEEDS" in
     demo) PACKAGES="$DEMO_PACKAGES" ;;
     test) PACKAGES="$TEST_PACKAGES" ;;
@@ -55,13 +57,15 @@ if [ ! -x "$ROOT/usr/bin/apt-get" ]; then
         DEBIAN_FRONTEND=noninteractive apt-get install -y -qq mmdebstrap >/dev/null
     fi
     # One pass, the packages included: mmdebstrap downloads with apt, in
-    # parallel, and unpacks without syncing every file (a throwaway root).
+    # parallel, and unpacks without syncing every file (a throwaway root)
+    # and without documentation nobody reads there.
     echo "provision-blender: $SUITE root with $PACKAGES into $ROOT"
     rm -rf "$ROOT.partial"
     mkdir -p "$(dirname "$ROOT")"
     log="$(dirname "$ROOT")/mmdebstrap-$SUITE.log"
     mmdebstrap --variant=minbase --mode=root --include="${PACKAGES// /,}" \
         --aptopt='Acquire::Check-Valid-Until "false"' --dpkgopt=force-unsafe-io \
+        --dpkgopt='path-exclude=/usr/share/doc/*' --dpkgopt='path-exclude=/usr/share/man/*' \
         "$SUITE" "$ROOT.partial" >"$log" 2>&1 \
         || { tail -30 "$log" >&2; exit 1; }
     rm -rf "$ROOT"
