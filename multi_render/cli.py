@@ -7,6 +7,9 @@
     blender -c multi_render render FILE.blend --shot-list '["A", "B"]' [--frames 1-10]
                                               [--cycles-device CUDA] [--skip-existing=true]   (farm tasks)
     blender -c multi_render bundle FILE.blend FOLDER [--shots-per-task N] [--frames-per-task M] [--skip-existing]
+    blender -c multi_render flamenco FILE.blend [--manager URL] [--shots-per-task N] [--frames-per-task M]
+                                                [--priority P] [--skip-existing] [--wait]
+    blender -c multi_render flamenco-job-type FOLDER
 
 It runs after add-ons are enabled, in background mode: shots render one after
 another (the same code as bpy.ops.multi_render.render_shots() in -b), one
@@ -27,12 +30,14 @@ from typing import Any
 
 import bpy
 
+from . import prefs
 from .core import farm, run_record, validation
 from .core.child_protocol import EndEvent
 from .core.status import ShotStatus
-from .farm import openjd
+from .farm import flamenco, openjd
 from .props import runtime_state, scene_shots
 from .run import blocking, child_link, preparing
+from .run.session import QueueSession
 from .shot import builtin_overrides, scene_reader
 
 COMMAND = "multi_render"
@@ -43,7 +48,9 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog=f"blender -c {COMMAND}", description="Render or list the shots of a .blend file (Multi Render)."
     )
-    commands = parser.add_subparsers(dest="command", required=True, metavar="{render,list,bundle}")
+    commands = parser.add_subparsers(
+        dest="command", required=True, metavar="{render,list,bundle,flamenco,flamenco-job-type}"
+    )
     render = commands.add_parser("render", help="render the ticked shots (or the named ones)")
     render.add_argument("file", help="the .blend file")
     render.add_argument("--shots", help="comma-separated shot names to render instead of the ticked ones")
@@ -101,7 +108,28 @@ def _parser() -> argparse.ArgumentParser:
         help="split each frame-range shot into chunks of this many frames",
     )
     bundle.add_argument("--skip-existing", action="store_true", help="the job renders only what is missing")
+    _add_flamenco_commands(commands)
     return parser
+
+
+def _add_flamenco_commands(commands: Any) -> None:
+    submit = commands.add_parser("flamenco", help="submit the ticked shots to a Flamenco Manager as one job")
+    submit.add_argument("file", help="the .blend file")
+    submit.add_argument("--manager", help="the Manager's URL (default: Multi Render's preferences)")
+    submit.add_argument("--shots-per-task", type=_positive, default=1, help="consecutive shots one task renders")
+    submit.add_argument(
+        "--frames-per-task", type=_positive, default=0, help="split each frame-range shot into chunks of this many"
+    )
+    submit.add_argument("--priority", type=int, default=50, help="the job's priority (0-100, Flamenco's default 50)")
+    submit.add_argument("--job-name", default="", help="the job's name (default: the file's name and 'shots')")
+    submit.add_argument("--skip-existing", action="store_true", help="the job renders only what is missing")
+    submit.add_argument(
+        "--wait", action="store_true", help="follow the job; exit 0 only when every task completed, 1 otherwise"
+    )
+    job_type = commands.add_parser(
+        "flamenco-job-type", help="save the Flamenco job type file: put it in your Manager's scripts folder"
+    )
+    job_type.add_argument("folder", help="where to save multi_render.js (e.g. the Manager's scripts folder)")
 
 
 class _UsageError(Exception):
@@ -113,20 +141,14 @@ def execute(argv: list[str]) -> int:
         options = _parser().parse_args(argv)
     except SystemExit as exit_request:  # --help (0) or a usage error (2), already printed
         return int(exit_request.code or 0)
+    if options.command == "flamenco-job-type":
+        return _save_job_type(options.folder)
     if getattr(options, "plan", None) is not None:
         options.all_scenes = True  # the background process's plan names shots of any scene
     try:
         scene = _open(options.file, getattr(options, "scene", None), getattr(options, "all_scenes", False))
-        if options.command == "list":
-            if options.all_scenes:
-                for each in preparing.queue_scenes(scene, all_scenes=True):
-                    print(f"Scene '{each.name}':")
-                    _list(each)
-                return 0
-            return _list(scene)
-        if options.command == "bundle":
-            return _bundle(scene, options)
-        return _render(scene, options)
+        commands = {"list": _list_scenes, "bundle": _bundle, "flamenco": _flamenco, "render": _render}
+        return commands[options.command](scene, options)
     except _UsageError as problem:
         print(f"multi_render: {problem}", file=sys.stderr)
         return 1
@@ -165,6 +187,46 @@ def _bundle(scene: bpy.types.Scene, options: argparse.Namespace) -> int:
     return 0
 
 
+def _save_job_type(folder: str) -> int:
+    try:
+        path = flamenco.save_job_type(folder)
+    except OSError as error:
+        print(f"multi_render: cannot save the job type: {error}", file=sys.stderr)
+        return 1
+    print(f"multi_render: saved {path}: put it in your Flamenco Manager's scripts folder")
+    return 0
+
+
+def _flamenco(scene: bpy.types.Scene, options: argparse.Namespace) -> int:
+    url = options.manager or prefs.preferences().flamenco_manager_url
+    if not url:
+        raise _UsageError("no Flamenco Manager: give --manager URL or set it in Multi Render's preferences")
+    settings = farm.BundleOptions(options.shots_per_task, options.frames_per_task, options.skip_existing)
+    try:
+        manager = flamenco.Manager(url)
+        job = flamenco.submit(scene, manager, settings, name=options.job_name, priority=options.priority)
+        print(f"multi_render: submitted Flamenco job {job.job_id} ({job.tasks} tasks), rendering {job.blend_path}")
+        print(job.job_id, flush=True)
+        if not options.wait:
+            return 0
+        end = flamenco.follow(manager, job.job_id, lambda line: print(f"multi_render: job {line}", flush=True))
+    except (flamenco.FlamencoError, ValueError) as error:
+        raise _UsageError(str(error)) from None
+    for task in end.failed:
+        print(f"multi_render: task '{task.name}' {task.status}: {task.reason}")
+    print(f"multi_render: Flamenco job {job.job_id} {end.status}")
+    return 0 if end.status == "completed" else 1
+
+
+def _list_scenes(scene: bpy.types.Scene, options: argparse.Namespace) -> int:
+    if not options.all_scenes:
+        return _list(scene)
+    for each in preparing.queue_scenes(scene, all_scenes=True):
+        print(f"Scene '{each.name}':")
+        _list(each)
+    return 0
+
+
 def _list(scene: bpy.types.Scene) -> int:
     for index, shot in enumerate(scene_shots(scene).shots):
         output = scene_reader.shot_output(scene, shot, index)
@@ -199,12 +261,13 @@ def _render(scene: bpy.types.Scene, options: argparse.Namespace) -> int:
         link = child_link.ParentLink(out) if options.events and out is not None else None
         if link is not None:
             link.start()
+        saved_lines = _SavedLines() if not (options.json or options.events) else None
         try:
             queue, problems = blocking.run_blocking(
                 scene,
                 started=_started(options.started),
                 all_scenes=options.all_scenes,
-                follow=link.follow if link else None,
+                follow=link.follow if link else saved_lines,
             )
         finally:
             scene_reader.read_as_copy_of(None)
@@ -212,6 +275,8 @@ def _render(scene: bpy.types.Scene, options: argparse.Namespace) -> int:
                 link.stop()
         if queue is None:
             raise _UsageError(validation.summary(problems))
+        if saved_lines is not None:
+            saved_lines(queue)  # the last shot settled after the last call between shots
         if link is not None:
             sheet = runtime_state().last_contact_sheet if scene_shots(scene).contact_sheet else ""
             link.finish(EndEvent(queue.stop_reason, sheet, queue.contact_sheet_note))
@@ -223,6 +288,25 @@ def _render(scene: bpy.types.Scene, options: argparse.Namespace) -> int:
         print(run_record.as_json(queue.record), flush=True)
     failed = any(shot.status not in (ShotStatus.DONE, ShotStatus.SKIPPED) for shot in queue.shots)
     return 1 if failed else 0
+
+
+class _SavedLines:
+    """Blender's own lines for each file written ("Saved: '...'", then
+    "Time: ..."), which a Flamenco Worker reads: the job's last image and a
+    step of progress. Printed as each shot is done, between shots."""
+
+    def __init__(self) -> None:
+        self._said: set[int] = set()
+
+    def __call__(self, queue: QueueSession) -> None:
+        for position, shot in enumerate(queue.shots):
+            if position in self._said or shot.status != ShotStatus.DONE:
+                continue
+            self._said.add(position)
+            minutes, seconds = divmod(shot.seconds, 60)
+            for path in shot.output_paths:
+                print(f"Saved: '{path}'")
+            print(f"Time: {int(minutes):02d}:{seconds:05.2f}", flush=True)
 
 
 def _choose_shots(scenes: list[bpy.types.Scene], options: argparse.Namespace) -> None:

@@ -1,16 +1,31 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""Add-on preferences: where the shortcut can be changed."""
+"""Add-on preferences: the shortcut, and the Flamenco Manager shots are
+submitted to (with the button that saves its job type file)."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import bpy
 import rna_keymap_ui
+from bpy.props import StringProperty
 
 from . import keymap
+from .bl_types import OperatorResult
+from .core.flamenco import JOB_TYPE_FILE
+from .farm import flamenco
+
+ADDON_ID = __package__ or "multi_render"
 
 
 class MULTIRENDER_AP_preferences(bpy.types.AddonPreferences):
-    bl_idname = __package__ or "multi_render"
+    bl_idname = ADDON_ID
+
+    flamenco_manager_url: StringProperty(  # type: ignore[valid-type]
+        name="Flamenco Manager",
+        description="The URL of the Flamenco Manager that Submit Shots to Flamenco sends jobs to",
+        default="",
+    )
 
     def draw(self, context: bpy.types.Context) -> None:
         layout = self.layout
@@ -23,6 +38,38 @@ class MULTIRENDER_AP_preferences(bpy.types.AddonPreferences):
             for item in user_keymap.keymap_items:
                 if item.idname == addon_item.idname:
                     rna_keymap_ui.draw_kmi([], user_keyconfig, user_keymap, item, layout, 0)
+        layout.separator()
+        layout.prop(self, "flamenco_manager_url")
+        row = layout.row()
+        row.label(text=f"Put {JOB_TYPE_FILE} in your Manager's scripts folder:")
+        row.operator(MULTIRENDER_OT_save_flamenco_job_type.bl_idname, icon="FILE_SCRIPT")
 
 
-CLASSES = (MULTIRENDER_AP_preferences,)
+class MULTIRENDER_OT_save_flamenco_job_type(bpy.types.Operator):
+    """Save Multi Render's Flamenco job type (multi_render.js); put it in your Flamenco Manager's scripts folder"""
+
+    bl_idname = "multi_render.save_flamenco_job_type"
+    bl_label = "Save Flamenco Job Type"
+
+    directory: StringProperty(subtype="DIR_PATH")  # type: ignore[valid-type]
+
+    def invoke(self, context: bpy.types.Context, _event: bpy.types.Event) -> OperatorResult:
+        context.window_manager.fileselect_add(self)
+        return {"RUNNING_MODAL"}
+
+    def execute(self, _context: bpy.types.Context) -> OperatorResult:
+        try:
+            path = flamenco.save_job_type(bpy.path.abspath(self.directory))
+        except OSError as error:
+            self.report({"ERROR"}, f"Cannot save the job type: {error}")
+            return {"CANCELLED"}
+        self.report({"INFO"}, f"Saved {path}: put it in your Flamenco Manager's scripts folder")
+        return {"FINISHED"}
+
+
+def preferences() -> Any:
+    """This add-on's preferences."""
+    return bpy.context.preferences.addons[ADDON_ID].preferences
+
+
+CLASSES = (MULTIRENDER_AP_preferences, MULTIRENDER_OT_save_flamenco_job_type)

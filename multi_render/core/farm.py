@@ -164,7 +164,12 @@ def _step(name: str, parameter: dict[str, Any], args: list[str]) -> dict[str, An
 _DEFAULTS = BundleOptions()
 
 
-def job_template(blend_name: str, shots: Sequence[FarmShot], options: BundleOptions = _DEFAULTS) -> dict[str, Any]:
+def _split(
+    shots: Sequence[FarmShot], options: BundleOptions
+) -> tuple[list[FarmShot], list[tuple[FarmShot, FrameRange]]]:
+    """The shots rendered whole (grouped `shots_per_task` to a task) and the
+    range shots split in chunks of `frames_per_task`; ValueError for options
+    or ranges no farm can run."""
     if options.shots_per_task < 1:
         raise ValueError("shots per task must be at least 1")
     if options.frames_per_task < 0:
@@ -174,6 +179,27 @@ def job_template(blend_name: str, shots: Sequence[FarmShot], options: BundleOpti
             raise ValueError(f"shot '{shot.name}': its frame range holds no frame")
     chunked = [(shot, shot.frames) for shot in shots if shot.frames is not None and options.frames_per_task > 0]
     whole = [shot for shot in shots if shot.frames is None or options.frames_per_task == 0]
+    return whole, chunked
+
+
+@dataclass(frozen=True)
+class FarmTask:
+    shots: str  # the shot names as one value (names_value: JSON, braces escaped)
+    frames: str = ""  # a range shot's chunk, START-END[:STEP]; "" for whole shots
+
+
+def farm_tasks(shots: Sequence[FarmShot], options: BundleOptions = _DEFAULTS) -> list[FarmTask]:
+    """Every task of a job, in order, for engines that take a list of tasks
+    (Flamenco): the bundle's grouping, with each range's chunks spelled out."""
+    whole, chunked = _split(shots, options)
+    tasks = [FarmTask(group) for group in _groups(whole, options.shots_per_task)] if whole else []
+    for shot, frames in chunked:
+        tasks += [FarmTask(names_value([shot.name]), chunk) for chunk in _chunks(frames, options.frames_per_task)]
+    return tasks
+
+
+def job_template(blend_name: str, shots: Sequence[FarmShot], options: BundleOptions = _DEFAULTS) -> dict[str, Any]:
+    whole, chunked = _split(shots, options)
     steps = []
     if whole:
         shots_parameter = {"name": "Shots", "type": "STRING", "range": _groups(whole, options.shots_per_task)}

@@ -11,10 +11,9 @@ from datetime import datetime
 import bpy
 
 from ..core import farm
-from ..core.shots import FrameRange
-from ..props import scene_shots
 from ..shot import scene_reader
 from . import assets as farm_assets
+from . import shots as farm_shots
 
 
 def write_farm_bundle(scene: bpy.types.Scene, folder: str, options: farm.BundleOptions | None = None) -> FarmBundle:
@@ -25,14 +24,7 @@ def write_farm_bundle(scene: bpy.types.Scene, folder: str, options: farm.BundleO
     now = datetime.now()
     # Every task renders with this time, so {date} and {time} mean the same in all of them.
     options = dataclasses.replace(options or farm.BundleOptions(), started=now.isoformat(timespec="seconds"))
-    shots = [
-        farm.FarmShot(
-            shot.name,
-            FrameRange(shot.frame_start, shot.frame_end, shot.frame_step) if shot.use_frame_range else None,
-        )
-        for shot in scene_shots(scene).shots
-        if shot.enabled
-    ]
+    shots = farm_shots.ticked(scene)
     assets, missing = farm_assets.asset_references(scene, now)
     output = scene_reader.scene_output_folder(scene)
     template = farm.write_bundle(folder, bpy.data.filepath, output, shots, options=options, assets=assets)

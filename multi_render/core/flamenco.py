@@ -1,0 +1,114 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""Flamenco jobs (Blender Studio's render farm) of a shot queue: the job a
+Manager is sent for the add-on's own job type (farm/multi_render.js), its
+version check, and what a followed job's tasks say about each shot. Plain
+data: the HTTP calls are farm/flamenco.py's."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from .farm import BundleOptions, FarmShot, farm_tasks
+
+JOB_TYPE = "multi-render"  # the Manager names it after the file: multi_render.js
+JOB_TYPE_FILE = "multi_render.js"
+# Kept in step with the `job_type_version` default in multi_render.js.
+JOB_TYPE_VERSION = 1
+# Flamenco's job statuses that end a job; anything else may still change.
+ENDED = ("completed", "failed", "canceled")
+
+
+@dataclass(frozen=True)
+class JobSettings:
+    blend_path: str  # the copy the Workers open, on shared storage
+    as_file: str  # the person's .blend: "//" and {blend_dir} mean its folder
+    scene: str
+    name: str
+    priority: int = 50
+    type_etag: str = ""  # the Manager's job type as checked; "" skips the staleness check
+
+
+def job(settings: JobSettings, shots: Sequence[FarmShot], options: BundleOptions) -> dict[str, Any]:
+    """The job body for POST /api/v3/jobs (and /jobs/check). ValueError for
+    shots or options no farm can run."""
+    if not shots:
+        raise ValueError("no ticked shot to send to the farm")
+    tasks = [[task.shots, task.frames] for task in farm_tasks(shots, options)]
+    body: dict[str, Any] = {
+        "name": settings.name,
+        "type": JOB_TYPE,
+        "priority": settings.priority,
+        "submitter_platform": "linux",
+        "settings": {
+            "job_type_version": JOB_TYPE_VERSION,
+            "blendfile": settings.blend_path,
+            "as_file": settings.as_file,
+            "scene": settings.scene,
+            "started": options.started,
+            "skip_existing": options.skip_existing,
+            "tasks": json.dumps(tasks),
+        },
+        "metadata": {"multi_render.shots": str(len(shots))},
+    }
+    if settings.type_etag:
+        body["type_etag"] = settings.type_etag
+    return body
+
+
+def job_type_version(job_type: Mapping[str, Any]) -> int | None:
+    """The version a Manager's multi-render job type carries (the default of
+    its hidden `job_type_version` setting); None when it has none."""
+    for setting in job_type.get("settings", []):
+        if setting.get("key") == "job_type_version":
+            default = setting.get("default")
+            return default if isinstance(default, int) else None
+    return None
+
+
+def job_type_problem(job_type: Mapping[str, Any] | None) -> str:
+    """Why the Manager's job type cannot take this add-on's jobs; "" if it can."""
+    where = f"save {JOB_TYPE_FILE} from Multi Render's preferences and put it in your Manager's scripts folder"
+    if job_type is None:
+        return f"the Flamenco Manager has no '{JOB_TYPE}' job type: {where}"
+    version = job_type_version(job_type)
+    if version != JOB_TYPE_VERSION:
+        return (
+            f"the Flamenco Manager's '{JOB_TYPE}' job type is version {version}, this add-on sends version "
+            f"{JOB_TYPE_VERSION}: {where}"
+        )
+    return ""
+
+
+@dataclass(frozen=True)
+class TaskState:
+    name: str
+    status: str  # Flamenco's task status: queued, active, completed, failed, canceled, ...
+    reason: str = ""  # a failed task's activity (Flamenco's last word on it)
+
+
+def failed_tasks(tasks: Sequence[Mapping[str, Any]]) -> list[TaskState]:
+    """The tasks of a job that did not complete, with Flamenco's reason."""
+    return [
+        TaskState(str(task.get("name", "")), str(task.get("status", "")), str(task.get("activity", "")))
+        for task in tasks
+        if task.get("status") != "completed"
+    ]
+
+
+# A shot's line in a task log: the Worker prefixes each line of the command's
+# output with "pid=N > "; the command line prints "STATUS    name  reason  s".
+_SHOT_LINE = re.compile(r"(?:^|> )(FAILED|CANCELLED) +(.+?) +\d+\.\d\d s$")
+
+
+def shot_failures(log_tail: str) -> list[str]:
+    """The failed and cancelled shots a task's log names: "name: reason"."""
+    found = []
+    for line in log_tail.splitlines():
+        if match := _SHOT_LINE.search(line):
+            name, _, reason = match.group(2).partition("  ")
+            found.append(f"{name}: {reason}" if reason else name)
+    return found

@@ -1,0 +1,222 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""Sending a scene's shots to a Flamenco Manager and following the job:
+checked first as a local run is, and against the Manager (its multi-render
+job type and version, its shared storage), then a copy of the file is put on
+shared storage for the Workers and the job submitted. HTTP with the
+standard library only (Flamenco's REST API, /api/v3)."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import bpy
+
+from ..core import flamenco, validation
+from ..core.farm import BundleOptions
+from ..core.logs import logger
+from ..shot import scene_reader
+from . import shots as farm_shots
+
+log = logger(__name__)
+
+# Seconds an HTTP call may take before the Manager counts as unreachable.
+TIMEOUT_SECONDS = 10.0
+JOB_TYPE_PATH = os.path.join(os.path.dirname(__file__), flamenco.JOB_TYPE_FILE)
+
+
+class FlamencoError(Exception):
+    """The Manager cannot take the job, or answered with an error: the
+    message says which and what to do."""
+
+
+def save_job_type(folder: str) -> str:
+    """Save the job type file into `folder` (a Manager's scripts folder); its path."""
+    os.makedirs(folder, exist_ok=True)
+    target = os.path.join(folder, flamenco.JOB_TYPE_FILE)
+    shutil.copyfile(JOB_TYPE_PATH, target)
+    return target
+
+
+class Manager:
+    def __init__(self, url: str) -> None:
+        if not url.startswith(("http://", "https://")):
+            raise FlamencoError(f"the Flamenco Manager's URL must start with http:// or https:// (got {url!r})")
+        self.url = url.rstrip("/")
+
+    def call(self, method: str, path: str, body: Any = None) -> tuple[int, Any]:
+        """(HTTP status, parsed JSON or text or None)."""
+        data = None if body is None else json.dumps(body).encode()
+        request = urllib.request.Request(self.url + path, data=data, method=method)
+        request.add_header("Accept", "application/json")
+        if data is not None:
+            request.add_header("Content-Type", "application/json")
+        try:
+            with urllib.request.urlopen(request, timeout=TIMEOUT_SECONDS) as answer:
+                return answer.status, _parsed(answer.read(), answer.headers.get_content_type())
+        except urllib.error.HTTPError as error:
+            return error.code, _parsed(error.read(), error.headers.get_content_type())
+        except (urllib.error.URLError, OSError) as error:
+            reason = getattr(error, "reason", error)
+            raise FlamencoError(f"cannot reach the Flamenco Manager at {self.url}: {reason}") from None
+
+    def get(self, path: str) -> Any:
+        status, answer = self.call("GET", path)
+        if status != 200:
+            raise FlamencoError(f"the Flamenco Manager answered {status} to GET {path}: {_message(answer)}")
+        return answer
+
+
+def _parsed(raw: bytes, content_type: str) -> Any:
+    if not raw:
+        return None
+    text = raw.decode("utf-8", "replace")
+    if content_type == "application/json":
+        try:
+            return json.loads(text)
+        except ValueError:
+            return text
+    return text
+
+
+def _message(answer: Any) -> str:
+    if isinstance(answer, dict) and "message" in answer:
+        return str(answer["message"])
+    return str(answer)[:300]
+
+
+@dataclass(frozen=True)
+class Submitted:
+    job_id: str
+    blend_path: str  # the copy the Workers render
+    tasks: int
+
+
+def submit(
+    scene: bpy.types.Scene,
+    manager: Manager,
+    options: BundleOptions,
+    *,
+    name: str = "",
+    priority: int = 50,
+) -> Submitted:
+    """Check the shots and the Manager, put the file on shared storage and
+    submit the job. FlamencoError (and nothing sent) when anything is wrong."""
+    now = datetime.now()
+    options = BundleOptions(
+        options.shots_per_task, options.frames_per_task, options.skip_existing, now.isoformat(timespec="seconds")
+    )
+    specs = scene_reader.read_shots(scene, now)
+    if problems := validation.validate(specs, scene.name, names=scene_reader.names_in(scene)):
+        raise FlamencoError("; ".join(str(problem) for problem in problems))
+    job_type = _job_type(manager)
+    if problem := flamenco.job_type_problem(job_type):
+        raise FlamencoError(problem)
+    storage = _shared_storage(manager)
+    for spec in specs:
+        if spec.enabled:
+            for path in [*spec.files, *(node.absolute_folder for node in spec.node_outputs)]:
+                if path and not _inside(path, storage):
+                    where = f"Shot {spec.index + 1} '{spec.name}'"
+                    raise FlamencoError(
+                        f"{where} writes '{path}', outside the Flamenco Manager's shared storage '{storage}': "
+                        "the Workers could not write it there"
+                    )
+    shots = farm_shots.ticked(scene)
+    person = bpy.data.filepath
+    stem = os.path.splitext(os.path.basename(person))[0] or "untitled"
+    settings = flamenco.JobSettings(
+        blend_path="",
+        as_file=person,
+        scene=scene.name,
+        name=name or f"{stem} shots",
+        priority=priority,
+        type_etag=str(job_type.get("etag", "")) if job_type else "",
+    )
+    body = flamenco.job(settings, shots, options)  # ValueError before any file is written
+    blend = _blend_for_workers(storage, stem, now)
+    body["settings"]["blendfile"] = blend
+    status, answer = manager.call("POST", "/api/v3/jobs/check", body)
+    if status != 204:
+        raise FlamencoError(f"the Flamenco Manager refused the job ({status}): {_message(answer)}")
+    status, answer = manager.call("POST", "/api/v3/jobs", body)
+    if status != 200 or not isinstance(answer, dict):
+        raise FlamencoError(f"the Flamenco Manager did not take the job ({status}): {_message(answer)}")
+    tasks = len(json.loads(body["settings"]["tasks"]))
+    log.info("submitted job %s (%d tasks) rendering %s", answer["id"], tasks, blend)
+    return Submitted(str(answer["id"]), blend, tasks)
+
+
+def _job_type(manager: Manager) -> dict[str, Any] | None:
+    status, answer = manager.call("GET", f"/api/v3/jobs/type/{flamenco.JOB_TYPE}")
+    if status == 404:
+        return None
+    if status != 200 or not isinstance(answer, dict):
+        raise FlamencoError(f"the Flamenco Manager answered {status} about its job types: {_message(answer)}")
+    return answer
+
+
+def _shared_storage(manager: Manager) -> str:
+    configuration = manager.get("/api/v3/configuration")
+    location = configuration.get("storageLocation", "") if isinstance(configuration, dict) else ""
+    if not location:
+        raise FlamencoError("the Flamenco Manager has no shared storage location set")
+    return str(location)
+
+
+def _inside(path: str, folder: str) -> bool:
+    real, root = os.path.realpath(path), os.path.realpath(folder)
+    return real == root or real.startswith(root.rstrip(os.sep) + os.sep)
+
+
+def _blend_for_workers(storage: str, stem: str, now: datetime) -> str:
+    """The file the Workers open: the saved .blend itself when it lives on
+    shared storage with nothing unsaved, else a copy (unsaved changes
+    included) in a job folder there, its relative paths remapped to still
+    find what it uses."""
+    person = bpy.data.filepath
+    if person and not bpy.data.is_dirty and _inside(person, storage):
+        return person
+    folder = os.path.join(storage, "multi-render", f"{stem}-{now:%Y%m%d-%H%M%S}")
+    os.makedirs(folder, exist_ok=True)
+    copy = os.path.join(folder, f"{stem}.blend")
+    bpy.ops.wm.save_as_mainfile(filepath=copy, copy=True, check_existing=False, compress=False, relative_remap=True)
+    return copy
+
+
+@dataclass(frozen=True)
+class JobEnd:
+    status: str  # completed, failed, canceled
+    failed: list[flamenco.TaskState]
+
+
+def follow(manager: Manager, job_id: str, on_change: Callable[[str], None], poll_seconds: float = 2.0) -> JobEnd:
+    """Wait until the job ends, telling `on_change` each new status line; the
+    tasks that did not complete, with the last lines of their logs."""
+    said = ""
+    while True:
+        job = manager.get(f"/api/v3/jobs/{job_id}")
+        status = str(job.get("status", ""))
+        line = f"{status} ({job.get('steps_completed', 0)}/{job.get('steps_total', 0)} steps) {job.get('activity', '')}"
+        if line != said:
+            on_change(line.strip())
+            said = line
+        if status in flamenco.ENDED:
+            break
+        time.sleep(poll_seconds)
+    tasks = manager.get(f"/api/v3/jobs/{job_id}/tasks").get("tasks", [])
+    failed = []
+    for state in flamenco.failed_tasks(tasks):
+        task_id = next(task["id"] for task in tasks if task.get("name") == state.name)
+        _answered, tail = manager.call("GET", f"/api/v3/tasks/{task_id}/logtail")
+        reason = "; ".join(flamenco.shot_failures(str(tail or ""))[-3:]) or state.reason
+        failed.append(flamenco.TaskState(state.name, state.status, reason))
+    return JobEnd(status, failed)

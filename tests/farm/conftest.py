@@ -1,0 +1,57 @@
+"""What the farm tests share: the test Blender with the built extension in a
+throwaway profile, and a .blend of three stills and a five-frame range shot."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+BLENDER = os.environ.get("MULTI_RENDER_FARM_BLENDER") or str(REPO / "tools" / "blender.sh")
+
+MAKE_BLEND = """
+import bpy
+from testkit import scenes
+shots = scenes.build_farm_scene(3)
+shots[1].name = "Green, with a comma"
+bpy.ops.multi_render.shot_duplicate()  # of the last shot: a turntable of 5 frames
+spin = shots[3]
+spin.name, spin.filepath = "Spin", "//renders/spin_{{frame}}"
+spin.use_frame_range, spin.frame_start, spin.frame_end = True, 1, 5
+bpy.ops.wm.save_as_mainfile(filepath={path!r})
+"""
+STILLS = ["Cam_Blue.png", "Cam_Red.png", "Green, with a comma.png"]
+SPIN = [f"spin_{frame:04d}.png" for frame in range(1, 6)]
+
+
+def run(*command: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(command, env=env, capture_output=True, text=True, timeout=600, check=False)
+
+
+@pytest.fixture(scope="module")
+def env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    zip_path = os.environ.get("MULTI_RENDER_ZIP", "")
+    if not os.path.isfile(zip_path):
+        pytest.fail(f"MULTI_RENDER_ZIP must name the built extension (got {zip_path!r})")
+    profile = tmp_path_factory.mktemp("profile")
+    environment = {**os.environ, "BLENDER_USER_RESOURCES": str(profile)}
+    installed = run(BLENDER, "-c", "extension", "install-file", "-r", "user_default", "-e", zip_path, env=environment)
+    assert installed.returncode == 0, installed.stdout + installed.stderr
+    return environment
+
+
+def make_blend(tmp_path: Path, env: dict[str, str]) -> Path:
+    blend = tmp_path / "farm.blend"
+    made = run(
+        BLENDER,
+        "--python-use-system-env",  # finds testkit through PYTHONPATH
+        "-b",
+        "--python-expr",
+        MAKE_BLEND.format(path=str(blend)),
+        env={**env, "PYTHONPATH": str(REPO)},
+    )
+    assert blend.is_file(), made.stdout + made.stderr
+    return blend

@@ -1,0 +1,133 @@
+"""Flamenco, for real: a Manager and a Worker from ../shared/flamenco (or
+$FLAMENCO_DIR) on 127.0.0.1, the Worker running the test Blender with the
+built extension. The job type file the command line saves is the one the
+Manager loads; a job of stills and a range in chunks renders every file on
+shared storage and the Manager shows the last image; a Manager without the
+job type, or with an older one, and a shot writing outside shared storage
+are refused before anything is sent."""
+
+from __future__ import annotations
+
+import json
+import os
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from conftest import BLENDER, REPO, SPIN, STILLS, make_blend, run
+
+FLAMENCO = Path(os.environ.get("FLAMENCO_DIR") or REPO.parent / "shared" / "flamenco")
+pytestmark = pytest.mark.skipif(
+    not (FLAMENCO / "start-farm.sh").is_file(),
+    reason=f"no Flamenco test farm at {FLAMENCO} (set FLAMENCO_DIR to the folder with start-farm.sh)",
+)
+
+
+class Farm:
+    def __init__(self, folder: Path, url: str) -> None:
+        self.folder = folder
+        self.url = url
+        self.shared = folder / "shared"
+        self.job_type = folder / "manager" / "scripts" / "multi_render.js"
+
+    def get(self, path: str) -> object:
+        with urllib.request.urlopen(self.url + path, timeout=10) as answer:
+            return json.loads(answer.read() or b"null")
+
+
+@pytest.fixture(scope="module")
+def farm(tmp_path_factory: pytest.TempPathFactory, env: dict[str, str]) -> Iterator[Farm]:
+    folder = tmp_path_factory.mktemp("flamenco")
+    job_types = folder / "job-types"
+    saved = run(BLENDER, "-c", "multi_render", "flamenco-job-type", str(job_types), env=env)
+    assert saved.returncode == 0, saved.stdout + saved.stderr
+    assert "put it in your Flamenco Manager's scripts folder" in saved.stdout
+    started = run(
+        str(FLAMENCO / "start-farm.sh"),
+        str(folder / "farm"),
+        "--blender",
+        BLENDER,
+        "--job-types",
+        str(job_types),
+        env=env,
+    )
+    assert started.returncode == 0, started.stdout + started.stderr
+    values = dict(line.split("=", 1) for line in started.stdout.splitlines() if "=" in line)
+    try:
+        yield Farm(folder / "farm", values["MANAGER_URL"])
+    finally:
+        stopped = run(str(FLAMENCO / "stop-farm.sh"), str(folder / "farm"), env=env)
+        assert stopped.returncode == 0, stopped.stdout + stopped.stderr
+
+
+def submit(blend: Path, farm: Farm, env: dict[str, str], *options: str) -> tuple[int, str]:
+    done = run(BLENDER, "-c", "multi_render", "flamenco", str(blend), "--manager", farm.url, *options, env=env)
+    return done.returncode, done.stdout + done.stderr
+
+
+def test_a_job_renders_every_shot_on_shared_storage(farm: Farm, env: dict[str, str]) -> None:
+    project = farm.shared / "project"
+    project.mkdir()
+    blend = make_blend(project, env)  # outputs: //renders/ beside it, on shared storage
+    code, output = submit(blend, farm, env, "--shots-per-task", "2", "--frames-per-task", "2", "--wait")
+    assert code == 0, output
+    assert "(5 tasks)" in output  # [Blue, Green], [Red], Spin 1-2, 3-4, 5
+    assert sorted(path.name for path in (project / "renders").iterdir()) == sorted(STILLS + SPIN)
+    job_id = next(line for line in output.splitlines() if len(line) == 36 and line.count("-") == 4)
+    tasks = farm.get(f"/api/v3/jobs/{job_id}/tasks")["tasks"]  # type: ignore[index]
+    assert sorted(task["status"] for task in tasks) == ["completed"] * 5
+    assert any("Green, with a comma" in task["name"] for task in tasks)
+    # The Worker read Blender's "Saved:" lines: the Manager has the last image.
+    assert farm.get(f"/api/v3/jobs/{job_id}/last-rendered") is not None
+    # The saved file on shared storage is rendered as it is: no copy was made.
+    assert not (farm.shared / "multi-render").exists()
+
+
+def test_a_file_elsewhere_is_copied_and_outputs_outside_are_refused(
+    farm: Farm, env: dict[str, str], tmp_path: Path
+) -> None:
+    blend = make_blend(tmp_path, env)  # //renders/: beside a file that is not on shared storage
+    code, output = submit(blend, farm, env)
+    assert code == 1
+    assert "Shot 1 'Cam_Blue' writes" in output and "outside the Flamenco Manager's shared storage" in output
+    assert not (farm.shared / "multi-render").exists()  # nothing was copied or sent
+
+    # Outputs on shared storage: the Workers render a copy put there.
+    outputs = farm.shared / "elsewhere"
+    moved = run(
+        BLENDER,
+        "-b",
+        str(blend),
+        "--python-expr",
+        f"import bpy; scene = bpy.context.scene; scene.render.filepath = {str(outputs) + '/'!r}\n"
+        f"scene.multi_render.shots['Spin'].filepath = {str(outputs / 'spin_{frame}')!r}\n"
+        "bpy.ops.wm.save_mainfile()",
+        env=env,
+    )
+    assert moved.returncode == 0, moved.stdout + moved.stderr
+    code, output = submit(blend, farm, env, "--wait")
+    assert code == 0, output
+    assert sorted(path.name for path in outputs.iterdir()) == sorted(STILLS + SPIN)
+    (copy,) = (farm.shared / "multi-render").glob("farm-*/farm.blend")
+    assert str(copy) in output
+
+
+def test_a_missing_or_older_job_type_is_named(farm: Farm, env: dict[str, str], tmp_path: Path) -> None:
+    blend = make_blend(tmp_path, env)
+    script = farm.job_type.read_text()
+    try:
+        farm.job_type.write_text(
+            script.replace(
+                'key: "job_type_version", type: "int32", default: 1,',
+                'key: "job_type_version", type: "int32", default: 0,',
+            )
+        )
+        code, output = submit(blend, farm, env)
+        assert code == 1 and "job type is version 0, this add-on sends version 1" in output, output
+        farm.job_type.unlink()
+        code, output = submit(blend, farm, env)
+        assert code == 1 and "has no 'multi-render' job type" in output, output
+        assert "put it in your Manager's scripts folder" in output
+    finally:
+        farm.job_type.write_text(script)  # the farm as it was, for the other tests

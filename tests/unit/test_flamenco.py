@@ -1,0 +1,77 @@
+"""Flamenco jobs as plain data: the job body for the multi-render job type
+(tasks grouped and chunked as the OpenJD bundle's), the job type's version
+check, and the shots a failed task's log names."""
+
+import json
+
+import pytest
+
+from multi_render.core import flamenco
+from multi_render.core.farm import BundleOptions, FarmShot, farm_tasks, names_value
+from multi_render.core.shots import FrameRange
+
+SETTINGS = flamenco.JobSettings("/shared/job/farm.blend", "/work/farm.blend", "Scene", "farm shots", type_etag="e1")
+SHOTS = [FarmShot("A"), FarmShot("B, with {braces}"), FarmShot("C"), FarmShot("Spin", FrameRange(1, 5))]
+
+
+def test_tasks_group_shots_and_chunk_ranges_like_the_bundle() -> None:
+    tasks = farm_tasks(SHOTS, BundleOptions(shots_per_task=2, frames_per_task=2))
+    assert [(json.loads(task.shots), task.frames) for task in tasks] == [
+        (["A", "B, with {braces}"], ""),
+        (["C"], ""),
+        (["Spin"], "1-2"),
+        (["Spin"], "3-4"),
+        (["Spin"], "5-5"),
+    ]
+    assert "{" not in tasks[0].shots  # no name can look like a {variable} to the Manager
+    stepped = farm_tasks([FarmShot("S", FrameRange(1, 9, 2))], BundleOptions(frames_per_task=2))
+    assert [task.frames for task in stepped] == ["1-3:2", "5-7:2", "9-9:2"]
+
+
+def test_the_job_body_carries_every_task_and_setting() -> None:
+    body = flamenco.job(SETTINGS, SHOTS, BundleOptions(started="2026-11-29T10:00:00", skip_existing=True))
+    assert body["type"] == "multi-render" and body["type_etag"] == "e1" and body["priority"] == 50
+    settings = body["settings"]
+    assert settings["job_type_version"] == flamenco.JOB_TYPE_VERSION
+    assert settings["blendfile"] == "/shared/job/farm.blend" and settings["as_file"] == "/work/farm.blend"
+    assert settings["started"] == "2026-11-29T10:00:00" and settings["skip_existing"] is True
+    assert json.loads(settings["tasks"]) == [
+        [names_value(["A"]), ""],
+        [names_value(["B, with {braces}"]), ""],
+        [names_value(["C"]), ""],
+        [names_value(["Spin"]), ""],
+    ]
+    assert all(isinstance(value, str) for value in body["metadata"].values())
+
+
+def test_no_shot_or_bad_options_send_nothing() -> None:
+    with pytest.raises(ValueError, match="no ticked shot"):
+        flamenco.job(SETTINGS, [], BundleOptions())
+    with pytest.raises(ValueError, match="shots per task"):
+        flamenco.job(SETTINGS, SHOTS, BundleOptions(shots_per_task=0))
+
+
+def test_the_managers_job_type_must_be_this_version() -> None:
+    current = {"name": "multi-render", "settings": [{"key": "job_type_version", "default": flamenco.JOB_TYPE_VERSION}]}
+    assert flamenco.job_type_problem(current) == ""
+    assert "has no 'multi-render' job type" in flamenco.job_type_problem(None)
+    older = {"settings": [{"key": "job_type_version", "default": flamenco.JOB_TYPE_VERSION - 1}]}
+    assert f"is version {flamenco.JOB_TYPE_VERSION - 1}" in flamenco.job_type_problem(older)
+    assert "is version None" in flamenco.job_type_problem({"settings": [{"key": "blendfile"}]})
+
+
+def test_the_shipped_job_type_file_has_this_version() -> None:
+    from pathlib import Path
+
+    script = (Path(flamenco.__file__).parents[1] / "farm" / flamenco.JOB_TYPE_FILE).read_text()
+    assert f'key: "job_type_version", type: "int32", default: {flamenco.JOB_TYPE_VERSION},' in script
+
+
+def test_failed_shots_are_read_from_a_task_log() -> None:
+    log = (
+        "2026-11-29T10:00:00Z task changed status queued -> active\n"
+        "pid=4321 > DONE      A  /shared/out/A.png  0.52 s\n"
+        "pid=4321 > FAILED    B, with {braces}  no whole image was written at '/x'  0.10 s\n"
+        "pid=4321 > CANCELLED C    0.00 s\n"
+    )
+    assert flamenco.shot_failures(log) == ["B, with {braces}: no whole image was written at '/x'", "C"]
