@@ -2,7 +2,7 @@
 """Operators: Render Shots, Pause and Stop (render_shots.py), the Esc watcher
 (stop_keys.py), editing the shot list (shots.py), property overrides and
 "Add to Shot Overrides" (shot_overrides.py), shot-list files and farm
-bundles (import_export.py). A running queue is reached only through its
+bundles (import_export.py), Submit Shots to Flamenco (flamenco.py). A running queue is reached only through its
 session's methods (run/handle.py).
 
-May import: ui, run, farm, shot, props, bl_types, core."""
+May import: ui, run, farm, shot, props, prefs, bl_types, core."""

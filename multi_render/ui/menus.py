@@ -14,6 +14,7 @@ def draw_render_menu(self: bpy.types.Menu, _context: bpy.types.Context) -> None:
     layout.separator()
     layout.operator("multi_render.render_shots", icon="RENDER_STILL")
     layout.operator("multi_render.render_shots", text="Render All Scenes' Shots", icon="SCENE_DATA").all_scenes = True
+    layout.operator("multi_render.submit_flamenco", icon="NETWORK_DRIVE")
 
 
 def draw_status_bar(self: bpy.types.Header, context: bpy.types.Context) -> None:

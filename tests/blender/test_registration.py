@@ -9,7 +9,16 @@ import bpy
 import pytest
 from conftest import disable, enable
 
-OPERATORS = ("render_shots", "shot_add", "shot_remove", "shot_move", "shot_duplicate", "shots_from_cameras")
+OPERATORS = (
+    "render_shots",
+    "shot_add",
+    "shot_remove",
+    "shot_move",
+    "shot_duplicate",
+    "shots_from_cameras",
+    "submit_flamenco",
+    "save_flamenco_job_type",
+)
 CLASS_NAMES = ("MULTIRENDER_PT_shots", "MULTIRENDER_UL_shots")
 
 

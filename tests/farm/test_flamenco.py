@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import json
 import os
+import re
+import time
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
@@ -131,3 +133,29 @@ def test_a_missing_or_older_job_type_is_named(farm: Farm, env: dict[str, str], t
         assert "put it in your Manager's scripts folder" in output
     finally:
         farm.job_type.write_text(script)  # the farm as it was, for the other tests
+
+
+def test_submit_shots_to_flamenco_from_blender(farm: Farm, env: dict[str, str]) -> None:
+    """The operator (Render > Submit Shots to Flamenco) with the Manager of
+    the preferences; an unsaved change goes to the Workers in a copy."""
+    project = farm.shared / "from_blender"
+    project.mkdir()
+    blend = make_blend(project, env)
+    code = (
+        "import bpy\n"
+        "addon = next(name for name in bpy.context.preferences.addons.keys() if name.endswith('multi_render'))\n"
+        f"bpy.context.preferences.addons[addon].preferences.flamenco_manager_url = {farm.url!r}\n"
+        "bpy.context.scene.multi_render.shots['Spin'].enabled = False  # unsaved\n"
+        "print('RESULT', sorted(bpy.ops.multi_render.submit_flamenco(shots_per_task=3)))\n"
+    )
+    done = run(BLENDER, "-b", str(blend), "--python-expr", code, env=env)
+    output = done.stdout + done.stderr
+    assert "RESULT ['FINISHED']" in output, output
+    found = re.search(r"Submitted Flamenco job ([0-9a-f-]{36}) \(1 tasks\)", output)
+    assert found, output
+    deadline = time.monotonic() + 300
+    while (status := farm.get(f"/api/v3/jobs/{found.group(1)}")["status"]) not in ("completed", "failed"):  # type: ignore[index]
+        assert time.monotonic() < deadline, status
+        time.sleep(1)
+    assert status == "completed"
+    assert sorted(path.name for path in (project / "renders").iterdir()) == sorted(STILLS)  # not Spin: unticked

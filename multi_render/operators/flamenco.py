@@ -1,0 +1,58 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""Render > Submit Shots to Flamenco: the ticked shots as one job on the
+Flamenco Manager set in the preferences (farm/flamenco.py does the work)."""
+
+from __future__ import annotations
+
+import bpy
+from bpy.props import BoolProperty, IntProperty
+
+from .. import prefs
+from ..bl_types import OperatorResult
+from ..core.farm import BundleOptions
+from ..farm import flamenco
+from ..run import session
+
+
+class MULTIRENDER_OT_submit_flamenco(bpy.types.Operator):
+    """Send the ticked shots to the Flamenco Manager set in Multi Render's preferences, as one job"""
+
+    bl_idname = "multi_render.submit_flamenco"
+    bl_label = "Submit Shots to Flamenco"
+
+    shots_per_task: IntProperty(  # type: ignore[valid-type]
+        name="Shots per Task", default=1, min=1, description="Consecutive shots one task renders"
+    )
+    frames_per_task: IntProperty(  # type: ignore[valid-type]
+        name="Frames per Task", default=0, min=0, description="Split each frame-range shot into chunks (0: whole)"
+    )
+    priority: IntProperty(name="Priority", default=50, min=0, max=100)  # type: ignore[valid-type]
+    skip_existing: BoolProperty(  # type: ignore[valid-type]
+        name="Skip Existing Files", default=False, description="The job renders only the shots whose files are missing"
+    )
+
+    @classmethod
+    def poll(cls, context: bpy.types.Context) -> bool:
+        return context.scene is not None and session.active() is None
+
+    def invoke(self, context: bpy.types.Context, _event: bpy.types.Event) -> OperatorResult:
+        return context.window_manager.invoke_props_dialog(self)  # type: ignore[no-any-return]
+
+    def execute(self, context: bpy.types.Context) -> OperatorResult:
+        url = prefs.preferences().flamenco_manager_url
+        if not url:
+            self.report({"ERROR"}, "Set the Flamenco Manager's URL in Multi Render's preferences")
+            return {"CANCELLED"}
+        options = BundleOptions(self.shots_per_task, self.frames_per_task, self.skip_existing)
+        scene = context.scene
+        assert scene is not None  # poll()
+        try:
+            job = flamenco.submit(scene, flamenco.Manager(url), options, priority=self.priority)
+        except (flamenco.FlamencoError, ValueError, OSError) as error:
+            self.report({"ERROR"}, f"Not submitted: {error}")
+            return {"CANCELLED"}
+        self.report({"INFO"}, f"Submitted Flamenco job {job.job_id} ({job.tasks} tasks)")
+        return {"FINISHED"}
+
+
+CLASSES = (MULTIRENDER_OT_submit_flamenco,)
