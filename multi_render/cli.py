@@ -120,7 +120,9 @@ def _add_flamenco_commands(commands: Any) -> None:
     submit.add_argument(
         "--frames-per-task", type=_positive, default=0, help="split each frame-range shot into chunks of this many"
     )
-    submit.add_argument("--priority", type=int, default=50, help="the job's priority (0-100, Flamenco's default 50)")
+    submit.add_argument(
+        "--priority", type=_priority, default=50, help="the job's priority (0-100, Flamenco's default 50)"
+    )
     submit.add_argument("--job-name", default="", help="the job's name (default: the file's name and 'shots')")
     submit.add_argument("--skip-existing", action="store_true", help="the job renders only what is missing")
     submit.add_argument(
@@ -210,7 +212,7 @@ def _flamenco(scene: bpy.types.Scene, options: argparse.Namespace) -> int:
         if not options.wait:
             return 0
         end = flamenco.follow(manager, job.job_id, lambda line: print(f"multi_render: job {line}", flush=True))
-    except (flamenco.FlamencoError, ValueError) as error:
+    except (flamenco.FlamencoError, ValueError, OSError, RuntimeError) as error:
         raise _UsageError(str(error)) from None
     for task in end.failed:
         print(f"multi_render: task '{task.name}' {task.status}: {task.reason}")
@@ -392,6 +394,16 @@ def _started(text: str | None) -> datetime | None:
         return datetime.fromisoformat(text)
     except ValueError:
         raise _UsageError(f"--started must be a time such as 2026-11-25T14:30:00 (got {text!r})") from None
+
+
+def _priority(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number from 0 to 100, got {text!r}") from None
+    if not 0 <= value <= 100:
+        raise argparse.ArgumentTypeError(f"expected a whole number from 0 to 100, got {value}")
+    return value
 
 
 def _positive(text: str) -> int:

@@ -30,6 +30,7 @@ class JobSettings:
     name: str
     priority: int = 50
     type_etag: str = ""  # the Manager's job type as checked; "" skips the staleness check
+    platform: str = "linux"  # the submitter's, as Flamenco names it (platform_name)
 
 
 def job(settings: JobSettings, shots: Sequence[FarmShot], options: BundleOptions) -> dict[str, Any]:
@@ -42,7 +43,7 @@ def job(settings: JobSettings, shots: Sequence[FarmShot], options: BundleOptions
         "name": settings.name,
         "type": JOB_TYPE,
         "priority": settings.priority,
-        "submitter_platform": "linux",
+        "submitter_platform": settings.platform,
         "settings": {
             "job_type_version": JOB_TYPE_VERSION,
             "blendfile": settings.blend_path,
@@ -57,6 +58,13 @@ def job(settings: JobSettings, shots: Sequence[FarmShot], options: BundleOptions
     if settings.type_etag:
         body["type_etag"] = settings.type_etag
     return body
+
+
+def platform_name(sys_platform: str) -> str:
+    """Flamenco's name for a platform (its variables are per platform)."""
+    if sys_platform.startswith("win"):
+        return "windows"
+    return "darwin" if sys_platform == "darwin" else "linux"
 
 
 def job_type_version(job_type: Mapping[str, Any]) -> int | None:

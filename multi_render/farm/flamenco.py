@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import sys
 import time
 import urllib.error
 import urllib.request
@@ -68,9 +69,10 @@ class Manager:
             reason = getattr(error, "reason", error)
             raise FlamencoError(f"cannot reach the Flamenco Manager at {self.url}: {reason}") from None
 
-    def get(self, path: str) -> Any:
+    def get(self, path: str) -> dict[str, Any]:
+        """A JSON object the Manager answers with; FlamencoError otherwise."""
         status, answer = self.call("GET", path)
-        if status != 200:
+        if status != 200 or not isinstance(answer, dict):
             raise FlamencoError(f"the Flamenco Manager answered {status} to GET {path}: {_message(answer)}")
         return answer
 
@@ -120,7 +122,8 @@ def submit(
     job_type = _job_type(manager)
     if problem := flamenco.job_type_problem(job_type):
         raise FlamencoError(problem)
-    storage = _shared_storage(manager)
+    platform = flamenco.platform_name(sys.platform)
+    storage = _shared_storage(manager, platform)
     for spec in specs:
         if spec.enabled:
             for path in [*spec.files, *(node.absolute_folder for node in spec.node_outputs)]:
@@ -140,13 +143,19 @@ def submit(
         name=name or f"{stem} shots",
         priority=priority,
         type_etag=str(job_type.get("etag", "")) if job_type else "",
+        platform=platform,
     )
     body = flamenco.job(settings, shots, options)  # ValueError before any file is written
-    blend = _blend_for_workers(storage, stem, now)
+    blend, needs_copy = _blend_for_workers(storage, stem, now)
     body["settings"]["blendfile"] = blend
     status, answer = manager.call("POST", "/api/v3/jobs/check", body)
     if status != 204:
         raise FlamencoError(f"the Flamenco Manager refused the job ({status}): {_message(answer)}")
+    if needs_copy:  # only once the Manager said yes: a refused job leaves nothing behind
+        os.makedirs(os.path.dirname(blend), exist_ok=True)
+        bpy.ops.wm.save_as_mainfile(
+            filepath=blend, copy=True, check_existing=False, compress=False, relative_remap=True
+        )
     status, answer = manager.call("POST", "/api/v3/jobs", body)
     if status != 200 or not isinstance(answer, dict):
         raise FlamencoError(f"the Flamenco Manager did not take the job ({status}): {_message(answer)}")
@@ -164,9 +173,10 @@ def _job_type(manager: Manager) -> dict[str, Any] | None:
     return answer
 
 
-def _shared_storage(manager: Manager) -> str:
-    configuration = manager.get("/api/v3/configuration")
-    location = configuration.get("storageLocation", "") if isinstance(configuration, dict) else ""
+def _shared_storage(manager: Manager, platform: str) -> str:
+    """Where this computer sees the Manager's shared storage (Flamenco's
+    two-way variables adjust its path for users on each platform)."""
+    location = manager.get(f"/api/v3/configuration/shared-storage/users/{platform}").get("location", "")
     if not location:
         raise FlamencoError("the Flamenco Manager has no shared storage location set")
     return str(location)
@@ -177,19 +187,16 @@ def _inside(path: str, folder: str) -> bool:
     return real == root or real.startswith(root.rstrip(os.sep) + os.sep)
 
 
-def _blend_for_workers(storage: str, stem: str, now: datetime) -> str:
-    """The file the Workers open: the saved .blend itself when it lives on
-    shared storage with nothing unsaved, else a copy (unsaved changes
-    included) in a job folder there, its relative paths remapped to still
-    find what it uses."""
+def _blend_for_workers(storage: str, stem: str, now: datetime) -> tuple[str, bool]:
+    """The file the Workers open, and whether it must be written first: the
+    saved .blend itself when it lives on shared storage with nothing unsaved,
+    else a copy (unsaved changes included) in a job folder there, its
+    relative paths remapped to still find what it uses."""
     person = bpy.data.filepath
     if person and not bpy.data.is_dirty and _inside(person, storage):
-        return person
+        return person, False
     folder = os.path.join(storage, "multi-render", f"{stem}-{now:%Y%m%d-%H%M%S}")
-    os.makedirs(folder, exist_ok=True)
-    copy = os.path.join(folder, f"{stem}.blend")
-    bpy.ops.wm.save_as_mainfile(filepath=copy, copy=True, check_existing=False, compress=False, relative_remap=True)
-    return copy
+    return os.path.join(folder, f"{stem}.blend"), True
 
 
 @dataclass(frozen=True)
@@ -212,7 +219,7 @@ def follow(manager: Manager, job_id: str, on_change: Callable[[str], None], poll
         if status in flamenco.ENDED:
             break
         time.sleep(poll_seconds)
-    tasks = manager.get(f"/api/v3/jobs/{job_id}/tasks").get("tasks", [])
+    tasks = [task for task in manager.get(f"/api/v3/jobs/{job_id}/tasks").get("tasks", []) if isinstance(task, dict)]
     failed = []
     for state in flamenco.failed_tasks(tasks):
         task_id = next(task["id"] for task in tasks if task.get("name") == state.name)

@@ -56,11 +56,14 @@ class LayoutGuard:
             and any(area.type == "IMAGE_EDITOR" for area in screen.areas)
         )
 
-    def leave_render_screens(self) -> None:
+    def leave_render_screens(self, keep: int = 0) -> None:
         """Back from Blender's maximized render view to the person's screen.
         Call it from a bpy.app.timers callback, never from inside an operator:
-        it frees the screen that operator's context points at."""
+        it frees the screen that operator's context points at (or leave that
+        operator's window alone: `keep`, its as_pointer())."""
         for window in bpy.context.window_manager.windows:
+            if keep and window.as_pointer() == keep:
+                continue
             for _ in range(_MAX_BACK_STEPS):
                 if not self._shows_render_screen(window):
                     break
@@ -72,12 +75,15 @@ class LayoutGuard:
                     else:
                         break
 
-    def restore(self) -> None:
+    def restore(self, keep: int = 0) -> None:
         """Put every window back as it was; close windows the queue opened.
-        Like leave_render_screens, only from a timer callback."""
-        self.leave_render_screens()
+        Like leave_render_screens, only from a timer callback, or with `keep`
+        naming the window an operator runs in."""
+        self.leave_render_screens(keep)
         window_manager = bpy.context.window_manager
         for window in list(window_manager.windows):
+            if keep and window.as_pointer() == keep:
+                continue
             saved = self._windows.get(window.as_pointer())
             if saved is None:
                 _close(window)

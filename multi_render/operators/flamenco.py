@@ -48,7 +48,7 @@ class MULTIRENDER_OT_submit_flamenco(bpy.types.Operator):
         assert scene is not None  # poll()
         try:
             job = flamenco.submit(scene, flamenco.Manager(url), options, priority=self.priority)
-        except (flamenco.FlamencoError, ValueError, OSError) as error:
+        except (flamenco.FlamencoError, ValueError, OSError, RuntimeError) as error:
             self.report({"ERROR"}, f"Not submitted: {error}")
             return {"CANCELLED"}
         self.report({"INFO"}, f"Submitted Flamenco job {job.job_id} ({job.tasks} tasks)")

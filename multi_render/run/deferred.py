@@ -10,8 +10,11 @@ from typing import Literal
 
 import bpy
 
+from ..core.logs import logger
 from ..guards.layout import LayoutGuard
 from .progress import mark_stopped
+
+log = logger(__name__)
 
 # What the end of a run does with the person's windows: put them back from a
 # timer (the usual way: outside the operator's context), at once (the add-on
@@ -60,6 +63,15 @@ def end_layout(guard: LayoutGuard | None, how: LayoutEnd) -> None:
     if guard is None or how == "leave":
         mark_stopped()
     elif how == "now":
-        restore_layout(guard)
+        # The add-on is being disabled, maybe from an operator in a window
+        # (Preferences): that window is left alone, and nothing may escape
+        # into unregister().
+        window = bpy.context.window
+        try:
+            guard.restore(keep=window.as_pointer() if window is not None else 0)
+        except Exception:
+            log.exception("could not put the windows back")
+        finally:
+            mark_stopped()
     else:
         run_soon(lambda: restore_layout(guard))

@@ -216,7 +216,15 @@ class QueueSession(QueueHandle):
         """Every step runs even if an earlier one fails: a half-restored scene
         is worse than a reported error. What failed, if anything."""
         errors = []
-        for step in (self.stage.take_off, render_events.remove, deferred.cancel, self._settle_all_shots):
+        steps = (
+            self.stage.guard.restore,
+            self.stage.render_memory.give_back,
+            render_events.remove,
+            deferred.cancel,
+            self._remove_cancelled_outputs,
+            self._sync_all_shots,
+        )
+        for step in steps:
             try:
                 step()
             except Exception as error:
@@ -224,10 +232,13 @@ class QueueSession(QueueHandle):
                 errors.append(f"{type(error).__name__}: {error}")
         return errors
 
-    def _settle_all_shots(self) -> None:
+    def _remove_cancelled_outputs(self) -> None:
         for shot in self.run.shots:
             if shot.status == ShotStatus.CANCELLED:
                 self._remove_unfinished(shot)
+
+    def _sync_all_shots(self) -> None:
+        for shot in self.run.shots:
             self._sync_shot(shot)
 
     def _write_contact_sheet(self, record: RunRecord) -> str:

@@ -75,3 +75,18 @@ def test_failed_shots_are_read_from_a_task_log() -> None:
         "pid=4321 > CANCELLED C    0.00 s\n"
     )
     assert flamenco.shot_failures(log) == ["B, with {braces}: no whole image was written at '/x'", "C"]
+
+
+def test_the_submitters_platform_as_flamenco_names_it() -> None:
+    assert [flamenco.platform_name(name) for name in ("linux", "win32", "darwin", "freebsd14")] == [
+        "linux",
+        "windows",
+        "darwin",
+        "linux",
+    ]
+    assert (
+        flamenco.job(flamenco.JobSettings("/b", "", "S", "n", platform="windows"), SHOTS, BundleOptions())[
+            "submitter_platform"
+        ]
+        == "windows"
+    )
