@@ -148,11 +148,24 @@ def test_output_folder_renamed_away_mid_queue(blender: BlenderApp, tmp_path: Pat
 
 def test_saving_during_a_shot_saves_the_persons_settings(blender: BlenderApp, tmp_path: Path) -> None:
     output = tmp_path / "out"
-    start(blender, output, extra="scene.camera = bpy.data.objects['Cam_Green']")
+    # Shot 1 renders for 6 s (a property override), the others 1.5 s.
+    longer = (
+        "scene.camera = bpy.data.objects['Cam_Green']\n"
+        "item = shots[0].property_overrides.add()\n"
+        "item.data_path, item.value = f'bpy.data.scenes[{scene.name!r}].cycles.time_limit', '6'"
+    )
+    start(blender, output, extra=longer)
     wait_for_shot(blender, 1)  # Cam_Blue's shot is applied and rendering
     blend = tmp_path / "saved.blend"
-    blender.exec(f"bpy.ops.wm.save_as_mainfile(filepath={str(blend)!r})")
-    assert blender.eval("scene.camera.name") == "Cam_Blue"  # the shot goes on as it was
+    # In one step on Blender's main thread, where the queue cannot settle
+    # the shot meanwhile: the save comes while the shot is on the scene.
+    during, camera = blender.exec(
+        "during = shots[0].status\n"
+        f"bpy.ops.wm.save_as_mainfile(filepath={str(blend)!r})\n"
+        "result = (during, scene.camera.name)"
+    )
+    assert during == "RENDERING", "shot 1 ended before the save could be made"
+    assert camera == "Cam_Blue"  # the shot goes on as it was
     assert_all_done_and_restored(blender, output)
     assert blender.eval("renders") == ["Cam_Blue", "Cam_Green", "Cam_Red"]
     # The file holds the person's scene: their camera and output path.
