@@ -73,7 +73,7 @@ def wrap_session_method(name, wrapper):
     cls = sys.modules[ADDON + ".run.session"].QueueSession
     original = cls.__dict__.get("_bench_original_" + name) or getattr(cls, name)
     setattr(cls, "_bench_original_" + name, original)
-    setattr(cls, name, lambda self, *args: wrapper(original, self, *args))
+    setattr(cls, name, lambda self, *args, **kwargs: wrapper(original, self, *args, **kwargs))
 
 def reset():
     for value in times.values():
@@ -128,10 +128,10 @@ def way_addon(app: BlenderApp, folder: str, count: int, engine: str) -> dict[str
 # Times every modal tick of the add-on's queue (QueueSession.tick).
 _TICK_TIMER = """
 tick_times = []
-def _timed_tick(original, self):
+def _timed_tick(original, self, *args, **kwargs):
     begin = time.perf_counter()
     try:
-        return original(self)
+        return original(self, *args, **kwargs)
     finally:
         tick_times.append(time.perf_counter() - begin)
 wrap_session_method("tick", _timed_tick)
@@ -386,9 +386,9 @@ def long_renders(app: BlenderApp, folder: str, count: int, seconds: float) -> di
 # Records when each queue session ends (either mode), on Blender's clock.
 _END_TIMER = """
 ended = []
-def _timed_end(original, self):
+def _timed_end(original, self, *args, **kwargs):  # end(layout) from abort() and the subclass
     try:
-        return original(self)
+        return original(self, *args, **kwargs)
     finally:
         ended.append(time.perf_counter())
 wrap_session_method("end", _timed_end)
