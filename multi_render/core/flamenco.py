@@ -93,6 +93,7 @@ def job_type_problem(job_type: Mapping[str, Any] | None) -> str:
 
 @dataclass(frozen=True)
 class TaskState:
+    task_id: str
     name: str
     status: str  # Flamenco's task status: queued, active, completed, failed, canceled, ...
     reason: str = ""  # a failed task's activity (Flamenco's last word on it)
@@ -101,7 +102,12 @@ class TaskState:
 def failed_tasks(tasks: Sequence[Mapping[str, Any]]) -> list[TaskState]:
     """The tasks of a job that did not complete, with Flamenco's reason."""
     return [
-        TaskState(str(task.get("name", "")), str(task.get("status", "")), str(task.get("activity", "")))
+        TaskState(
+            str(task.get("id", "")),
+            str(task.get("name", "")),
+            str(task.get("status", "")),
+            str(task.get("activity", "")),
+        )
         for task in tasks
         if task.get("status") != "completed"
     ]

@@ -7,6 +7,7 @@ standard library only (Flamenco's REST API, /api/v3)."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import shutil
@@ -15,7 +16,6 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -95,7 +95,7 @@ def _message(answer: Any) -> str:
     return str(answer)[:300]
 
 
-@dataclass(frozen=True)
+@dataclasses.dataclass(frozen=True)
 class Submitted:
     job_id: str
     blend_path: str  # the copy the Workers render
@@ -199,7 +199,7 @@ def _blend_for_workers(storage: str, stem: str, now: datetime) -> tuple[str, boo
     return os.path.join(folder, f"{stem}.blend"), True
 
 
-@dataclass(frozen=True)
+@dataclasses.dataclass(frozen=True)
 class JobEnd:
     status: str  # completed, failed, canceled
     failed: list[flamenco.TaskState]
@@ -222,8 +222,7 @@ def follow(manager: Manager, job_id: str, on_change: Callable[[str], None], poll
     tasks = [task for task in manager.get(f"/api/v3/jobs/{job_id}/tasks").get("tasks", []) if isinstance(task, dict)]
     failed = []
     for state in flamenco.failed_tasks(tasks):
-        task_id = next(task["id"] for task in tasks if task.get("name") == state.name)
-        _answered, tail = manager.call("GET", f"/api/v3/tasks/{task_id}/logtail")
+        _answered, tail = manager.call("GET", f"/api/v3/tasks/{state.task_id}/logtail")
         reason = "; ".join(flamenco.shot_failures(str(tail or ""))[-3:]) or state.reason
-        failed.append(flamenco.TaskState(state.name, state.status, reason))
+        failed.append(dataclasses.replace(state, reason=reason))
     return JobEnd(status, failed)

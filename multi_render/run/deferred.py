@@ -49,10 +49,11 @@ def pending() -> bool:
     return bool(_pending)
 
 
-def restore_layout(layout: LayoutGuard) -> None:
-    """The person's windows back; the queue counts as running until they are."""
+def restore_layout(layout: LayoutGuard, keep: int = 0) -> None:
+    """The person's windows back (but the window `keep`); the queue counts as
+    running until they are."""
     try:
-        layout.restore()
+        layout.restore(keep)
     finally:
         mark_stopped()
 
@@ -68,10 +69,8 @@ def end_layout(guard: LayoutGuard | None, how: LayoutEnd) -> None:
         # into unregister().
         window = bpy.context.window
         try:
-            guard.restore(keep=window.as_pointer() if window is not None else 0)
+            restore_layout(guard, keep=window.as_pointer() if window is not None else 0)
         except Exception:
             log.exception("could not put the windows back")
-        finally:
-            mark_stopped()
     else:
         run_soon(lambda: restore_layout(guard))

@@ -90,3 +90,13 @@ def test_the_submitters_platform_as_flamenco_names_it() -> None:
         ]
         == "windows"
     )
+
+
+def test_the_tasks_that_did_not_complete_keep_their_id_and_reason() -> None:
+    tasks = [
+        {"id": "t1", "name": "001 shot A", "status": "completed", "activity": ""},
+        {"id": "t2", "name": "002 shot B", "status": "failed", "activity": "command exited abnormally with code 1"},
+    ]
+    assert flamenco.failed_tasks(tasks) == [
+        flamenco.TaskState("t2", "002 shot B", "failed", "command exited abnormally with code 1")
+    ]
