@@ -21,10 +21,9 @@ from typing import Any
 
 import bpy
 
-from ..core import flamenco, validation
+from ..core import flamenco
 from ..core.farm import BundleOptions
 from ..core.logs import logger
-from ..shot import scene_reader
 from . import shots as farm_shots
 
 log = logger(__name__)
@@ -116,9 +115,10 @@ def submit(
     options = BundleOptions(
         options.shots_per_task, options.frames_per_task, options.skip_existing, now.isoformat(timespec="seconds")
     )
-    specs = scene_reader.read_shots(scene, now)
-    if problems := validation.validate(specs, scene.name, names=scene_reader.names_in(scene)):
-        raise FlamencoError("; ".join(str(problem) for problem in problems))
+    try:
+        specs = farm_shots.checked(scene, now)
+    except ValueError as error:
+        raise FlamencoError(str(error)) from None
     job_type = _job_type(manager)
     if problem := flamenco.job_type_problem(job_type):
         raise FlamencoError(problem)

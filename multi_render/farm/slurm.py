@@ -1,0 +1,65 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""A scene's ticked shots as a Slurm job folder (the format is in
+core/slurm.py and core/task_list.py): the saved .blend rendered where it is,
+on storage the cluster's nodes share."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import os
+import stat
+from datetime import datetime
+
+import bpy
+
+from ..core import farm, slurm, task_list
+from ..core.logs import logger
+from . import assets as farm_assets
+from . import shots as farm_shots
+
+log = logger(__name__)
+
+
+@dataclasses.dataclass(frozen=True)
+class SlurmFolder:
+    submit: str  # submit.sh's path
+    tasks: int
+    missing: list[str]  # files the .blend names that do not exist
+
+
+def write_slurm_folder(
+    scene: bpy.types.Scene, folder: str, options: farm.BundleOptions, cluster: slurm.SlurmOptions
+) -> SlurmFolder:
+    """Write tasks.json, job.sbatch, submit.sh (and contact-sheet.sbatch)
+    into `folder`. ValueError or OSError, with nothing written, when the shots
+    or the options are wrong."""
+    blend = bpy.data.filepath
+    if not blend:
+        raise ValueError("save the .blend first: a farm renders the saved file")
+    slurm.check(cluster)
+    now = datetime.now()
+    farm_shots.checked(scene, now)
+    options = dataclasses.replace(options, started=now.isoformat(timespec="seconds"))
+    document = task_list.task_list(scene.name, farm_shots.ticked(scene), options)
+    _assets, missing = farm_assets.asset_references(scene, now)
+    folder = os.path.abspath(folder)
+    name = slurm.job_name(os.path.splitext(os.path.basename(blend))[0])
+    tasks = len(document["tasks"])
+    os.makedirs(os.path.join(folder, slurm.LOGS), exist_ok=True)  # sbatch does not make its --output folder
+    with open(os.path.join(folder, slurm.TASK_LIST), "w", encoding="utf-8") as handle:
+        json.dump(document, handle, indent=2, ensure_ascii=False)
+    _write_script(folder, slurm.ARRAY_SCRIPT, slurm.array_script(blend, folder, tasks, cluster, name))
+    if cluster.contact_sheet:
+        _write_script(folder, slurm.SHEET_SCRIPT, slurm.sheet_script(blend, folder, cluster, name))
+    submit = _write_script(folder, slurm.SUBMIT_SCRIPT, slurm.submit_script(cluster.contact_sheet))
+    log.debug("wrote a Slurm job of %d tasks in %s", tasks, folder)
+    return SlurmFolder(submit, tasks, missing)
+
+
+def _write_script(folder: str, name: str, text: str) -> str:
+    path = os.path.join(folder, name)
+    with open(path, "w", encoding="utf-8", newline="\n") as handle:
+        handle.write(text)
+    os.chmod(path, os.stat(path).st_mode | stat.S_IXUSR | stat.S_IXGRP | stat.S_IXOTH)
+    return path
