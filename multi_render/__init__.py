@@ -10,7 +10,7 @@ import bpy
 
 from . import cli, keymap, log_output, prefs, props
 from .core import child_process
-from .operators import flamenco, import_export, render_shots, shot_image, shot_overrides, shots, stop_keys
+from .operators import farm_export, flamenco, import_export, render_shots, shot_image, shot_overrides, shots, stop_keys
 from .results import thumbnails
 from .run import file_events, session
 from .ui import menus, panel
@@ -23,6 +23,7 @@ _CLASSES = (
     *shot_overrides.CLASSES,
     *shot_image.CLASSES,
     *import_export.CLASSES,
+    *farm_export.CLASSES,
     *flamenco.CLASSES,
     *panel.CLASSES,
 )
