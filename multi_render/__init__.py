@@ -10,6 +10,7 @@ import bpy
 
 from . import cli, keymap, log_output, prefs, props
 from .core import child_process
+from .farm import flamenco_follow
 from .operators import farm_export, flamenco, import_export, render_shots, shot_image, shot_overrides, shots, stop_keys
 from .results import thumbnails
 from .run import file_events, session
@@ -38,6 +39,7 @@ def register() -> None:
     shot_overrides.register()
     keymap.register()
     file_events.register()
+    flamenco_follow.register()
     cli.register()
     child_process.end_all_at_exit()
 
@@ -46,6 +48,7 @@ def unregister() -> None:
     session.abort_active("the add-on was disabled", layout="now")
     child_process.end_all_at_exit(watch=False)
     cli.unregister()
+    flamenco_follow.unregister()
     file_events.unregister()
     keymap.unregister()
     shot_overrides.unregister()

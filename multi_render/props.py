@@ -233,6 +233,9 @@ class MULTIRENDER_PG_runtime(bpy.types.PropertyGroup):
     last_contact_sheet: StringProperty(
         name="Last Contact Sheet", subtype="FILE_PATH", description="The contact sheet the last run wrote"
     )
+    farm_job: StringProperty(name="Farm Job", description="The Flamenco job whose shots the list follows")
+    farm_name: StringProperty(name="Farm Job Name", description="The followed Flamenco job's name")
+    farm_text: StringProperty(name="Farm Job State", description="The followed Flamenco job's state")
 
 
 def scene_shots(scene: bpy.types.Scene) -> MULTIRENDER_PG_scene:

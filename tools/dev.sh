@@ -37,7 +37,8 @@ require_tests_ran() {
 
 step_provision() {
     if [ -z "${BLENDER:-}" ]; then
-        tools/provision-blender.sh sid test
+        # sid also gets Slurm and munge: the farm layer's throwaway cluster.
+        tools/provision-blender.sh sid farm
         tools/provision-blender.sh trixie test
     fi
     dev_venv >/dev/null
@@ -88,6 +89,11 @@ step_wheels() {
     local wheel
     for wheel in $WHEELS; do echo "== bpy $wheel"; step_wheel "$wheel" "$@"; done
 }
+
+# The GUI layer's Flamenco test runs the test farm inside the Blender root:
+# its folder is shown there at the same path (tools/in-root.sh).
+FLAMENCO_DIR_HERE="${FLAMENCO_DIR:-$(cd "$REPO/.." && pwd)/shared/flamenco}"
+[ -d "$FLAMENCO_DIR_HERE" ] && export MULTI_RENDER_MOUNT="$FLAMENCO_DIR_HERE" FLAMENCO_DIR="$FLAMENCO_DIR_HERE"
 
 step_e2e() {
     require_tests_ran beside_blender tests/e2e/run.sh "$@"

@@ -5,7 +5,9 @@
 #   tools/in-root.sh [--no-repo] COMMAND ARGS...
 #   tools/in-root.sh --print-root SUITE      (where that suite's root lives)
 # MULTI_RENDER_SUITE picks the root (sid, the default, or trixie);
-# MULTI_RENDER_ROOT overrides the folder.
+# MULTI_RENDER_ROOT overrides the folder; MULTI_RENDER_MOUNT names one more
+# host folder to show at the same path inside, read-only (e.g. the Flamenco
+# test farm's binaries for the GUI layer).
 set -euo pipefail
 
 # Every cache the project makes sits under MULTI_RENDER_CACHE (default
@@ -20,7 +22,7 @@ if [ "${1:-}" = "--no-repo" ]; then MOUNT_REPO=0; shift; fi
 
 exec unshare -m --propagation private -- /bin/sh -c '
     set -e
-    root="$1"; repo="$2"; mount_repo="$3"; shift 3
+    root="$1"; repo="$2"; mount_repo="$3"; extra="$4"; shift 4
     mount -t proc proc "$root/proc"
     mount --rbind /dev "$root/dev"
     mount --bind /tmp "$root/tmp"
@@ -28,6 +30,11 @@ exec unshare -m --propagation private -- /bin/sh -c '
         mkdir -p "$root$repo"
         mount --bind "$repo" "$root$repo"
     fi
+    if [ -n "$extra" ]; then
+        mkdir -p "$root$extra"
+        mount --bind "$extra" "$root$extra"
+        mount -o remount,bind,ro "$root$extra"
+    fi
     cd "$( [ "$mount_repo" = 1 ] && echo "$repo" || echo / )"
     exec chroot "$root" /usr/bin/env -C "$PWD" "$@"
-' in-root "$ROOT" "$REPO" "$MOUNT_REPO" "$@"
+' in-root "$ROOT" "$REPO" "$MOUNT_REPO" "${MULTI_RENDER_MOUNT:-}" "$@"

@@ -2,12 +2,14 @@
 # Provision a Blender the project runs, from Debian's packages, in a minbase
 # root cached outside the repo (under $MULTI_RENDER_CACHE, see in-root.sh)
 # and reused when present:
-#   tools/provision-blender.sh [SUITE] [demo|test]
+#   tools/provision-blender.sh [SUITE] [demo|test|farm]
 #   sid    -> Blender 5.2 LTS (Python 3.14), the default
 #   trixie -> Blender 4.3 (Python 3.13), the second GUI Blender
 #   demo   -> only Blender and a private X server (what `make demo` needs)
 #   test   -> everything the test layers use (the default); a demo root
 #             gets the rest added
+#   farm   -> test, plus Slurm's daemons and munge for a throwaway cluster
+#             (tools/slurm-cluster.sh) whose jobs run this root's Blender
 # Everything that runs inside goes through tools/in-root.sh (unshare -m), so no
 # mount outlives the command that made it.
 set -euo pipefail
@@ -21,10 +23,12 @@ READY="$ROOT/.multi-render-ready"
 # start: without them every Blender prints a traceback.
 DEMO_PACKAGES="blender python3-cattr python3-requests xvfb xauth"
 TEST_PACKAGES="$DEMO_PACKAGES xdotool imagemagick python3-pytest"
+FARM_PACKAGES="$TEST_PACKAGES slurmctld slurmd slurm-client munge"
 case "$NEEDS" in
     demo) PACKAGES="$DEMO_PACKAGES" ;;
     test) PACKAGES="$TEST_PACKAGES" ;;
-    *) echo "provision-blender: demo or test, not '$NEEDS'" >&2; exit 2 ;;
+    farm) PACKAGES="$FARM_PACKAGES" ;;
+    *) echo "provision-blender: demo, test or farm, not '$NEEDS'" >&2; exit 2 ;;
 esac
 # The stamp lists the packages installed; a root that has them all is reused.
 STAMP_VERSION="v2 $SUITE"
@@ -74,6 +78,10 @@ if [ ! -x "$ROOT/usr/bin/apt-get" ]; then
 else
     # sid's Release file on this mirror can be stale: do not reject it for its age.
     cp /etc/resolv.conf "$ROOT/etc/resolv.conf"
+    # This root never boots: no package may start its service here (munge,
+    # slurmd...), as mmdebstrap ensures only while it builds the root.
+    printf '#!/bin/sh\nexit 101\n' >"$ROOT/usr/sbin/policy-rc.d"
+    chmod 755 "$ROOT/usr/sbin/policy-rc.d"
     MULTI_RENDER_SUITE="$SUITE" "$HERE/in-root.sh" --no-repo sh -c "
         set -e
         export DEBIAN_FRONTEND=noninteractive

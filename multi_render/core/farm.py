@@ -187,6 +187,12 @@ class FarmTask:
     shots: str  # the shot names as one value (names_value: JSON, braces escaped)
     frames: str = ""  # a range shot's chunk, START-END[:STEP]; "" for whole shots
 
+    @property
+    def names(self) -> list[str]:
+        """The shots' names (json.loads undoes names_value exactly)."""
+        names: list[str] = json.loads(self.shots)
+        return names
+
 
 def farm_tasks(shots: Sequence[FarmShot], options: BundleOptions = _DEFAULTS) -> list[FarmTask]:
     """Every task of a job, in order, for engines that take a list of tasks

@@ -12,7 +12,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from .farm import BundleOptions, FarmShot, farm_tasks
+from .farm import BundleOptions, FarmShot, FarmTask, farm_tasks
+from .status import ShotStatus
 
 JOB_TYPE = "multi-render"  # the Manager names it after the file: multi_render.js
 JOB_TYPE_FILE = "multi_render.js"
@@ -126,3 +127,36 @@ def shot_failures(log_tail: str) -> list[str]:
             name, _, reason = match.group(2).partition("  ")
             found.append(f"{name}: {reason}" if reason else name)
     return found
+
+
+def job_line(job: Mapping[str, Any]) -> str:
+    """A job's state in a few words: "active, 3/7 steps: Rendering ..."."""
+    line = f"{job.get('status', '')}, {job.get('steps_completed', 0)}/{job.get('steps_total', 0)} steps"
+    activity = str(job.get("activity", "")).strip()
+    return f"{line}: {activity}" if activity else line
+
+
+def shot_statuses(planned: Sequence[FarmTask], tasks: Sequence[Mapping[str, Any]]) -> dict[str, ShotStatus]:
+    """Each shot's status from its tasks' (a shot may be in several chunks,
+    a task may render several shots): a failed or cancelled task makes it
+    so, all completed is DONE, any begun RENDERING. `planned` is the job's
+    task list as submitted; the Manager's tasks are matched to it by their
+    place in the job."""
+    ordered = sorted(tasks, key=lambda task: int(task.get("index_in_job", 0)))
+    statuses: dict[str, list[str]] = {}
+    for plan, task in zip(planned, ordered, strict=False):
+        for name in plan.names:
+            statuses.setdefault(name, []).append(str(task.get("status", "")))
+    return {name: _shot_status(each) for name, each in statuses.items()}
+
+
+def _shot_status(task_statuses: list[str]) -> ShotStatus:
+    if "failed" in task_statuses:
+        return ShotStatus.FAILED
+    if "canceled" in task_statuses:
+        return ShotStatus.CANCELLED
+    if all(status == "completed" for status in task_statuses):
+        return ShotStatus.DONE
+    if any(status in ("active", "completed") for status in task_statuses):
+        return ShotStatus.RENDERING
+    return ShotStatus.PENDING  # queued, soft-failed (to be tried again), paused

@@ -49,7 +49,7 @@ def task_list(scene: str, shots: Sequence[FarmShot], options: BundleOptions) -> 
         raise ValueError("no ticked shot to send to the farm")
     tasks: list[dict[str, Any]] = []
     for task in farm_tasks(shots, options):
-        entry: dict[str, Any] = {"shots": json.loads(task.shots)}
+        entry: dict[str, Any] = {"shots": task.names}
         if task.frames:
             entry["frames"] = task.frames
         tasks.append(entry)

@@ -22,7 +22,7 @@ from typing import Any
 import bpy
 
 from ..core import flamenco
-from ..core.farm import BundleOptions
+from ..core.farm import BundleOptions, FarmTask, farm_tasks
 from ..core.logs import logger
 from . import shots as farm_shots
 
@@ -97,8 +97,13 @@ def _message(answer: Any) -> str:
 @dataclasses.dataclass(frozen=True)
 class Submitted:
     job_id: str
+    name: str
     blend_path: str  # the copy the Workers render
-    tasks: int
+    planned: tuple[FarmTask, ...]  # the job's tasks, in order
+
+    @property
+    def tasks(self) -> int:
+        return len(self.planned)
 
 
 def submit(
@@ -159,9 +164,9 @@ def submit(
     status, answer = manager.call("POST", "/api/v3/jobs", body)
     if status != 200 or not isinstance(answer, dict):
         raise FlamencoError(f"the Flamenco Manager did not take the job ({status}): {_message(answer)}")
-    tasks = len(json.loads(body["settings"]["tasks"]))
-    log.info("submitted job %s (%d tasks) rendering %s", answer["id"], tasks, blend)
-    return Submitted(str(answer["id"]), blend, tasks)
+    planned = tuple(farm_tasks(shots, options))
+    log.info("submitted job %s (%d tasks) rendering %s", answer["id"], len(planned), blend)
+    return Submitted(str(answer["id"]), settings.name, blend, planned)
 
 
 def _job_type(manager: Manager) -> dict[str, Any] | None:
@@ -200,29 +205,48 @@ def _blend_for_workers(storage: str, stem: str, now: datetime) -> tuple[str, boo
 
 
 @dataclasses.dataclass(frozen=True)
-class JobEnd:
-    status: str  # completed, failed, canceled
-    failed: list[flamenco.TaskState]
+class JobState:
+    status: str  # Flamenco's job status
+    line: str  # the status in a few words (flamenco.job_line)
+    tasks: list[dict[str, Any]]  # the Manager's task summaries
+    failed: list[flamenco.TaskState]  # once the job ended: its tasks that did not complete, with their reasons
+
+    @property
+    def ended(self) -> bool:
+        return self.status in flamenco.ENDED
 
 
-def follow(manager: Manager, job_id: str, on_change: Callable[[str], None], poll_seconds: float = 2.0) -> JobEnd:
-    """Wait until the job ends, telling `on_change` each new status line; the
-    tasks that did not complete, with the last lines of their logs."""
+def job_state(manager: Manager, job_id: str) -> JobState:
+    """The job and its tasks now; an ended job's failed tasks carry the
+    render's own reasons, from the last lines of their logs."""
+    job = manager.get(f"/api/v3/jobs/{job_id}")
+    tasks = [task for task in manager.get(f"/api/v3/jobs/{job_id}/tasks").get("tasks", []) if isinstance(task, dict)]
+    status = str(job.get("status", ""))
+    failed = []
+    if status in flamenco.ENDED:
+        for state in flamenco.failed_tasks(tasks):
+            _answered, tail = manager.call("GET", f"/api/v3/tasks/{state.task_id}/logtail")
+            reason = "; ".join(flamenco.shot_failures(str(tail or ""))[-3:]) or state.reason
+            failed.append(dataclasses.replace(state, reason=reason))
+    return JobState(status, flamenco.job_line(job), tasks, failed)
+
+
+def cancel(manager: Manager, job_id: str) -> None:
+    """Ask the Manager to cancel the job (its Workers stop their tasks)."""
+    body = {"status": "cancel-requested", "reason": "Stopped in Blender (Multi Render)"}
+    status, answer = manager.call("POST", f"/api/v3/jobs/{job_id}/setstatus", body)
+    if status != 204:
+        raise FlamencoError(f"the Flamenco Manager did not cancel job {job_id} ({status}): {_message(answer)}")
+
+
+def follow(manager: Manager, job_id: str, on_change: Callable[[str], None], poll_seconds: float = 2.0) -> JobState:
+    """Wait until the job ends, telling `on_change` each new status line."""
     said = ""
     while True:
-        job = manager.get(f"/api/v3/jobs/{job_id}")
-        status = str(job.get("status", ""))
-        line = f"{status} ({job.get('steps_completed', 0)}/{job.get('steps_total', 0)} steps) {job.get('activity', '')}"
-        if line != said:
-            on_change(line.strip())
-            said = line
-        if status in flamenco.ENDED:
-            break
+        state = job_state(manager, job_id)
+        if state.line != said:
+            on_change(state.line)
+            said = state.line
+        if state.ended:
+            return state
         time.sleep(poll_seconds)
-    tasks = [task for task in manager.get(f"/api/v3/jobs/{job_id}/tasks").get("tasks", []) if isinstance(task, dict)]
-    failed = []
-    for state in flamenco.failed_tasks(tasks):
-        _answered, tail = manager.call("GET", f"/api/v3/tasks/{state.task_id}/logtail")
-        reason = "; ".join(flamenco.shot_failures(str(tail or ""))[-3:]) or state.reason
-        failed.append(dataclasses.replace(state, reason=reason))
-    return JobEnd(status, failed)

@@ -10,7 +10,7 @@ from bpy.props import BoolProperty, IntProperty
 from .. import prefs
 from ..bl_types import OperatorResult
 from ..core.farm import BundleOptions
-from ..farm import flamenco
+from ..farm import flamenco, flamenco_follow
 from ..run import session
 
 
@@ -33,6 +33,9 @@ class MULTIRENDER_OT_submit_flamenco(bpy.types.Operator):
 
     @classmethod
     def poll(cls, context: bpy.types.Context) -> bool:
+        if flamenco_follow.following() is not None:
+            cls.poll_message_set("The list follows a Flamenco job: stop it first, or wait until it ends")
+            return False
         return context.scene is not None and session.active() is None
 
     def invoke(self, context: bpy.types.Context, _event: bpy.types.Event) -> OperatorResult:
@@ -47,12 +50,33 @@ class MULTIRENDER_OT_submit_flamenco(bpy.types.Operator):
         scene = context.scene
         assert scene is not None  # poll()
         try:
-            job = flamenco.submit(scene, flamenco.Manager(url), options, priority=self.priority)
+            manager = flamenco.Manager(url)
+            job = flamenco.submit(scene, manager, options, priority=self.priority)
         except (flamenco.FlamencoError, ValueError, OSError, RuntimeError) as error:
             self.report({"ERROR"}, f"Not submitted: {error}")
             return {"CANCELLED"}
+        flamenco_follow.start(manager, job, scene)
         self.report({"INFO"}, f"Submitted Flamenco job {job.job_id} ({job.tasks} tasks)")
         return {"FINISHED"}
 
 
-CLASSES = (MULTIRENDER_OT_submit_flamenco,)
+class MULTIRENDER_OT_stop_flamenco_job(bpy.types.Operator):
+    """Cancel the followed Flamenco job on the Manager: its Workers stop its tasks"""
+
+    bl_idname = "multi_render.stop_flamenco_job"
+    bl_label = "Stop Flamenco Job"
+
+    @classmethod
+    def poll(cls, _context: bpy.types.Context) -> bool:
+        return flamenco_follow.following() is not None
+
+    def execute(self, _context: bpy.types.Context) -> OperatorResult:
+        follower = flamenco_follow.following()
+        if follower is None:
+            return {"CANCELLED"}
+        follower.request_cancel()  # sent by the follower's thread: Blender does not wait on the network
+        self.report({"INFO"}, f"Asked the Flamenco Manager to cancel job {follower.job.job_id}")
+        return {"FINISHED"}
+
+
+CLASSES = (MULTIRENDER_OT_submit_flamenco, MULTIRENDER_OT_stop_flamenco_job)

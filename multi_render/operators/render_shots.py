@@ -14,6 +14,7 @@ from bpy.props import BoolProperty
 from ..bl_types import OperatorResult
 from ..core import validation
 from ..core.run import Action
+from ..farm import flamenco_follow
 from ..props import scene_shots
 from ..run import background, blocking, session
 from ..ui.panel import CATEGORY
@@ -69,6 +70,9 @@ class MULTIRENDER_OT_render_shots(bpy.types.Operator):
     def poll(cls, context: bpy.types.Context) -> bool:
         if session.active() is not None:
             cls.poll_message_set("A shot queue is already running")
+            return False
+        if flamenco_follow.following() is not None:
+            cls.poll_message_set("The shot list follows a Flamenco job: stop it, or wait until it ends")
             return False
         if context.scene is None:
             return False

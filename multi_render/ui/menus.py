@@ -15,12 +15,15 @@ def draw_render_menu(self: bpy.types.Menu, _context: bpy.types.Context) -> None:
     layout.operator("multi_render.render_shots", icon="RENDER_STILL")
     layout.operator("multi_render.render_shots", text="Render All Scenes' Shots", icon="SCENE_DATA").all_scenes = True
     layout.operator("multi_render.submit_flamenco", icon="NETWORK_DRIVE")
+    layout.operator("multi_render.stop_flamenco_job", icon="CANCEL")
 
 
 def draw_status_bar(self: bpy.types.Header, context: bpy.types.Context) -> None:
     runtime = runtime_state(context.window_manager)
     if runtime.is_running and runtime.progress_text:
         self.layout.label(text=runtime.progress_text, icon="RENDER_STILL")
+    elif runtime.farm_job:
+        self.layout.label(text=f"Flamenco job '{runtime.farm_name}': {runtime.farm_text}", icon="NETWORK_DRIVE")
 
 
 def register() -> None:

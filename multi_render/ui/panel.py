@@ -111,6 +111,13 @@ class MULTIRENDER_PT_shots(bpy.types.Panel):
         if runtime.is_running:
             self._draw_running(layout, runtime)
             return
+        if runtime.farm_job:
+            layout.label(text=f"Flamenco job '{runtime.farm_name}'", icon="NETWORK_DRIVE")
+            layout.label(text=runtime.farm_text)
+            row = layout.row()
+            row.scale_y = 1.4
+            row.operator("multi_render.stop_flamenco_job", text="Stop", icon="CANCEL")
+            return
         statuses = {shot.status for shot in data.shots if shot.enabled}
         if ShotStatus.DONE.value in statuses and statuses - {ShotStatus.DONE.value}:
             layout.operator("multi_render.render_shots", text="Render Remaining", icon="FORWARD").only_remaining = True

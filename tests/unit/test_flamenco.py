@@ -9,6 +9,7 @@ import pytest
 from multi_render.core import flamenco
 from multi_render.core.farm import BundleOptions, FarmShot, farm_tasks, names_value
 from multi_render.core.shots import FrameRange
+from multi_render.core.status import ShotStatus
 
 SETTINGS = flamenco.JobSettings("/shared/job/farm.blend", "/work/farm.blend", "Scene", "farm shots", type_etag="e1")
 SHOTS = [FarmShot("A"), FarmShot("B, with {braces}"), FarmShot("C"), FarmShot("Spin", FrameRange(1, 5))]
@@ -100,3 +101,35 @@ def test_the_tasks_that_did_not_complete_keep_their_id_and_reason() -> None:
     assert flamenco.failed_tasks(tasks) == [
         flamenco.TaskState("t2", "002 shot B", "failed", "command exited abnormally with code 1")
     ]
+
+
+def _tasks(*statuses: str) -> list[dict[str, object]]:
+    # The Manager lists tasks in any order: index_in_job says which is which.
+    found = [{"id": f"t{at}", "index_in_job": at, "status": status} for at, status in enumerate(statuses)]
+    return list(reversed(found))
+
+
+def test_each_shot_follows_its_tasks() -> None:
+    planned = farm_tasks(SHOTS, BundleOptions(shots_per_task=2, frames_per_task=2))
+    # [A, B], [C], Spin 1-2, 3-4, 5
+    assert flamenco.shot_statuses(planned, _tasks("queued", "queued", "queued", "queued", "queued")) == {
+        "A": ShotStatus.PENDING,
+        "B, with {braces}": ShotStatus.PENDING,
+        "C": ShotStatus.PENDING,
+        "Spin": ShotStatus.PENDING,
+    }
+    statuses = flamenco.shot_statuses(planned, _tasks("completed", "active", "completed", "queued", "queued"))
+    assert statuses["A"] == statuses["B, with {braces}"] == ShotStatus.DONE
+    assert statuses["C"] == ShotStatus.RENDERING
+    assert statuses["Spin"] == ShotStatus.RENDERING  # a chunk done, others waiting: under way
+    statuses = flamenco.shot_statuses(planned, _tasks("completed", "soft-failed", "completed", "failed", "canceled"))
+    assert statuses["C"] == ShotStatus.PENDING  # soft-failed: Flamenco tries it again
+    assert statuses["Spin"] == ShotStatus.FAILED  # one failed chunk fails the shot
+    statuses = flamenco.shot_statuses(planned, _tasks("completed", "canceled", *["completed"] * 3))
+    assert statuses["C"] == ShotStatus.CANCELLED and statuses["Spin"] == ShotStatus.DONE
+
+
+def test_a_job_in_a_few_words() -> None:
+    job = {"status": "active", "steps_completed": 3, "steps_total": 7, "activity": "Rendering 002 shot C"}
+    assert flamenco.job_line(job) == "active, 3/7 steps: Rendering 002 shot C"
+    assert flamenco.job_line({"status": "queued"}) == "queued, 0/0 steps"

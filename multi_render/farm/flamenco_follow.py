@@ -1,0 +1,186 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""Following a submitted Flamenco job from Blender without blocking it: a
+thread asks the Manager about the job every few seconds (and sends a cancel
+when the person stops it); a timer on Blender's main thread puts what it
+learnt on the shot list (each shot's status) and in the panel. One job is
+followed at a time; loading another file or disabling the add-on stops
+following (the job goes on on the farm)."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Sequence
+
+import bpy
+
+from ..core import flamenco as flamenco_core
+from ..core.farm import FarmTask
+from ..core.logs import logger
+from ..props import runtime_state, scene_shots
+from ..run import progress
+from . import flamenco
+
+log = logger(__name__)
+
+POLL_SECONDS = 2.0  # how often the Manager is asked
+SHOW_SECONDS = 0.5  # how often Blender's main thread looks at the answers
+
+
+class JobFollower:
+    def __init__(self, manager: flamenco.Manager, job: flamenco.Submitted, scene: str) -> None:
+        self.manager = manager
+        self.job = job
+        self.scene = scene
+        self._lock = threading.Lock()
+        self._latest: flamenco.JobState | None = None
+        self._problem = ""  # the last failed call, shown until one succeeds
+        self._fresh = False
+        self._wake = threading.Event()
+        self._cancel_asked = False
+        self._quit = threading.Event()
+        self._thread = threading.Thread(target=self._poll, name="multi_render-flamenco", daemon=True)
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def request_cancel(self) -> None:
+        with self._lock:
+            self._cancel_asked = True
+        self._wake.set()
+
+    def quit(self) -> None:
+        """Stop asking (the job goes on); waits a moment for the thread."""
+        self._quit.set()
+        self._wake.set()
+        self._thread.join(timeout=flamenco.TIMEOUT_SECONDS + 1)
+
+    def take(self) -> tuple[flamenco.JobState | None, str] | None:
+        """What the thread learnt since the last call (state, problem), or None."""
+        with self._lock:
+            if not self._fresh:
+                return None
+            self._fresh = False
+            return self._latest, self._problem
+
+    def _poll(self) -> None:  # the thread
+        cancel_sent = False
+        while not self._quit.is_set():
+            try:
+                with self._lock:
+                    send_cancel = self._cancel_asked and not cancel_sent
+                if send_cancel:
+                    flamenco.cancel(self.manager, self.job.job_id)
+                    cancel_sent = True
+                state = flamenco.job_state(self.manager, self.job.job_id)
+                problem = ""
+            except flamenco.FlamencoError as error:
+                state, problem = None, str(error)
+            with self._lock:
+                self._latest = state or self._latest
+                self._problem = problem
+                self._fresh = True
+            if state is not None and state.ended:
+                return
+            self._wake.wait(POLL_SECONDS)
+            self._wake.clear()
+
+
+_following: JobFollower | None = None
+
+
+def following() -> JobFollower | None:
+    return _following
+
+
+def start(manager: flamenco.Manager, job: flamenco.Submitted, scene: bpy.types.Scene) -> None:
+    """Follow a job just submitted from `scene`: its ticked shots show PENDING
+    until their tasks move."""
+    global _following
+    stop()
+    for name in _shot_names(job.planned):
+        for item in scene_shots(scene).shots:
+            if item.name == name:
+                item.status, item.output = "PENDING", ""
+    _following = JobFollower(manager, job, scene.name)
+    _following.start()
+    runtime = runtime_state()
+    runtime.farm_job = job.job_id
+    runtime.farm_name = job.name
+    runtime.farm_text = f"submitted ({job.tasks} tasks)"
+    bpy.app.timers.register(_show, first_interval=SHOW_SECONDS)
+    progress.redraw()
+
+
+def stop() -> None:
+    """Stop following (file load, disable, a new job): no thread, no timer."""
+    global _following
+    if bpy.app.timers.is_registered(_show):
+        bpy.app.timers.unregister(_show)
+    if _following is not None:
+        _following.quit()
+        _following = None
+    runtime = getattr(bpy.context.window_manager, "multi_render", None) if bpy.context.window_manager else None
+    if runtime is not None and runtime.farm_job:
+        runtime.farm_job = ""
+        runtime.farm_text = ""
+
+
+def _show() -> float | None:
+    """Blender's main thread: the latest answer on the list and the panel."""
+    global _following
+    follower = _following
+    if follower is None:
+        return None
+    news = follower.take()
+    if news is None:
+        return SHOW_SECONDS
+    state, problem = news
+    runtime = runtime_state()
+    name = follower.job.name
+    if state is not None:
+        _show_statuses(follower, state)
+        runtime.farm_text = state.line
+    if problem:
+        runtime.farm_text = f"{problem} (asking again)"
+    progress.redraw()
+    if state is None or not state.ended:
+        return SHOW_SECONDS
+    reasons = "; ".join(task.reason for task in state.failed if task.status == "failed")
+    runtime.last_report = f"Flamenco job '{name}' {state.status}" + (f": {reasons}" if reasons else "")
+    log.info("%s", runtime.last_report)
+    runtime.farm_job = ""
+    runtime.farm_text = ""
+    _following = None
+    progress.redraw()
+    return None
+
+
+def _show_statuses(follower: JobFollower, state: flamenco.JobState) -> None:
+    scene = bpy.data.scenes.get(follower.scene)
+    if scene is None:
+        return
+    statuses = flamenco_core.shot_statuses(follower.job.planned, state.tasks)
+    for item in scene_shots(scene).shots:
+        status = statuses.get(item.name)
+        if status is not None and item.status != status.value:
+            item.status = status.value
+
+
+def _shot_names(planned: Sequence[FarmTask]) -> set[str]:
+    return {name for task in planned for name in task.names}
+
+
+@bpy.app.handlers.persistent  # type: ignore[untyped-decorator]
+def _on_load_pre(*_args: object) -> None:
+    stop()  # the job's shots belong to the file being closed
+
+
+def register() -> None:
+    if _on_load_pre not in bpy.app.handlers.load_pre:
+        bpy.app.handlers.load_pre.append(_on_load_pre)
+
+
+def unregister() -> None:
+    stop()
+    while _on_load_pre in bpy.app.handlers.load_pre:
+        bpy.app.handlers.load_pre.remove(_on_load_pre)
