@@ -40,6 +40,10 @@ class MULTIRENDER_AP_preferences(bpy.types.AddonPreferences):
                     rna_keymap_ui.draw_kmi([], user_keyconfig, user_keymap, item, layout, 0)
         layout.separator()
         layout.prop(self, "flamenco_manager_url")
+        if not bpy.app.online_access:
+            layout.label(
+                text="Allow Online Access is off (System > Network): nothing is sent to Flamenco", icon="ERROR"
+            )
         row = layout.row()
         row.label(text=f"Put {JOB_TYPE_FILE} in your Manager's scripts folder:")
         row.operator(MULTIRENDER_OT_save_flamenco_job_type.bl_idname, icon="FILE_SCRIPT")

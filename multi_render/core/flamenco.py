@@ -117,15 +117,21 @@ def failed_tasks(tasks: Sequence[Mapping[str, Any]]) -> list[TaskState]:
 # A shot's line in a task log: the Worker prefixes each line of the command's
 # output with "pid=N > "; the command line prints "STATUS    name  reason  s".
 _SHOT_LINE = re.compile(r"(?:^|> )(FAILED|CANCELLED) +(.+?) +\d+\.\d\d s$")
+# The checks before anything renders (validation.summary), e.g. a folder the
+# Worker cannot create: "multi_render: Cannot render shots: Shot 1 'A': ...".
+_CHECK_LINE = re.compile(r"(?:^|> )multi_render: Cannot render shots(?: \(\d+ problems\))?: (.+)$")
 
 
 def shot_failures(log_tail: str) -> list[str]:
-    """The failed and cancelled shots a task's log names: "name: reason"."""
+    """The failed and cancelled shots a task's log names ("name: reason"),
+    or the checks that stopped the task before it rendered."""
     found = []
     for line in log_tail.splitlines():
         if match := _SHOT_LINE.search(line):
             name, _, reason = match.group(2).partition("  ")
             found.append(f"{name}: {reason}" if reason else name)
+        elif match := _CHECK_LINE.search(line):
+            found.append(match.group(1))
     return found
 
 

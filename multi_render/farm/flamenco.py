@@ -24,6 +24,7 @@ import bpy
 from ..core import flamenco
 from ..core.farm import BundleOptions, FarmTask, farm_tasks
 from ..core.logs import logger
+from . import job_files
 from . import shots as farm_shots
 
 log = logger(__name__)
@@ -48,6 +49,7 @@ def save_job_type(folder: str) -> str:
 
 class Manager:
     def __init__(self, url: str) -> None:
+        _check_online_access()
         if not url.startswith(("http://", "https://")):
             raise FlamencoError(f"the Flamenco Manager's URL must start with http:// or https:// (got {url!r})")
         self.url = url.rstrip("/")
@@ -74,6 +76,18 @@ class Manager:
         if status != 200 or not isinstance(answer, dict):
             raise FlamencoError(f"the Flamenco Manager answered {status} to GET {path}: {_message(answer)}")
         return answer
+
+
+def _check_online_access() -> None:
+    """Blender's rule for extensions: no network unless Allow Online Access is on."""
+    if bpy.app.online_access:
+        return
+    if bpy.app.online_access_override:
+        raise FlamencoError("this Blender was started with --offline-mode: nothing was sent to the Flamenco Manager")
+    raise FlamencoError(
+        "Blender's online access is off (Preferences > System > Network > Allow Online Access; on the command "
+        "line, blender --online-mode): nothing was sent to the Flamenco Manager"
+    )
 
 
 def _parsed(raw: bytes, content_type: str) -> Any:
@@ -132,7 +146,7 @@ def submit(
     for spec in specs:
         if spec.enabled:
             for path in [*spec.files, *(node.absolute_folder for node in spec.node_outputs)]:
-                if path and not _inside(path, storage):
+                if path and not job_files.inside(path, storage):
                     where = f"Shot {spec.index + 1} '{spec.name}'"
                     raise FlamencoError(
                         f"{where} writes '{path}', outside the Flamenco Manager's shared storage '{storage}': "
@@ -151,15 +165,16 @@ def submit(
         platform=platform,
     )
     body = flamenco.job(settings, shots, options)  # ValueError before any file is written
-    blend, needs_copy = _blend_for_workers(storage, stem, now)
+    blend, files = _blend_for_workers(storage, stem, now)
     body["settings"]["blendfile"] = blend
     status, answer = manager.call("POST", "/api/v3/jobs/check", body)
     if status != 204:
         raise FlamencoError(f"the Flamenco Manager refused the job ({status}): {_message(answer)}")
-    if needs_copy:  # only once the Manager said yes: a refused job leaves nothing behind
+    if files is not None:  # only once the Manager said yes: a refused job leaves nothing behind
+        files.copy()
         os.makedirs(os.path.dirname(blend), exist_ok=True)
         bpy.ops.wm.save_as_mainfile(
-            filepath=blend, copy=True, check_existing=False, compress=False, relative_remap=True
+            filepath=blend, copy=True, check_existing=False, compress=False, relative_remap=files.relative_remap
         )
     status, answer = manager.call("POST", "/api/v3/jobs", body)
     if status != 200 or not isinstance(answer, dict):
@@ -187,21 +202,20 @@ def _shared_storage(manager: Manager, platform: str) -> str:
     return str(location)
 
 
-def _inside(path: str, folder: str) -> bool:
-    real, root = os.path.realpath(path), os.path.realpath(folder)
-    return real == root or real.startswith(root.rstrip(os.sep) + os.sep)
-
-
-def _blend_for_workers(storage: str, stem: str, now: datetime) -> tuple[str, bool]:
-    """The file the Workers open, and whether it must be written first: the
-    saved .blend itself when it lives on shared storage with nothing unsaved,
-    else a copy (unsaved changes included) in a job folder there, its
-    relative paths remapped to still find what it uses."""
-    person = bpy.data.filepath
-    if person and not bpy.data.is_dirty and _inside(person, storage):
-        return person, False
+def _blend_for_workers(storage: str, stem: str, now: datetime) -> tuple[str, job_files.JobFiles | None]:
+    """The file the Workers open, and what must be written for it first: the
+    saved .blend itself when it lives on shared storage with nothing unsaved
+    and uses nothing from elsewhere; else a copy (unsaved changes included)
+    in a job folder there, with what it uses (job_files.py)."""
     folder = os.path.join(storage, "multi-render", f"{stem}-{now:%Y%m%d-%H%M%S}")
-    return os.path.join(folder, f"{stem}.blend"), True
+    try:
+        files = job_files.plan(storage, folder, stem)
+    except job_files.JobFilesError as error:
+        raise FlamencoError(str(error)) from None
+    person = bpy.data.filepath
+    if person and not bpy.data.is_dirty and job_files.inside(person, storage) and not files.copies:
+        return person, None
+    return files.blend, files
 
 
 @dataclasses.dataclass(frozen=True)

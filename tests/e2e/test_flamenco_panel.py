@@ -38,6 +38,7 @@ shots = scenes.build_farm_scene(3)
 for shot in shots:
     shot.status = "DONE"  # an earlier run's: the job's own statuses replace it
 bpy.ops.wm.save_as_mainfile(filepath={blend!r})
+bpy.context.preferences.system.use_online_access = True  # Blender's rule: off in a new profile
 addon = next(name for name in bpy.context.preferences.addons.keys() if name.endswith("multi_render"))
 bpy.context.preferences.addons[addon].preferences.flamenco_manager_url = {url!r}
 seen = []

@@ -8,6 +8,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from PIL import Image
 
 REPO = Path(__file__).resolve().parents[2]
 BLENDER = os.environ.get("MULTI_RENDER_FARM_BLENDER") or str(REPO / "tools" / "blender.sh")
@@ -55,3 +56,18 @@ def make_blend(tmp_path: Path, env: dict[str, str]) -> Path:
     )
     assert blend.is_file(), made.stdout + made.stderr
     return blend
+
+
+@pytest.fixture(scope="module")
+def reference(tmp_path_factory: pytest.TempPathFactory, env: dict[str, str]) -> dict[str, bytes]:
+    """What the in-Blender queue writes for the same .blend: name -> pixels."""
+    folder = tmp_path_factory.mktemp("reference")
+    blend = make_blend(folder, env)
+    rendered = run(BLENDER, "-c", "multi_render", "render", str(blend), env=env)
+    assert rendered.returncode == 0, rendered.stdout + rendered.stderr
+    return pixels_in(folder / "renders")
+
+
+def pixels_in(folder: Path) -> dict[str, bytes]:
+    """Each image's RGBA pixels (the files' metadata holds render dates and times)."""
+    return {path.name: Image.open(path).convert("RGBA").tobytes() for path in sorted(folder.iterdir())}

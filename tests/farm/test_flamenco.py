@@ -8,6 +8,7 @@ are refused before anything is sent."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -17,7 +18,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import BLENDER, REPO, SPIN, STILLS, make_blend, run
+from conftest import BLENDER, REPO, SPIN, STILLS, make_blend, pixels_in, run
 
 FLAMENCO = Path(os.environ.get("FLAMENCO_DIR") or REPO.parent / "shared" / "flamenco")
 pytestmark = pytest.mark.skipif(
@@ -39,32 +40,37 @@ class Farm:
 
 
 @pytest.fixture(scope="module")
-def farm(tmp_path_factory: pytest.TempPathFactory, env: dict[str, str]) -> Iterator[Farm]:
-    folder = tmp_path_factory.mktemp("flamenco")
-    job_types = folder / "job-types"
-    saved = run(BLENDER, "-c", "multi_render", "flamenco-job-type", str(job_types), env=env)
+def job_types(tmp_path_factory: pytest.TempPathFactory, env: dict[str, str]) -> Path:
+    folder = tmp_path_factory.mktemp("job-types")
+    saved = run(BLENDER, "-c", "multi_render", "flamenco-job-type", str(folder), env=env)
     assert saved.returncode == 0, saved.stdout + saved.stderr
     assert "put it in your Flamenco Manager's scripts folder" in saved.stdout
-    started = run(
-        str(FLAMENCO / "start-farm.sh"),
-        str(folder / "farm"),
-        "--blender",
-        BLENDER,
-        "--job-types",
-        str(job_types),
-        env=env,
-    )
+    return folder
+
+
+@contextlib.contextmanager
+def started_farm(folder: Path, job_types: Path, env: dict[str, str], *options: str) -> Iterator[Farm]:
+    start = [str(FLAMENCO / "start-farm.sh"), str(folder), "--blender", BLENDER, "--job-types", str(job_types)]
+    started = run(*start, *options, env=env)
     assert started.returncode == 0, started.stdout + started.stderr
     values = dict(line.split("=", 1) for line in started.stdout.splitlines() if "=" in line)
     try:
-        yield Farm(folder / "farm", values["MANAGER_URL"])
+        yield Farm(folder, values["MANAGER_URL"])
     finally:
-        stopped = run(str(FLAMENCO / "stop-farm.sh"), str(folder / "farm"), env=env)
+        stopped = run(str(FLAMENCO / "stop-farm.sh"), str(folder), env=env)
         assert stopped.returncode == 0, stopped.stdout + stopped.stderr
 
 
+@pytest.fixture(scope="module")
+def farm(tmp_path_factory: pytest.TempPathFactory, job_types: Path, env: dict[str, str]) -> Iterator[Farm]:
+    with started_farm(tmp_path_factory.mktemp("flamenco") / "farm", job_types, env) as running:
+        yield running
+
+
 def submit(blend: Path, farm: Farm, env: dict[str, str], *options: str) -> tuple[int, str]:
-    done = run(BLENDER, "-c", "multi_render", "flamenco", str(blend), "--manager", farm.url, *options, env=env)
+    done = run(
+        BLENDER, "--online-mode", "-c", "multi_render", "flamenco", str(blend), "--manager", farm.url, *options, env=env
+    )
     return done.returncode, done.stdout + done.stderr
 
 
@@ -148,7 +154,7 @@ def test_submit_shots_to_flamenco_from_blender(farm: Farm, env: dict[str, str]) 
         "bpy.context.scene.multi_render.shots['Spin'].enabled = False  # unsaved\n"
         "print('RESULT', sorted(bpy.ops.multi_render.submit_flamenco(shots_per_task=3)))\n"
     )
-    done = run(BLENDER, "-b", str(blend), "--python-expr", code, env=env)
+    done = run(BLENDER, "--online-mode", "-b", str(blend), "--python-expr", code, env=env)
     output = done.stdout + done.stderr
     assert "RESULT ['FINISHED']" in output, output
     found = re.search(r"Submitted Flamenco job ([0-9a-f-]{36}) \(1 tasks\)", output)
@@ -159,3 +165,131 @@ def test_submit_shots_to_flamenco_from_blender(farm: Farm, env: dict[str, str]) 
         time.sleep(1)
     assert status == "completed"
     assert sorted(path.name for path in (project / "renders").iterdir()) == sorted(STILLS)  # not Spin: unticked
+
+
+def test_a_shot_failing_on_the_worker_fails_with_the_renders_reason(
+    tmp_path: Path, job_types: Path, env: dict[str, str]
+) -> None:
+    """The shots pass every check at submission; then, before the Worker
+    starts, their outputs' folder becomes a file. The job fails, and the
+    add-on reads the render's own reason out of the task log."""
+    folder = tmp_path / "farm"
+    with started_farm(folder, job_types, env, "--no-worker") as idle:
+        project = idle.shared / "fails"
+        project.mkdir()
+        blend = make_blend(project, env)
+        code, output = submit(blend, idle, env)
+        assert code == 0, output
+        job_id = output.split()[-1]
+        renders = project / "renders"
+        renders.write_text("not a folder")
+        worker = run(str(FLAMENCO / "start-farm.sh"), "worker", str(folder), env=env)
+        assert worker.returncode == 0, worker.stdout + worker.stderr
+        follow = (
+            "import sys\n"
+            "flamenco = sys.modules[next(m for m in sys.modules if m.endswith('farm.flamenco'))]\n"
+            f"end = flamenco.follow(flamenco.Manager({idle.url!r}), {job_id!r}, print, poll_seconds=1)\n"
+            "print('STATUS', end.status)\n"
+            "for task in end.failed:\n"
+            "    print('FAILED-TASK', task.status, task.reason)\n"
+        )
+        followed = run(BLENDER, "--online-mode", "-b", "--python-expr", follow, env=env)
+    output = followed.stdout + followed.stderr
+    assert "STATUS failed" in output, output
+    reasons = [line for line in output.splitlines() if line.startswith("FAILED-TASK failed")]
+    assert reasons, output
+    assert f"Shot 1 'Cam_Blue': the folder '{renders}' cannot be created: '{renders}' is a file" in reasons[0]
+
+
+def test_an_unreachable_manager_is_named(tmp_path: Path, env: dict[str, str]) -> None:
+    blend = make_blend(tmp_path, env)
+    command = ("-c", "multi_render", "flamenco", str(blend), "--manager", "http://127.0.0.1:9")
+    done = run(BLENDER, "--online-mode", *command, env=env)
+    assert done.returncode == 1
+    assert "cannot reach the Flamenco Manager at http://127.0.0.1:9" in done.stderr, done.stdout + done.stderr
+
+
+def test_without_online_access_nothing_is_sent(farm: Farm, env: dict[str, str], tmp_path: Path) -> None:
+    """Blender's Allow Online Access, off in a new profile, or --offline-mode."""
+    project = farm.shared / "offline"
+    project.mkdir()
+    blend = make_blend(project, env)
+    jobs_before = [job["id"] for job in farm.get("/api/v3/jobs")["jobs"]]  # type: ignore[index]
+    command = ("-c", "multi_render", "flamenco", str(blend), "--manager", farm.url)
+    done = run(BLENDER, *command, env=env)
+    assert done.returncode == 1
+    assert "Blender's online access is off (Preferences > System > Network > Allow Online Access" in done.stderr
+    done = run(BLENDER, "--offline-mode", *command, env=env)
+    assert done.returncode == 1
+    assert "started with --offline-mode: nothing was sent to the Flamenco Manager" in done.stderr, done.stderr
+    assert [job["id"] for job in farm.get("/api/v3/jobs")["jobs"]] == jobs_before  # type: ignore[index]
+
+
+# The subject gets an orange texture from a folder beside the .blend's, used
+# by a relative path ("//../textures/orange.png"); the outputs go to shared
+# storage. A Worker that could not find the texture would render it pink.
+TEXTURED = """
+import bpy, os
+scene = bpy.context.scene
+texture = {texture!r}
+os.makedirs(os.path.dirname(texture), exist_ok=True)
+image = bpy.data.images.new("orange", 8, 8)
+image.generated_color = (1.0, 0.45, 0.0, 1.0)
+image.filepath_raw, image.file_format = texture, "PNG"
+image.save()
+image.filepath = {as_written!r}
+material = bpy.data.materials.new("Textured")
+if material.node_tree is None:
+    material.use_nodes = True
+nodes, links = material.node_tree.nodes, material.node_tree.links
+nodes.clear()
+emission, picture = nodes.new("ShaderNodeEmission"), nodes.new("ShaderNodeTexImage")
+picture.image = image
+links.new(picture.outputs["Color"], emission.inputs["Color"])
+links.new(emission.outputs["Emission"], nodes.new("ShaderNodeOutputMaterial").inputs["Surface"])
+bpy.data.objects["Subject"].data.materials.clear()
+bpy.data.objects["Subject"].data.materials.append(material)
+scene.render.filepath = {outputs!r} + "/"
+scene.multi_render.shots["Spin"].enabled = False
+bpy.ops.wm.save_mainfile()
+"""
+
+
+def textured_blend(tmp_path: Path, env: dict[str, str], outputs: Path, absolute: bool = False) -> Path:
+    (tmp_path / "project").mkdir()
+    blend = make_blend(tmp_path / "project", env)
+    texture = tmp_path / "textures" / "orange.png"
+    as_written = str(texture) if absolute else "//../textures/orange.png"
+    code = TEXTURED.format(texture=str(texture), as_written=as_written, outputs=str(outputs))
+    made = run(BLENDER, "-b", str(blend), "--python-expr", code, env=env)
+    assert made.returncode == 0 and texture.is_file(), made.stdout + made.stderr
+    return blend
+
+
+def test_the_files_a_blend_uses_go_along_with_its_copy(farm: Farm, env: dict[str, str], tmp_path: Path) -> None:
+    outputs = farm.shared / "textured"
+    blend = textured_blend(tmp_path, env, outputs)
+    here = run(BLENDER, "-c", "multi_render", "render", str(blend), env=env)
+    assert here.returncode == 0, here.stdout + here.stderr
+    reference = pixels_in(outputs)
+    for path in outputs.iterdir():
+        path.unlink()
+    code, output = submit(blend, farm, env, "--wait")
+    assert code == 0, output
+    assert pixels_in(outputs) == reference  # the Worker found the texture: orange, not missing-texture pink
+    (copy,) = (farm.shared / "multi-render").glob("farm-*/files/project/farm.blend")
+    assert (copy.parent.parent / "textures" / "orange.png").read_bytes() == (
+        tmp_path / "textures" / "orange.png"
+    ).read_bytes()
+    assert str(copy) in output
+
+
+def test_a_file_used_by_an_absolute_path_elsewhere_is_refused(farm: Farm, env: dict[str, str], tmp_path: Path) -> None:
+    blend = textured_blend(tmp_path, env, farm.shared / "absolute", absolute=True)
+    before = sorted((farm.shared / "multi-render").glob("*")) if (farm.shared / "multi-render").exists() else []
+    code, output = submit(blend, farm, env)
+    assert code == 1
+    texture = tmp_path / "textures" / "orange.png"
+    assert f"the .blend uses '{texture}' by an absolute path outside the Flamenco Manager's shared storage" in output
+    after = sorted((farm.shared / "multi-render").glob("*")) if (farm.shared / "multi-render").exists() else []
+    assert after == before  # nothing copied

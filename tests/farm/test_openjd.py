@@ -16,9 +16,8 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import BLENDER, REPO, SPIN, STILLS, make_blend, run
+from conftest import BLENDER, REPO, SPIN, STILLS, make_blend, pixels_in, run
 from openjd.model import ParameterValue, ParameterValueType, create_job, decode_job_template
-from PIL import Image
 
 OPENJD = str(Path(sys.executable).parent / "openjd")
 
@@ -73,21 +72,6 @@ def test_openjd_check_accepts_it(tmp_path: Path, env: dict[str, str]) -> None:
     folder = write_bundle(make_blend(tmp_path, env), env, "--shots-per-task", "2", "--frames-per-task", "2")
     checked = run(OPENJD, "check", str(folder / "template.json"), "--extensions", "TASK_CHUNKING", env=env)
     assert checked.returncode == 0, checked.stdout + checked.stderr
-
-
-@pytest.fixture(scope="module")
-def reference(tmp_path_factory: pytest.TempPathFactory, env: dict[str, str]) -> dict[str, bytes]:
-    """What the in-Blender queue writes for the same .blend: name -> pixels."""
-    folder = tmp_path_factory.mktemp("reference")
-    blend = make_blend(folder, env)
-    rendered = run(BLENDER, "-c", "multi_render", "render", str(blend), env=env)
-    assert rendered.returncode == 0, rendered.stdout + rendered.stderr
-    return pixels_in(folder / "renders")
-
-
-def pixels_in(folder: Path) -> dict[str, bytes]:
-    """Each image's RGBA pixels (the files' metadata holds render dates and times)."""
-    return {path.name: Image.open(path).convert("RGBA").tobytes() for path in sorted(folder.iterdir())}
 
 
 @pytest.mark.parametrize("shots_per_task", [1, 2, 4])

@@ -76,6 +76,10 @@ def test_failed_shots_are_read_from_a_task_log() -> None:
         "pid=4321 > CANCELLED C    0.00 s\n"
     )
     assert flamenco.shot_failures(log) == ["B, with {braces}: no whole image was written at '/x'", "C"]
+    checked = "pid=9 > multi_render: Cannot render shots: Shot 1 'A': the folder '/s/r' cannot be created\n"
+    assert flamenco.shot_failures(checked) == ["Shot 1 'A': the folder '/s/r' cannot be created"]
+    several = "pid=9 > multi_render: Cannot render shots (2 problems): Shot 1 'A': x; Shot 2 'B': y\n"
+    assert flamenco.shot_failures(several) == ["Shot 1 'A': x; Shot 2 'B': y"]
 
 
 def test_the_submitters_platform_as_flamenco_names_it() -> None:
