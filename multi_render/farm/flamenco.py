@@ -199,6 +199,11 @@ def _shared_storage(manager: Manager, platform: str) -> str:
     location = manager.get(f"/api/v3/configuration/shared-storage/users/{platform}").get("location", "")
     if not location:
         raise FlamencoError("the Flamenco Manager has no shared storage location set")
+    if not os.path.isdir(location):
+        raise FlamencoError(
+            f"the Flamenco Manager's shared storage '{location}' is not a folder this computer can reach: "
+            "mount it here (or set the Manager's two-way variables for this platform)"
+        )
     return str(location)
 
 

@@ -46,6 +46,7 @@ def plan(storage: str, job_folder: str, stem: str) -> JobFiles:
     point there; otherwise every file it uses by a relative path goes along,
     keeping its place relative to the copy under job_folder/files."""
     relative: list[str] = []
+    missing: list[str] = []
     needs_copy = False
     written = bpy.utils.blend_paths(absolute=False, packed=False, local=False)
     resolved = bpy.utils.blend_paths(absolute=True, packed=False, local=False)
@@ -53,7 +54,9 @@ def plan(storage: str, job_folder: str, stem: str) -> JobFiles:
         path = os.path.normpath(used)
         sources = _sources(path)
         if not sources:
-            continue  # missing here too: the bundle's check reports those
+            if os.path.splitext(path)[1]:  # a file; a folder may be a cache not baked yet
+                missing.append(path)
+            continue
         on_storage = inside(path, storage)
         if not as_written.startswith("//"):
             if not on_storage:
@@ -65,6 +68,10 @@ def plan(storage: str, job_folder: str, stem: str) -> JobFiles:
             continue  # the Workers find it where it is
         relative += sources
         needs_copy = needs_copy or not on_storage
+    if missing:
+        listed = ", ".join(f"'{path}'" for path in sorted(set(missing))[:5])
+        more = f" and {len(set(missing)) - 5} more" if len(set(missing)) > 5 else ""
+        raise JobFilesError(f"the .blend uses files that do not exist: {listed}{more}")
     if not needs_copy:
         return JobFiles(os.path.join(job_folder, f"{stem}.blend"))
     person = bpy.data.filepath

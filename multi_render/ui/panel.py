@@ -61,6 +61,7 @@ class MULTIRENDER_MT_shot_list(bpy.types.Menu):
         layout.operator("multi_render.shots_export", icon="EXPORT")
         layout.separator()
         layout.operator("multi_render.farm_bundle_export", icon="NETWORK_DRIVE")
+        layout.operator("multi_render.submit_flamenco", icon="NETWORK_DRIVE")
 
 
 class MULTIRENDER_PT_shots(bpy.types.Panel):

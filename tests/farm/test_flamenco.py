@@ -293,3 +293,33 @@ def test_a_file_used_by_an_absolute_path_elsewhere_is_refused(farm: Farm, env: d
     assert f"the .blend uses '{texture}' by an absolute path outside the Flamenco Manager's shared storage" in output
     after = sorted((farm.shared / "multi-render").glob("*")) if (farm.shared / "multi-render").exists() else []
     assert after == before  # nothing copied
+
+
+def test_missing_files_and_unreachable_storage_are_named(tmp_path: Path, job_types: Path, env: dict[str, str]) -> None:
+    """Both before anything is sent: a .blend that uses a file that does not
+    exist, and a Manager whose shared storage this computer cannot reach."""
+    with started_farm(tmp_path / "farm", job_types, env, "--no-worker") as idle:
+        project = idle.shared / "missing"
+        project.mkdir()
+        blend = make_blend(project, env)
+        gone = project / "textures" / "gone.png"
+        code = (
+            "import bpy\nimage = bpy.data.images.new('gone', 4, 4)\n"
+            f"image.filepath, image.source, image.use_fake_user = {str(gone)!r}, 'FILE', True\n"
+            "bpy.ops.wm.save_mainfile()"
+        )
+        assert run(BLENDER, "-b", str(blend), "--python-expr", code, env=env).returncode == 0
+        status, output = submit(blend, idle, env)
+        assert status == 1 and f"the .blend uses files that do not exist: '{gone}'" in output, output
+        (tmp_path / "here").mkdir()
+        elsewhere = make_blend(tmp_path / "here", env)
+        idle.shared.rename(tmp_path / "unmounted")
+        try:
+            status, output = submit(elsewhere, idle, env)
+        finally:
+            (tmp_path / "unmounted").rename(idle.shared)
+        assert status == 1
+        assert (
+            f"the Flamenco Manager's shared storage '{idle.shared}' is not a folder this computer can reach" in output
+        )
+        assert idle.get("/api/v3/jobs")["jobs"] == []  # type: ignore[index]
