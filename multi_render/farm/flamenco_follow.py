@@ -171,16 +171,16 @@ def _shot_names(planned: Sequence[FarmTask]) -> set[str]:
 
 
 @bpy.app.handlers.persistent  # type: ignore[untyped-decorator]
-def _on_load_pre(*_args: object) -> None:
+def stop_following_flamenco(*_args: object) -> None:
     stop()  # the job's shots belong to the file being closed
 
 
 def register() -> None:
-    if _on_load_pre not in bpy.app.handlers.load_pre:
-        bpy.app.handlers.load_pre.append(_on_load_pre)
+    if stop_following_flamenco not in bpy.app.handlers.load_pre:
+        bpy.app.handlers.load_pre.append(stop_following_flamenco)
 
 
 def unregister() -> None:
     stop()
-    while _on_load_pre in bpy.app.handlers.load_pre:
-        bpy.app.handlers.load_pre.remove(_on_load_pre)
+    while stop_following_flamenco in bpy.app.handlers.load_pre:
+        bpy.app.handlers.load_pre.remove(stop_following_flamenco)

@@ -14,14 +14,15 @@ from testkit import scenes
 
 
 def _saved_scene(tmp_path: Path) -> bpy.types.Scene:
+    """The `scene` fixture's empty scene (a test asks for it first) with two shots, saved."""
     scenes.build_color_cameras(2, size=32)
     bpy.ops.multi_render.shots_from_cameras()
     bpy.ops.wm.save_as_mainfile(filepath=str(tmp_path / "shots.blend"))
     return bpy.context.scene
 
 
-def test_slurm_folder_from_the_export_dialog(tmp_path: Path) -> None:
-    scene = _saved_scene(tmp_path)
+def test_slurm_folder_from_the_export_dialog(scene: bpy.types.Scene, tmp_path: Path) -> None:
+    _saved_scene(tmp_path)
     scene.multi_render.contact_sheet = True
     folder = tmp_path / "job"
     result = bpy.ops.multi_render.farm_bundle_export(
@@ -47,7 +48,9 @@ def test_slurm_folder_from_the_export_dialog(tmp_path: Path) -> None:
         ({"time_limit": "two hours"}, "time limit"),
     ],
 )
-def test_options_slurm_would_refuse_write_nothing(tmp_path: Path, settings: dict[str, str], message: str) -> None:
+def test_options_slurm_would_refuse_write_nothing(
+    scene: bpy.types.Scene, tmp_path: Path, settings: dict[str, str], message: str
+) -> None:
     _saved_scene(tmp_path)
     folder = tmp_path / "job"
     with pytest.raises(RuntimeError, match=message):
@@ -55,8 +58,8 @@ def test_options_slurm_would_refuse_write_nothing(tmp_path: Path, settings: dict
     assert not folder.exists()
 
 
-def test_a_shot_problem_is_named_before_anything_is_written(tmp_path: Path) -> None:
-    scene = _saved_scene(tmp_path)
+def test_a_shot_problem_is_named_before_anything_is_written(scene: bpy.types.Scene, tmp_path: Path) -> None:
+    _saved_scene(tmp_path)
     scene.multi_render.shots[1].camera = None
     folder = tmp_path / "job"
     with pytest.raises(RuntimeError, match=r"Shot 2 '.*'.*camera"):

@@ -65,9 +65,9 @@ def assert_registered(module: str) -> None:
     assert "multi_render" in bpy.types.Scene.bl_rna.properties
     assert "multi_render" in bpy.types.WindowManager.bl_rna.properties
     assert len(_menu_functions(module)) == 2
-    assert (
-        len(_handlers_of(module)) == 5
-    )  # load and save, pre, post and failed save; render handlers only while a queue runs
+    # Load (pre, post, and the Flamenco follow-up's pre) and save (pre, post,
+    # failed); render handlers only while a queue runs.
+    assert len(_handlers_of(module)) == 6
 
 
 def assert_unregistered(module: str) -> None:

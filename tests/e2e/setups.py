@@ -21,11 +21,13 @@ cameras = scenes.build_color_cameras(3, size=32)
     + SHOT_PER_CAMERA
 )
 
-# The add-on's handlers that stay while it is enabled (file load and save);
+# The add-on's handlers that stay while it is enabled (file load and save;
+# a Flamenco job is no longer followed once another file loads);
 # render handlers exist only while a queue runs.
 PERMANENT_HANDLERS = [
     "load_post:on_load_post",
     "load_pre:on_load_pre",
+    "load_pre:stop_following_flamenco",
     "save_post:on_save_post",
     "save_post_fail:on_save_post",
     "save_pre:on_save_pre",
