@@ -12,6 +12,7 @@ import contextlib
 import json
 import os
 import re
+import subprocess
 import time
 import urllib.request
 from collections.abc import Iterator
@@ -74,7 +75,9 @@ def submit(blend: Path, farm: Farm, env: dict[str, str], *options: str) -> tuple
     return done.returncode, done.stdout + done.stderr
 
 
-def test_a_job_renders_every_shot_on_shared_storage(farm: Farm, env: dict[str, str]) -> None:
+def test_a_job_renders_every_shot_on_shared_storage(
+    farm: Farm, env: dict[str, str], reference: dict[str, bytes]
+) -> None:
     project = farm.shared / "project"
     project.mkdir()
     blend = make_blend(project, env)  # outputs: //renders/ beside it, on shared storage
@@ -82,6 +85,7 @@ def test_a_job_renders_every_shot_on_shared_storage(farm: Farm, env: dict[str, s
     assert code == 0, output
     assert "(5 tasks)" in output  # [Blue, Green], [Red], Spin 1-2, 3-4, 5
     assert sorted(path.name for path in (project / "renders").iterdir()) == sorted(STILLS + SPIN)
+    assert pixels_in(project / "renders") == reference  # what the in-Blender queue renders, pixel for pixel
     job_id = next(line for line in output.splitlines() if len(line) == 36 and line.count("-") == 4)
     tasks = farm.get(f"/api/v3/jobs/{job_id}/tasks")["tasks"]  # type: ignore[index]
     assert sorted(task["status"] for task in tasks) == ["completed"] * 5
@@ -170,35 +174,33 @@ def test_submit_shots_to_flamenco_from_blender(farm: Farm, env: dict[str, str]) 
 def test_a_shot_failing_on_the_worker_fails_with_the_renders_reason(
     tmp_path: Path, job_types: Path, env: dict[str, str]
 ) -> None:
-    """The shots pass every check at submission; then, before the Worker
-    starts, their outputs' folder becomes a file. The job fails, and the
-    add-on reads the render's own reason out of the task log."""
+    """`flamenco --wait` on a farm whose Worker starts only once the job is
+    queued: the shots pass every check at submission, then their outputs'
+    folder becomes a file. The command exits 1 with the render's own reason,
+    read out of the task's log."""
     folder = tmp_path / "farm"
     with started_farm(folder, job_types, env, "--no-worker") as idle:
         project = idle.shared / "fails"
         project.mkdir()
         blend = make_blend(project, env)
-        code, output = submit(blend, idle, env)
-        assert code == 0, output
-        job_id = output.split()[-1]
-        renders = project / "renders"
-        renders.write_text("not a folder")
-        worker = run(str(FLAMENCO / "start-farm.sh"), "worker", str(folder), env=env)
-        assert worker.returncode == 0, worker.stdout + worker.stderr
-        follow = (
-            "import sys\n"
-            "flamenco = sys.modules[next(m for m in sys.modules if m.endswith('farm.flamenco'))]\n"
-            f"end = flamenco.follow(flamenco.Manager({idle.url!r}), {job_id!r}, print, poll_seconds=1)\n"
-            "print('STATUS', end.status)\n"
-            "for task in end.failed:\n"
-            "    print('FAILED-TASK', task.status, task.reason)\n"
-        )
-        followed = run(BLENDER, "--online-mode", "-b", "--python-expr", follow, env=env)
-    output = followed.stdout + followed.stderr
-    assert "STATUS failed" in output, output
-    reasons = [line for line in output.splitlines() if line.startswith("FAILED-TASK failed")]
-    assert reasons, output
-    assert f"Shot 1 'Cam_Blue': the folder '{renders}' cannot be created: '{renders}' is a file" in reasons[0]
+        command = [BLENDER, "--online-mode", "-c", "multi_render", "flamenco", str(blend), "--manager", idle.url]
+        with subprocess.Popen(
+            [*command, "--wait"], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+        ) as waiting:
+            deadline = time.monotonic() + 300
+            while not idle.get("/api/v3/jobs")["jobs"]:  # type: ignore[index]
+                assert waiting.poll() is None and time.monotonic() < deadline, waiting.stdout
+                time.sleep(0.5)
+            renders = project / "renders"
+            renders.write_text("not a folder")
+            worker = run(str(FLAMENCO / "start-farm.sh"), "worker", str(folder), env=env)
+            assert worker.returncode == 0, worker.stdout + worker.stderr
+            output, _ = waiting.communicate(timeout=600)
+    assert waiting.returncode == 1, output
+    assert re.search(r"multi_render: Flamenco job [0-9a-f-]{36} failed", output), output
+    failed = [line for line in output.splitlines() if line.startswith("multi_render: task '") and " failed: " in line]
+    reason = f"Shot 1 'Cam_Blue': the folder '{renders}' cannot be created: '{renders}' is a file"
+    assert any(reason in line for line in failed), output
 
 
 def test_an_unreachable_manager_is_named(tmp_path: Path, env: dict[str, str]) -> None:
