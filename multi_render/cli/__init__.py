@@ -5,7 +5,7 @@
                                               [--contact-sheet] [--json] [--scene NAME | --all-scenes]
     blender -c multi_render list FILE.blend [--all-scenes]
     blender -c multi_render render FILE.blend --shot-list '["A", "B"]' [--frames 1-10]
-                                              [--cycles-device CUDA] [--skip-existing=true]   (farm tasks)
+                                              [--cycles-device CUDA] [--skip-existing-value=true]   (farm tasks)
     blender -c multi_render render FILE.blend --task-file tasks.json --task N    (array schedulers: Slurm ...)
     blender -c multi_render bundle FILE.blend FOLDER [--engine openjd|slurm] [--shots-per-task N]
                                               [--frames-per-task M] [--skip-existing] [Slurm's options]

@@ -84,8 +84,11 @@ def take_task_file(options: argparse.Namespace) -> None:
         return
     if options.task is None and not options.all_tasks:
         raise UsageError("--task-file needs --task N (the entry, from 0) or --all-tasks")
-    if options.shots or options.shot or options.shot_list or options.frames:
-        raise UsageError("--task-file names the shots and frames: not with --shots, --shot, --shot-list or --frames")
+    if options.shots or options.shot or options.shot_list or options.frames or options.all_scenes:
+        raise UsageError(
+            "--task-file names the scene, shots and frames: not with --shots, --shot, --shot-list, --frames "
+            "or --all-scenes"
+        )
     try:
         with open(options.task_file, encoding="utf-8") as handle:
             tasks = task_list.read_tasks(handle.read())
@@ -99,10 +102,11 @@ def take_task_file(options: argparse.Namespace) -> None:
     options.frames = "" if options.all_tasks else first.frames
     if options.started is None:
         options.started = first.started or None
-    if options.skip_existing_value is None:
+    if options.skip_existing_value is None and not options.skip_existing:
         options.skip_existing_value = "true" if first.skip_existing else "false"
-    if options.scene is None and not options.all_scenes and first.scene:
-        options.scene = first.scene
+    if first.scene and options.scene not in (None, first.scene):
+        raise UsageError(f"--scene {options.scene!r}: the task list's shots are scene {first.scene!r}'s")
+    options.scene = first.scene or options.scene
 
 
 def render(scene: bpy.types.Scene, options: argparse.Namespace) -> int:

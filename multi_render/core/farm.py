@@ -21,6 +21,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from .overrides import MAX_FRAME
 from .shots import FrameRange
 
 SPECIFICATION = "jobtemplate-2023-09"
@@ -94,6 +95,8 @@ def parse_frames(text: str) -> FrameRange:
     start = int(match.group(1))
     end = int(match.group(2)) if match.group(2) is not None else start
     step = int(match.group(3)) if match.group(3) is not None else 1
+    if max(abs(start), abs(end)) > MAX_FRAME:  # before any list of frames is made
+        raise ValueError(f"frames {text!r} go past {MAX_FRAME}, the last frame Blender renders")
     frames = FrameRange(start, end, step)
     if not frames.frames:
         raise ValueError(f"frames {text!r} hold no frame")

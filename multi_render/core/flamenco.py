@@ -12,7 +12,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from .farm import BundleOptions, FarmShot, FarmTask, farm_tasks
+from .farm import BundleOptions, FarmTask
 from .status import ShotStatus
 
 JOB_TYPE = "multi-render"  # the Manager names it after the file: multi_render.js
@@ -34,12 +34,12 @@ class JobSettings:
     platform: str = "linux"  # the submitter's, as Flamenco names it (platform_name)
 
 
-def job(settings: JobSettings, shots: Sequence[FarmShot], options: BundleOptions) -> dict[str, Any]:
-    """The job body for POST /api/v3/jobs (and /jobs/check). ValueError for
-    shots or options no farm can run."""
-    if not shots:
+def job(settings: JobSettings, planned: Sequence[FarmTask], options: BundleOptions) -> dict[str, Any]:
+    """The job body for POST /api/v3/jobs (and /jobs/check) of the tasks
+    farm_tasks() planned. ValueError when there are none."""
+    if not planned:
         raise ValueError("no ticked shot to send to the farm")
-    tasks = [[task.shots, task.frames] for task in farm_tasks(shots, options)]
+    tasks = [[task.shots, task.frames] for task in planned]
     body: dict[str, Any] = {
         "name": settings.name,
         "type": JOB_TYPE,
@@ -54,7 +54,7 @@ def job(settings: JobSettings, shots: Sequence[FarmShot], options: BundleOptions
             "skip_existing": options.skip_existing,
             "tasks": json.dumps(tasks),
         },
-        "metadata": {"multi_render.shots": str(len(shots))},
+        "metadata": {"multi_render.shots": str(len({name for task in planned for name in task.names}))},
     }
     if settings.type_etag:
         body["type_etag"] = settings.type_etag
@@ -148,12 +148,17 @@ def shot_statuses(planned: Sequence[FarmTask], tasks: Sequence[Mapping[str, Any]
     so, all completed is DONE, any begun RENDERING. `planned` is the job's
     task list as submitted; the Manager's tasks are matched to it by their
     place in the job."""
-    ordered = sorted(tasks, key=lambda task: int(task.get("index_in_job", 0)))
+    ordered = sorted(tasks, key=_place_in_job)
     statuses: dict[str, list[str]] = {}
     for plan, task in zip(planned, ordered, strict=False):
         for name in plan.names:
             statuses.setdefault(name, []).append(str(task.get("status", "")))
     return {name: _shot_status(each) for name, each in statuses.items()}
+
+
+def _place_in_job(task: Mapping[str, Any]) -> int:
+    place = task.get("index_in_job")
+    return place if isinstance(place, int) else 0
 
 
 def _shot_status(task_statuses: list[str]) -> ShotStatus:

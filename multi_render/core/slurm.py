@@ -17,9 +17,12 @@ SHEET_SCRIPT = "contact-sheet.sbatch"
 SUBMIT_SCRIPT = "submit.sh"
 TASK_LIST = "tasks.json"
 LOGS = "logs"
+# The contact-sheet job: every shot of the list, none rendered again.
+SHEET_OPTIONS = ("--all-tasks", "--skip-existing-value=true", "--contact-sheet")
 
-# What #SBATCH lines may hold: sbatch reads them without a shell, so values
-# are checked to plain forms instead of quoted.
+# What #SBATCH lines may hold: sbatch reads them without a shell (it splits
+# on blanks, honours quotes, and stops at "#"), so option values are checked
+# to plain forms and the job folder is written in double quotes.
 _PARTITION = re.compile(r"^[A-Za-z0-9_.,-]+$")
 _TIME = re.compile(r"^(\d+-)?\d+(:\d+){0,2}$")  # minutes, MM:SS, HH:MM:SS, D-HH[:MM[:SS]]
 _GRES = re.compile(r"^[A-Za-z0-9_.:,-]+$")  # e.g. gpu:1, gpu:a100:2
@@ -37,20 +40,35 @@ class SlurmOptions:
 
 def check(options: SlurmOptions) -> None:
     """ValueError naming the option that Slurm would not take."""
-    if options.partition and not _PARTITION.match(options.partition):
+    if options.partition and not _PARTITION.fullmatch(options.partition):
         raise ValueError(f"partition {options.partition!r}: letters, digits, '_', '.', '-' and ',' only")
-    if options.time_limit and not _TIME.match(options.time_limit):
+    if options.time_limit and not _TIME.fullmatch(options.time_limit):
         raise ValueError(f"time limit {options.time_limit!r}: minutes, HH:MM:SS or D-HH:MM:SS")
     if options.cpus_per_task < 0:
         raise ValueError("CPUs per task must be 0 (the cluster's default) or more")
-    if options.gres and not _GRES.match(options.gres):
+    if options.gres and not _GRES.fullmatch(options.gres):
         raise ValueError(f"GPUs per task {options.gres!r}: a Slurm resource such as gpu:1")
     if not options.blender.strip():
         raise ValueError("the Blender command on the nodes is empty")
 
 
+_UNQUOTABLE = set('"\\#\n\r')
+
+
+def check_folder(folder: str) -> None:
+    """ValueError when the job folder's path cannot be written in an
+    #SBATCH line (sbatch has no escape for these characters)."""
+    if found := sorted(_UNQUOTABLE & set(folder)):
+        shown = ", ".join(repr(char) for char in found)
+        raise ValueError(f"the job folder's path holds {shown}, which an #SBATCH line cannot: choose another folder")
+
+
+def _quoted(value: str) -> str:
+    return f'"{value}"'
+
+
 def _directives(name: str, folder: str, options: SlurmOptions) -> list[str]:
-    lines = [f"#SBATCH --job-name={name}", f"#SBATCH --chdir={folder}"]
+    lines = [f"#SBATCH --job-name={name}", f"#SBATCH --chdir={_quoted(folder)}"]
     if options.partition:
         lines.append(f"#SBATCH --partition={options.partition}")
     if options.time_limit:
@@ -62,17 +80,26 @@ def _directives(name: str, folder: str, options: SlurmOptions) -> list[str]:
     return lines
 
 
+def _literal(path: str) -> str:
+    """A path in --output, where "%" starts a pattern (%A, %a, %j)."""
+    return path.replace("%", "%%")
+
+
 def job_name(blend_stem: str) -> str:
     """A job name Slurm shows as it is: the file's name, plain characters."""
     kept = re.sub(r"[^A-Za-z0-9_.-]+", "_", blend_stem).strip("_")
     return f"multi-render-{kept[:60] or 'untitled'}"
 
 
+def _render(blend: str, folder: str, options: SlurmOptions) -> list[str]:
+    """The command every task runs, before it says which entry."""
+    return [options.blender, "-b", "-c", "multi_render", "render", blend, "--task-file", f"{folder}/{TASK_LIST}"]
+
+
 def array_script(blend: str, folder: str, tasks: int, options: SlurmOptions, name: str) -> str:
     """job.sbatch: array task N renders entry N of the task list."""
     if tasks < 1:
         raise ValueError("a Slurm array needs at least one task")
-    render = [options.blender, "-b", "-c", "multi_render", "render", blend, "--task-file", f"{folder}/{TASK_LIST}"]
     return "\n".join(
         [
             "#!/bin/bash",
@@ -80,9 +107,9 @@ def array_script(blend: str, folder: str, tasks: int, options: SlurmOptions, nam
             "# Submit with ./submit.sh (or: sbatch job.sbatch).",
             *_directives(name, folder, options),
             f"#SBATCH --array=0-{tasks - 1}",
-            f"#SBATCH --output={folder}/{LOGS}/%A_%a.log",
+            f"#SBATCH --output={_quoted(_literal(folder) + f'/{LOGS}/%A_%a.log')}",
             "set -euo pipefail",
-            f'exec {shlex.join(render)} --task "$SLURM_ARRAY_TASK_ID"',
+            f'exec {shlex.join(_render(blend, folder, options))} --task "$SLURM_ARRAY_TASK_ID"',
             "",
         ]
     )
@@ -91,15 +118,14 @@ def array_script(blend: str, folder: str, tasks: int, options: SlurmOptions, nam
 def sheet_script(blend: str, folder: str, options: SlurmOptions, name: str) -> str:
     """contact-sheet.sbatch: after the array, every shot is on disk; a run
     that skips what exists renders nothing and writes the sheet."""
-    sheet = [options.blender, "-b", "-c", "multi_render", "render", blend, "--task-file", f"{folder}/{TASK_LIST}"]
     return "\n".join(
         [
             "#!/bin/bash",
             "# Written by Multi Render: the contact sheet, once the array succeeded (see submit.sh).",
             *_directives(f"{name}-sheet", folder, options),
-            f"#SBATCH --output={folder}/{LOGS}/%j-contact-sheet.log",
+            f"#SBATCH --output={_quoted(_literal(folder) + f'/{LOGS}/%j-contact-sheet.log')}",
             "set -euo pipefail",
-            f"exec {shlex.join(sheet)} --all-tasks --skip-existing-value=true --contact-sheet",
+            f"exec {shlex.join([*_render(blend, folder, options), *SHEET_OPTIONS])}",
             "",
         ]
     )

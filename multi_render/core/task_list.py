@@ -69,6 +69,8 @@ def read_tasks(text: str) -> list[ListedTask]:
         document = json.loads(text)
     except ValueError as error:
         raise ValueError(f"not a task list (not JSON: {error})") from None
+    except RecursionError:
+        raise ValueError("not a task list (nested too deeply)") from None
     if not isinstance(document, dict) or document.get("format") != FORMAT:
         raise ValueError(f'not a task list (its "format" is not "{FORMAT}")')
     if document.get("version") != VERSION:

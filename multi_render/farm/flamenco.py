@@ -8,6 +8,7 @@ standard library only (Flamenco's REST API, /api/v3)."""
 from __future__ import annotations
 
 import dataclasses
+import http.client
 import json
 import os
 import shutil
@@ -39,6 +40,10 @@ class FlamencoError(Exception):
     message says which and what to do."""
 
 
+class FlamencoRefusedError(FlamencoError):
+    """The Manager answered, and said no."""
+
+
 def save_job_type(folder: str) -> str:
     """Save the job type file into `folder` (a Manager's scripts folder); its path."""
     os.makedirs(folder, exist_ok=True)
@@ -66,7 +71,7 @@ class Manager:
                 return answer.status, _parsed(answer.read(), answer.headers.get_content_type())
         except urllib.error.HTTPError as error:
             return error.code, _parsed(error.read(), error.headers.get_content_type())
-        except (urllib.error.URLError, OSError) as error:
+        except (urllib.error.URLError, OSError, http.client.HTTPException) as error:
             reason = getattr(error, "reason", error)
             raise FlamencoError(f"cannot reach the Flamenco Manager at {self.url}: {reason}") from None
 
@@ -164,7 +169,8 @@ def submit(
         type_etag=str(job_type.get("etag", "")) if job_type else "",
         platform=platform,
     )
-    body = flamenco.job(settings, shots, options)  # ValueError before any file is written
+    planned = tuple(farm_tasks(shots, options))  # ValueError before any file is written
+    body = flamenco.job(settings, planned, options)
     blend, files = _blend_for_workers(storage, stem, now)
     body["settings"]["blendfile"] = blend
     status, answer = manager.call("POST", "/api/v3/jobs/check", body)
@@ -179,7 +185,6 @@ def submit(
     status, answer = manager.call("POST", "/api/v3/jobs", body)
     if status != 200 or not isinstance(answer, dict):
         raise FlamencoError(f"the Flamenco Manager did not take the job ({status}): {_message(answer)}")
-    planned = tuple(farm_tasks(shots, options))
     log.info("submitted job %s (%d tasks) rendering %s", answer["id"], len(planned), blend)
     return Submitted(str(answer["id"]), settings.name, blend, planned)
 
@@ -213,6 +218,10 @@ def _blend_for_workers(storage: str, stem: str, now: datetime) -> tuple[str, job
     and uses nothing from elsewhere; else a copy (unsaved changes included)
     in a job folder there, with what it uses (job_files.py)."""
     folder = os.path.join(storage, "multi-render", f"{stem}-{now:%Y%m%d-%H%M%S}")
+    number = 1
+    while os.path.exists(folder):  # another job of this file, the same second
+        number += 1
+        folder = os.path.join(storage, "multi-render", f"{stem}-{now:%Y%m%d-%H%M%S}-{number}")
     try:
         files = job_files.plan(storage, folder, stem)
     except job_files.JobFilesError as error:
@@ -239,14 +248,18 @@ def job_state(manager: Manager, job_id: str) -> JobState:
     """The job and its tasks now; an ended job's failed tasks carry the
     render's own reasons, from the last lines of their logs."""
     job = manager.get(f"/api/v3/jobs/{job_id}")
-    tasks = [task for task in manager.get(f"/api/v3/jobs/{job_id}/tasks").get("tasks", []) if isinstance(task, dict)]
+    listed = manager.get(f"/api/v3/jobs/{job_id}/tasks").get("tasks") or []
+    tasks = [task for task in listed if isinstance(task, dict)]
     status = str(job.get("status", ""))
     failed = []
     if status in flamenco.ENDED:
-        for state in flamenco.failed_tasks(tasks):
-            _answered, tail = manager.call("GET", f"/api/v3/tasks/{state.task_id}/logtail")
-            reason = "; ".join(flamenco.shot_failures(str(tail or ""))[-3:]) or state.reason
-            failed.append(dataclasses.replace(state, reason=reason))
+        for task in flamenco.failed_tasks(tasks):
+            if task.status != "failed":  # only a failed task's log has a reason (a cancelled job may have hundreds)
+                failed.append(task)
+                continue
+            _answered, tail = manager.call("GET", f"/api/v3/tasks/{task.task_id}/logtail")
+            reason = "; ".join(flamenco.shot_failures(str(tail or ""))[-3:]) or task.reason
+            failed.append(dataclasses.replace(task, reason=reason))
     return JobState(status, flamenco.job_line(job), tasks, failed)
 
 
@@ -255,7 +268,7 @@ def cancel(manager: Manager, job_id: str) -> None:
     body = {"status": "cancel-requested", "reason": "Stopped in Blender (Multi Render)"}
     status, answer = manager.call("POST", f"/api/v3/jobs/{job_id}/setstatus", body)
     if status != 204:
-        raise FlamencoError(f"the Flamenco Manager did not cancel job {job_id} ({status}): {_message(answer)}")
+        raise FlamencoRefusedError(f"the Flamenco Manager did not cancel job {job_id} ({status}): {_message(answer)}")
 
 
 def follow(manager: Manager, job_id: str, on_change: Callable[[str], None], poll_seconds: float = 2.0) -> JobState:

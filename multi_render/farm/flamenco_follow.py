@@ -27,10 +27,10 @@ SHOW_SECONDS = 0.5  # how often Blender's main thread looks at the answers
 
 
 class JobFollower:
-    def __init__(self, manager: flamenco.Manager, job: flamenco.Submitted, scene: str) -> None:
+    def __init__(self, manager: flamenco.Manager, job: flamenco.Submitted, scene: bpy.types.Scene) -> None:
         self.manager = manager
         self.job = job
-        self.scene = scene
+        self.scene_uid = scene.session_uid  # the scene, even renamed
         self._lock = threading.Lock()
         self._latest: flamenco.JobState | None = None
         self._problem = ""  # the last failed call, shown until one succeeds
@@ -43,16 +43,20 @@ class JobFollower:
     def start(self) -> None:
         self._thread.start()
 
+    @property
+    def alive(self) -> bool:
+        return self._thread.is_alive()
+
     def request_cancel(self) -> None:
         with self._lock:
             self._cancel_asked = True
         self._wake.set()
 
     def quit(self) -> None:
-        """Stop asking (the job goes on); waits a moment for the thread."""
+        """Stop asking (the job goes on). Not waited for: the thread never
+        touches Blender's data and ends after its current call."""
         self._quit.set()
         self._wake.set()
-        self._thread.join(timeout=flamenco.TIMEOUT_SECONDS + 1)
 
     def take(self) -> tuple[flamenco.JobState | None, str] | None:
         """What the thread learnt since the last call (state, problem), or None."""
@@ -63,18 +67,26 @@ class JobFollower:
             return self._latest, self._problem
 
     def _poll(self) -> None:  # the thread
-        cancel_sent = False
+        cancel_answered = False
         while not self._quit.is_set():
-            try:
-                with self._lock:
-                    send_cancel = self._cancel_asked and not cancel_sent
-                if send_cancel:
+            problem = ""
+            with self._lock:
+                send_cancel = self._cancel_asked and not cancel_answered
+            if send_cancel:
+                try:
                     flamenco.cancel(self.manager, self.job.job_id)
-                    cancel_sent = True
-                state = flamenco.job_state(self.manager, self.job.job_id)
-                problem = ""
+                    cancel_answered = True
+                except flamenco.FlamencoRefusedError as refusal:  # answered: asking again would not help
+                    cancel_answered, problem = True, str(refusal)
+                except flamenco.FlamencoError as error:  # not reached: ask again next time
+                    problem = str(error)
+            try:
+                state: flamenco.JobState | None = flamenco.job_state(self.manager, self.job.job_id)
             except flamenco.FlamencoError as error:
                 state, problem = None, str(error)
+            except Exception as error:  # an answer this add-on cannot read: say so, keep asking
+                log.exception("reading the Flamenco job's state")
+                state, problem = None, f"unreadable answer from the Manager ({error})"
             with self._lock:
                 self._latest = state or self._latest
                 self._problem = problem
@@ -101,7 +113,7 @@ def start(manager: flamenco.Manager, job: flamenco.Submitted, scene: bpy.types.S
         for item in scene_shots(scene).shots:
             if item.name == name:
                 item.status, item.output = "PENDING", ""
-    _following = JobFollower(manager, job, scene.name)
+    _following = JobFollower(manager, job, scene)
     _following.start()
     runtime = runtime_state()
     runtime.farm_job = job.job_id
@@ -126,13 +138,25 @@ def stop() -> None:
 
 
 def _show() -> float | None:
-    """Blender's main thread: the latest answer on the list and the panel."""
-    global _following
+    """Blender's main thread: the latest answer on the list and the panel. A
+    failure here ends following with a report, never a list stuck waiting."""
     follower = _following
     if follower is None:
         return None
+    try:
+        return _show_news(follower)
+    except Exception as error:
+        log.exception("showing the Flamenco job's state")
+        _end_following(f"Flamenco job '{follower.job.name}': no longer followed ({error})")
+        return None
+
+
+def _show_news(follower: JobFollower) -> float | None:
     news = follower.take()
     if news is None:
+        if not follower.alive:  # ended without a last word (cannot happen but must not hang the list)
+            _end_following(f"Flamenco job '{follower.job.name}': no longer followed")
+            return None
         return SHOW_SECONDS
     state, problem = news
     runtime = runtime_state()
@@ -146,17 +170,23 @@ def _show() -> float | None:
     if state is None or not state.ended:
         return SHOW_SECONDS
     reasons = "; ".join(task.reason for task in state.failed if task.status == "failed")
-    runtime.last_report = f"Flamenco job '{name}' {state.status}" + (f": {reasons}" if reasons else "")
-    log.info("%s", runtime.last_report)
-    runtime.farm_job = ""
-    runtime.farm_text = ""
-    _following = None
-    progress.redraw()
+    _end_following(f"Flamenco job '{name}' {state.status}" + (f": {reasons}" if reasons else ""))
     return None
 
 
+def _end_following(report: str) -> None:
+    global _following
+    _following = None
+    runtime = runtime_state()
+    runtime.last_report = report
+    runtime.farm_job = ""
+    runtime.farm_text = ""
+    log.info("%s", report)
+    progress.redraw()
+
+
 def _show_statuses(follower: JobFollower, state: flamenco.JobState) -> None:
-    scene = bpy.data.scenes.get(follower.scene)
+    scene = next((each for each in bpy.data.scenes if each.session_uid == follower.scene_uid), None)
     if scene is None:
         return
     statuses = flamenco_core.shot_statuses(follower.job.planned, state.tasks)

@@ -14,6 +14,7 @@ import dataclasses
 import glob
 import os
 import shutil
+from typing import Any
 
 import bpy
 
@@ -48,11 +49,12 @@ def plan(storage: str, job_folder: str, stem: str) -> JobFiles:
     relative: list[str] = []
     missing: list[str] = []
     needs_copy = False
+    sequences = _sequence_paths()
     written = bpy.utils.blend_paths(absolute=False, packed=False, local=False)
     resolved = bpy.utils.blend_paths(absolute=True, packed=False, local=False)
     for as_written, used in zip(written, resolved, strict=True):
         path = os.path.normpath(used)
-        sources = _sources(path)
+        sources = _sources(path, sequences)
         if not sources:
             if os.path.splitext(path)[1]:  # a file; a folder may be a cache not baked yet
                 missing.append(path)
@@ -75,33 +77,42 @@ def plan(storage: str, job_folder: str, stem: str) -> JobFiles:
     if not needs_copy:
         return JobFiles(os.path.join(job_folder, f"{stem}.blend"))
     person = bpy.data.filepath
-    root = os.path.commonpath([os.path.dirname(person), *(os.path.dirname(source) for source in relative)])
-    files = os.path.join(job_folder, "files")
-    copies = tuple((source, os.path.join(files, os.path.relpath(source, root))) for source in dict.fromkeys(relative))
-    return JobFiles(os.path.join(files, os.path.relpath(person, root)), copies, relative_remap=False)
+    try:
+        root = os.path.commonpath([os.path.dirname(person), *(os.path.dirname(source) for source in relative)])
+        files = os.path.join(job_folder, "files")
+        copies = tuple(
+            (source, os.path.join(files, os.path.relpath(source, root))) for source in dict.fromkeys(relative)
+        )
+        return JobFiles(os.path.join(files, os.path.relpath(person, root)), copies, relative_remap=False)
+    except ValueError:  # on another drive (Windows), or an unsaved file
+        raise JobFilesError(
+            "the .blend and the files it uses by relative paths are not on one drive: save it beside them, "
+            "or move them to shared storage"
+        ) from None
 
 
-def _sources(path: str) -> list[str]:
-    """The files behind one external path: UDIM tiles, an image sequence's
-    folder, or the file itself; none when it does not exist."""
+def _sources(path: str, sequences: set[str]) -> list[str]:
+    """The files behind one external path: UDIM tiles, a sequence's folder,
+    or the file itself; none when it does not exist."""
     name = os.path.basename(path)
     for token in _TILE_TOKENS:
         if token in name:
-            return sorted(
-                glob.glob(os.path.join(glob.escape(os.path.dirname(path)), glob.escape(name).replace(token, "*")))
-            )
-    if os.path.exists(path) and _is_sequence(path):
-        return [os.path.dirname(path)]
+            pattern = os.path.join(glob.escape(os.path.dirname(path)), glob.escape(name).replace(token, "*"))
+            return sorted(glob.glob(pattern))
+    if path in sequences:  # named by one frame (which may not exist): the folder holds them all
+        return [os.path.dirname(path)] if os.path.isdir(os.path.dirname(path)) else []
     return [path] if os.path.exists(path) else []
 
 
-def _is_sequence(path: str) -> bool:
-    return any(
-        image.source == "SEQUENCE"
-        and image.packed_file is None
-        and os.path.normpath(bpy.path.abspath(image.filepath, library=image.library)) == path
-        for image in bpy.data.images
-    )
+def _sequence_paths() -> set[str]:
+    """The paths that name one frame of a sequence: image sequences, movie
+    clips made of images, volume sequences."""
+    blocks: list[Any] = [image for image in bpy.data.images if image.source == "SEQUENCE" and not image.packed_file]
+    blocks += [clip for clip in bpy.data.movieclips if clip.source == "SEQUENCE"]
+    blocks += [volume for volume in bpy.data.volumes if volume.is_sequence and not volume.packed_file]
+    return {
+        os.path.normpath(bpy.path.abspath(block.filepath, library=block.library)) for block in blocks if block.filepath
+    }
 
 
 def inside(path: str, folder: str) -> bool:

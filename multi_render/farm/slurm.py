@@ -32,18 +32,19 @@ def write_slurm_folder(
     scene: bpy.types.Scene, folder: str, options: farm.BundleOptions, cluster: slurm.SlurmOptions
 ) -> SlurmFolder:
     """Write tasks.json, job.sbatch, submit.sh (and contact-sheet.sbatch)
-    into `folder`. ValueError or OSError, with nothing written, when the shots
-    or the options are wrong."""
+    into `folder`. ValueError, before anything is written, when the shots,
+    the options or the folder are wrong; OSError when writing fails."""
     blend = bpy.data.filepath
     if not blend:
         raise ValueError("save the .blend first: a farm renders the saved file")
     slurm.check(cluster)
+    folder = os.path.abspath(folder)
+    slurm.check_folder(folder)
     now = datetime.now()
     farm_shots.checked(scene, now)
     options = dataclasses.replace(options, started=now.isoformat(timespec="seconds"))
     document = task_list.task_list(scene.name, farm_shots.ticked(scene), options)
     _assets, missing = farm_assets.asset_references(scene, now)
-    folder = os.path.abspath(folder)
     name = slurm.job_name(os.path.splitext(os.path.basename(blend))[0])
     tasks = len(document["tasks"])
     os.makedirs(os.path.join(folder, slurm.LOGS), exist_ok=True)  # sbatch does not make its --output folder

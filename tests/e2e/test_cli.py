@@ -217,3 +217,29 @@ def test_all_scenes_from_the_command_line(blend: Path, profile: Path, x_display:
         ("Night", "N_Cam_Red"),
         ("Night", "N_Cam_Blue"),
     ]
+
+
+def test_a_task_list_entry_renders_its_shots(blend: Path, profile: Path, x_display: str, tmp_path: Path) -> None:
+    """`bundle --engine slurm` writes the list; `render --task-file --task N`
+    renders entry N, and what the command line says wins over the list's
+    Skip Existing; a scene other than the list's, or every scene, is refused."""
+    folder = tmp_path / "job"
+    written = cli(profile, x_display, "bundle", str(blend), str(folder), "--engine", "slurm")
+    assert written.returncode == 0, written.stdout + written.stderr
+    tasks = json.loads((folder / "tasks.json").read_text())
+    assert [task["shots"] for task in tasks["tasks"]] == [["Cam_Blue"], ["Cam_Green"]]  # the ticked shots
+    task_file = ("--task-file", str(folder / "tasks.json"))
+    second = cli(profile, x_display, "render", str(blend), *task_file, "--task", "1")
+    assert second.returncode == 0, second.stdout + second.stderr
+    assert [line.split()[1] for line in lines(second, ("DONE",))] == ["Cam_Green"]
+    again = cli(profile, x_display, "render", str(blend), *task_file, "--task", "1", "--skip-existing")
+    assert [line.split()[1] for line in lines(again, ("SKIPPED",))] == ["Cam_Green"], again.stdout
+    for wrong, message in (
+        (("--task", "2"), "no task 2: the list has 2 (0 to 1)"),
+        (("--task", "0", "--scene", "Other"), "--scene 'Other': the task list's shots are scene 'Scene''s"),
+        (("--task", "0", "--all-scenes"), "not with --shots, --shot, --shot-list, --frames or --all-scenes"),
+        ((), "--task-file needs --task N"),
+    ):
+        refused = cli(profile, x_display, "render", str(blend), *task_file, *wrong)
+        assert refused.returncode == 1 and message in refused.stderr, refused.stderr
+        assert "Traceback" not in refused.stderr

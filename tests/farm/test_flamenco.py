@@ -189,7 +189,8 @@ def test_a_shot_failing_on_the_worker_fails_with_the_renders_reason(
         ) as waiting:
             deadline = time.monotonic() + 300
             while not idle.get("/api/v3/jobs")["jobs"]:  # type: ignore[index]
-                assert waiting.poll() is None and time.monotonic() < deadline, waiting.stdout
+                assert waiting.poll() is None, "the command ended before its job was queued"
+                assert time.monotonic() < deadline, "no job queued after 300 s"
                 time.sleep(0.5)
             renders = project / "renders"
             renders.write_text("not a folder")

@@ -30,7 +30,8 @@ def test_tasks_group_shots_and_chunk_ranges_like_the_bundle() -> None:
 
 
 def test_the_job_body_carries_every_task_and_setting() -> None:
-    body = flamenco.job(SETTINGS, SHOTS, BundleOptions(started="2026-11-29T10:00:00", skip_existing=True))
+    options = BundleOptions(started="2026-11-29T10:00:00", skip_existing=True)
+    body = flamenco.job(SETTINGS, farm_tasks(SHOTS, options), options)
     assert body["type"] == "multi-render" and body["type_etag"] == "e1" and body["priority"] == 50
     settings = body["settings"]
     assert settings["job_type_version"] == flamenco.JOB_TYPE_VERSION
@@ -47,9 +48,9 @@ def test_the_job_body_carries_every_task_and_setting() -> None:
 
 def test_no_shot_or_bad_options_send_nothing() -> None:
     with pytest.raises(ValueError, match="no ticked shot"):
-        flamenco.job(SETTINGS, [], BundleOptions())
+        flamenco.job(SETTINGS, farm_tasks([], BundleOptions()), BundleOptions())
     with pytest.raises(ValueError, match="shots per task"):
-        flamenco.job(SETTINGS, SHOTS, BundleOptions(shots_per_task=0))
+        farm_tasks(SHOTS, BundleOptions(shots_per_task=0))
 
 
 def test_the_managers_job_type_must_be_this_version() -> None:
@@ -90,7 +91,7 @@ def test_the_submitters_platform_as_flamenco_names_it() -> None:
         "linux",
     ]
     assert (
-        flamenco.job(flamenco.JobSettings("/b", "", "S", "n", platform="windows"), SHOTS, BundleOptions())[
+        flamenco.job(flamenco.JobSettings("/b", "", "S", "n", platform="windows"), farm_tasks(SHOTS), BundleOptions())[
             "submitter_platform"
         ]
         == "windows"

@@ -7,7 +7,15 @@ import subprocess
 
 import pytest
 
-from multi_render.core.slurm import SlurmOptions, array_script, check, job_name, sheet_script, submit_script
+from multi_render.core.slurm import (
+    SlurmOptions,
+    array_script,
+    check,
+    check_folder,
+    job_name,
+    sheet_script,
+    submit_script,
+)
 
 BLEND = "/shared/My $HOME file's (1).blend"
 
@@ -20,9 +28,9 @@ def test_defaults_leave_the_cluster_to_choose() -> None:
     script = array_script(BLEND, "/shared/job", 5, SlurmOptions(), "multi-render-x")
     assert _directives(script) == [
         "#SBATCH --job-name=multi-render-x",
-        "#SBATCH --chdir=/shared/job",
+        '#SBATCH --chdir="/shared/job"',
         "#SBATCH --array=0-4",
-        "#SBATCH --output=/shared/job/logs/%A_%a.log",
+        '#SBATCH --output="/shared/job/logs/%A_%a.log"',
     ]
 
 
@@ -73,6 +81,8 @@ def test_scripts_are_valid_shell(contact_sheet: bool, tmp_path: object) -> None:
     [
         (SlurmOptions(partition="gpu\n#SBATCH --uid=0"), "partition"),
         (SlurmOptions(partition="a b"), "partition"),
+        (SlurmOptions(partition="gpu\n"), "partition"),
+        (SlurmOptions(time_limit="30\n"), "time limit"),
         (SlurmOptions(time_limit="2 hours"), "time limit"),
         (SlurmOptions(cpus_per_task=-1), "CPUs per task"),
         (SlurmOptions(gres="gpu:1 --exclusive"), "GPUs per task"),
@@ -93,3 +103,19 @@ def test_job_names_are_plain() -> None:
     assert job_name("shots v2 (final)") == "multi-render-shots_v2_final"
     assert job_name("") == "multi-render-untitled"
     assert job_name("é") == "multi-render-untitled"
+
+
+def test_a_folder_with_blanks_quotes_and_percent_signs() -> None:
+    """sbatch reads #SBATCH lines itself: a blank would split the value, a
+    "%" would start a file-name pattern."""
+    folder = "/shared/My Jobs/it's 100%"
+    directives = _directives(array_script(BLEND, folder, 2, SlurmOptions(), "n"))
+    assert '#SBATCH --chdir="/shared/My Jobs/it\'s 100%"' in directives
+    assert '#SBATCH --output="/shared/My Jobs/it\'s 100%%/logs/%A_%a.log"' in directives
+    check_folder(folder)
+
+
+@pytest.mark.parametrize("folder", ['/a"b', "/a\\b", "/a#b", "/a\nb", "/a\rb"])
+def test_a_folder_no_sbatch_line_can_hold_is_refused(folder: str) -> None:
+    with pytest.raises(ValueError, match="an #SBATCH line cannot"):
+        check_folder(folder)

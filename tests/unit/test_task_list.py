@@ -76,6 +76,8 @@ def _document(**changes: object) -> str:
         (_document(tasks=[{"shots": ["A"], "frames": 5}]), 'task 0: "frames" must be a text'),
         (_document(tasks=[{"shots": ["A"], "frames": "1-x"}]), "task 0: frames must be"),
         (_document(tasks=[{"shots": ["A"], "frames": "5-1"}]), "task 0: frames '5-1' hold no frame"),
+        (_document(tasks=[{"shots": ["A"], "frames": "0-2000000000"}]), "go past 1048574"),
+        ("[" * 100_000, "nested too deeply"),
     ],
 )
 def test_a_wrong_list_says_what_is_wrong(text: str, message: str) -> None:
