@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import bpy
 
-from . import cli, keymap, log_output, prefs, props
+from . import cli, keymap, log_output, notify, prefs, props
 from .core import child_process
 from .farm import flamenco_follow
 from .operators import farm_export, flamenco, import_export, render_shots, shot_image, shot_overrides, shots, stop_keys
@@ -40,6 +40,7 @@ def register() -> None:
     keymap.register()
     file_events.register()
     flamenco_follow.register()
+    notify.register()
     cli.register()
     child_process.end_all_at_exit()
 
@@ -48,6 +49,7 @@ def unregister() -> None:
     session.abort_active("the add-on was disabled", layout="now")
     child_process.end_all_at_exit(watch=False)
     cli.unregister()
+    notify.unregister()
     flamenco_follow.unregister()
     file_events.unregister()
     keymap.unregister()

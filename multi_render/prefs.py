@@ -1,6 +1,7 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""Add-on preferences: the shortcut, and the Flamenco Manager shots are
-submitted to (with the button that saves its job type file)."""
+"""Add-on preferences: the shortcut, the Flamenco Manager shots are
+submitted to (with the button that saves its job type file), and what is
+sent when a run ends (notify.py)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from typing import Any
 
 import bpy
 import rna_keymap_ui
-from bpy.props import StringProperty
+from bpy.props import BoolProperty, StringProperty
 
 from . import keymap
 from .bl_types import OperatorResult
@@ -25,6 +26,20 @@ class MULTIRENDER_AP_preferences(bpy.types.AddonPreferences):
         name="Flamenco Manager",
         description="The URL of the Flamenco Manager that Submit Shots to Flamenco sends jobs to",
         default="",
+    )
+    notify_webhook_url: StringProperty(  # type: ignore[valid-type]
+        name="Webhook",
+        description="When a run ends, POST it here: the run's record as JSON (what render --json prints), "
+        "or a chat text. Empty: nothing is sent",
+        default="",
+    )
+    notify_webhook_chat: BoolProperty(  # type: ignore[valid-type]
+        name="Chat Text",
+        description="Send a text Discord and Slack webhooks show, instead of the run's record",
+        default=False,
+    )
+    notify_sound: BoolProperty(  # type: ignore[valid-type]
+        name="Sound", description="Play a short chime when a run ends", default=False
     )
 
     def draw(self, context: bpy.types.Context) -> None:
@@ -47,6 +62,14 @@ class MULTIRENDER_AP_preferences(bpy.types.AddonPreferences):
         row = layout.row()
         row.label(text=f"Put {JOB_TYPE_FILE} in your Manager's scripts folder:")
         row.operator(MULTIRENDER_OT_save_flamenco_job_type.bl_idname, icon="FILE_SCRIPT")
+        layout.separator()
+        layout.label(text="When a run ends:")
+        row = layout.row()
+        row.prop(self, "notify_webhook_url")
+        row.prop(self, "notify_webhook_chat")
+        if self.notify_webhook_url and not bpy.app.online_access:
+            layout.label(text="Allow Online Access is off (System > Network): the webhook is not sent", icon="ERROR")
+        layout.prop(self, "notify_sound")
 
 
 class MULTIRENDER_OT_save_flamenco_job_type(bpy.types.Operator):

@@ -21,7 +21,7 @@ input was bad. The .blend is never saved.
 main.py reads the command and opens the file; render.py renders, farm.py
 writes bundles and submits to farms; usage.py holds what they share.
 
-May import: run, farm, shot, results, props, prefs, core."""
+May import: run, farm, shot, results, props, prefs, notify, core."""
 
 from __future__ import annotations
 

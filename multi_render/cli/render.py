@@ -15,6 +15,7 @@ from typing import Any
 
 import bpy
 
+from .. import notify
 from ..core import farm, run_record, task_list, validation
 from ..core.child_protocol import EndEvent
 from ..core.status import ShotStatus
@@ -56,6 +57,9 @@ def add_parser(commands: Any) -> None:
         "--output-dir", help="the output folder for shots whose output is empty or relative (instead of the scene's)"
     )
     render.add_argument("--contact-sheet", action="store_true", help="also write a contact sheet of the run's images")
+    render.add_argument(
+        "--notify", action="store_true", help="send the webhook and sound set in the preferences when the run ends"
+    )
     which = render.add_mutually_exclusive_group()
     which.add_argument("--scene", help="render this scene's shots (default: the scene the file opens with)")
     which.add_argument(
@@ -120,6 +124,7 @@ def render(scene: bpy.types.Scene, options: argparse.Namespace) -> int:
         _use_gpu(options.cycles_device)  # a preference: once, whatever the number of scenes
     if options.contact_sheet:
         scene_shots(scene).contact_sheet = True
+    notify.send_in_background(options.notify)
     scene_reader.read_as_copy_of(options.as_file)
     # With --json and --events, standard output carries the document or the
     # events alone: what Blender and the queue print meanwhile goes to

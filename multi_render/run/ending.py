@@ -4,6 +4,7 @@ rendered (that scene's shots) and its contact sheet."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 
 import bpy
@@ -16,6 +17,10 @@ from ..props import runtime_state
 from ..results import contact_sheet, history
 
 log = logger(__name__)
+
+# Called with each finished run's record (the add-on's notification); each
+# returns a note for the report, or "".
+run_end_listeners: list[Callable[[RunRecord], str]] = []
 
 
 def record_run(run: QueueRun, started: datetime, report_text: str) -> RunRecord:
@@ -48,3 +53,16 @@ def write_contact_sheet(record: RunRecord, target: str) -> str:
         return f". Contact sheet not written: {error}"
     runtime_state().last_contact_sheet = written
     return f". Contact sheet: {written}"
+
+
+def announce(record: RunRecord) -> str:
+    """Tell the listeners the run ended; their notes for the report. One
+    that fails is logged and skipped: the run has ended either way."""
+    notes = []
+    for listener in run_end_listeners:
+        try:
+            notes.append(listener(record))
+        except Exception as error:
+            log.exception("a run-end listener failed")
+            notes.append(f"Not notified: {type(error).__name__}: {error}")
+    return "".join(f". {note}" for note in notes if note)

@@ -197,7 +197,7 @@ class QueueSession(QueueHandle):
         try:
             self.record = ending.record_run(self.run, self.now, self.report_text)
             self.contact_sheet_note = self._write_contact_sheet(self.record)
-            self.report_text += self.contact_sheet_note
+            self.report_text += self.contact_sheet_note + ending.announce(self.record)
         except Exception as error:  # the run is over either way: it must still end cleanly
             log.exception("could not keep the run's record")
             self.report_text += f". Could not keep the run's record: {type(error).__name__}: {error}"

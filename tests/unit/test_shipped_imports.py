@@ -8,7 +8,18 @@ from pathlib import Path
 
 ADDON = Path(__file__).resolve().parents[2] / "multi_render"
 # Modules every Blender build ships, whatever its Python.
-BLENDER_MODULES = {"bpy", "bpy_extras", "bl_ui", "blf", "imbuf", "gpu", "mathutils", "addon_utils", "rna_keymap_ui"}
+BLENDER_MODULES = {
+    "aud",
+    "bpy",
+    "bpy_extras",
+    "bl_ui",
+    "blf",
+    "imbuf",
+    "gpu",
+    "mathutils",
+    "addon_utils",
+    "rna_keymap_ui",
+}
 
 
 def _absolute_imports(path: Path) -> list[str]:

@@ -1,0 +1,83 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""One message when a run ends, as the preferences ask: a webhook (the
+run's record or a chat text), sent off Blender's main thread with a short
+timeout, only with Blender's Allow Online Access on; and a short sound.
+Sent for runs in a Blender with windows; from `blender -b` or the command
+line only when asked (`render --notify`)."""
+
+from __future__ import annotations
+
+import importlib
+import os
+import threading
+import urllib.error
+import urllib.request
+
+import bpy
+
+from . import prefs
+from .core import notification
+from .core.logs import logger
+from .core.run_record import RunRecord
+from .run import ending
+
+log = logger(__name__)
+
+# Seconds a webhook may take; the run has ended already, nothing waits on it.
+WEBHOOK_TIMEOUT_SECONDS = 5.0
+_asked_in_background = False
+
+
+def send_in_background(asked: bool = True) -> None:
+    """The command line's --notify: send even without windows."""
+    global _asked_in_background
+    _asked_in_background = asked
+
+
+def run_ended(record: RunRecord) -> str:
+    """Send what the preferences ask for; a note for the run's report
+    ("" when there is nothing to say)."""
+    if bpy.app.background and not _asked_in_background:
+        return ""
+    settings = prefs.preferences()
+    notes = []
+    url = settings.notify_webhook_url.strip()
+    if url:
+        if not bpy.app.online_access:
+            notes.append("Webhook not sent: Allow Online Access is off")
+        else:
+            file_name = os.path.basename(bpy.data.filepath)
+            body = notification.webhook_body(record, file_name, settings.notify_webhook_chat)
+            threading.Thread(target=_post, args=(url, body), name="multi_render-webhook", daemon=True).start()
+    if settings.notify_sound:
+        _play_sound()
+    return ". ".join(notes)
+
+
+def _post(url: str, body: bytes) -> None:  # a thread: no Blender data here
+    request = urllib.request.Request(url, data=body, method="POST", headers={"Content-Type": "application/json"})
+    try:
+        with urllib.request.urlopen(request, timeout=WEBHOOK_TIMEOUT_SECONDS) as answer:
+            log.info("webhook answered %s", answer.status)
+    except (urllib.error.URLError, OSError, ValueError) as error:
+        log.warning("the webhook %s was not reached: %s", url, getattr(error, "reason", error))
+
+
+def _play_sound() -> None:
+    """A short two-note chime through Blender's own audio (aud)."""
+    try:
+        aud = importlib.import_module("aud")  # Blender's audio; a Blender built without audio lacks it
+        chime = aud.Sound.sine(880).limit(0, 0.15).join(aud.Sound.sine(1320).limit(0, 0.25)).volume(0.3)
+        aud.Device().play(chime)
+    except Exception as error:  # no audio device: the run is over either way
+        log.info("no sound played: %s", error)
+
+
+def register() -> None:
+    if run_ended not in ending.run_end_listeners:
+        ending.run_end_listeners.append(run_ended)
+
+
+def unregister() -> None:
+    while run_ended in ending.run_end_listeners:
+        ending.run_end_listeners.remove(run_ended)
