@@ -1,7 +1,9 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""One message when a run ends, as the preferences ask: a webhook (the
-run's record or a chat text), sent off Blender's main thread with a short
-timeout, only with Blender's Allow Online Access on; and a short sound.
+"""One message when a run ends, as the preferences ask: a desktop
+notification (on Linux, the desktop's notification service over the D-Bus
+session bus), a webhook (the run's record or a chat text), both sent off
+Blender's main thread with a short timeout, the webhook only with Blender's
+Allow Online Access on; and a short sound.
 Sent for runs in a Blender with windows; from `blender -b` or the command
 line only when asked (`render --notify`)."""
 
@@ -9,6 +11,8 @@ from __future__ import annotations
 
 import importlib
 import os
+import socket
+import sys
 import threading
 import urllib.error
 import urllib.request
@@ -16,7 +20,7 @@ import urllib.request
 import bpy
 
 from . import prefs
-from .core import notification
+from .core import dbus_wire, notification
 from .core.logs import logger
 from .core.run_record import RunRecord
 from .run import ending
@@ -49,9 +53,45 @@ def run_ended(record: RunRecord) -> str:
             file_name = os.path.basename(bpy.data.filepath)
             body = notification.webhook_body(record, file_name, settings.notify_webhook_chat)
             threading.Thread(target=_post, args=(url, body), name="multi_render-webhook", daemon=True).start()
+    if settings.notify_desktop:
+        file_name = os.path.basename(bpy.data.filepath)
+        summary = f"Multi Render: {file_name}" if file_name else "Multi Render"
+        text = notification.chat_text(record, "").removeprefix("Multi Render: ")
+        threading.Thread(target=_desktop, args=(summary, text), name="multi_render-notify", daemon=True).start()
     if settings.notify_sound:
         _play_sound()
     return ". ".join(notes)
+
+
+def _desktop(summary: str, text: str) -> None:  # a thread: no Blender data here
+    if sys.platform != "linux":
+        log.info("desktop notifications are sent on Linux only for now")
+        return
+    address = dbus_wire.session_socket(os.environ.get("DBUS_SESSION_BUS_ADDRESS", ""))
+    if address is None:
+        log.info("no desktop notification: no D-Bus session bus (DBUS_SESSION_BUS_ADDRESS)")
+        return
+    try:
+        with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as bus:
+            bus.settimeout(WEBHOOK_TIMEOUT_SECONDS)
+            bus.connect(address)
+            bus.sendall(dbus_wire.auth_external(os.getuid()))
+            answer = bus.recv(256)
+            if not answer.startswith(b"OK "):
+                raise OSError(f"the session bus refused the connection: {answer[:80]!r}")
+            bus.sendall(
+                b"BEGIN\r\n" + dbus_wire.hello(1) + dbus_wire.notify(2, "Blender", summary, text, icon="blender")
+            )
+            received = b""
+            # The bus answers Hello, announces our name, then routes Notify
+            # (answered by the notification service, or an error without one).
+            while dbus_wire.whole_messages(received) < 3:
+                chunk = bus.recv(4096)
+                if not chunk:
+                    break
+                received += chunk
+    except OSError as error:  # timeouts included: the run is over either way
+        log.warning("no desktop notification: %s", error)
 
 
 def _post(url: str, body: bytes) -> None:  # a thread: no Blender data here

@@ -38,6 +38,11 @@ class MULTIRENDER_AP_preferences(bpy.types.AddonPreferences):
         description="Send a text Discord and Slack webhooks show, instead of the run's record",
         default=False,
     )
+    notify_desktop: BoolProperty(  # type: ignore[valid-type]
+        name="Desktop Notification",
+        description="Show a notification on the desktop when a run ends (Linux: the desktop's notification service)",
+        default=False,
+    )
     notify_sound: BoolProperty(  # type: ignore[valid-type]
         name="Sound", description="Play a short chime when a run ends", default=False
     )
@@ -69,7 +74,9 @@ class MULTIRENDER_AP_preferences(bpy.types.AddonPreferences):
         row.prop(self, "notify_webhook_chat")
         if self.notify_webhook_url and not bpy.app.online_access:
             layout.label(text="Allow Online Access is off (System > Network): the webhook is not sent", icon="ERROR")
-        layout.prop(self, "notify_sound")
+        row = layout.row()
+        row.prop(self, "notify_desktop")
+        row.prop(self, "notify_sound")
 
 
 class MULTIRENDER_OT_save_flamenco_job_type(bpy.types.Operator):

@@ -22,7 +22,8 @@ READY="$ROOT/.multi-render-ready"
 # Blender's own extension platform (bl_pkg) imports cattrs and requests on
 # start: without them every Blender prints a traceback.
 DEMO_PACKAGES="blender python3-cattr python3-requests xvfb xauth"
-TEST_PACKAGES="$DEMO_PACKAGES xdotool imagemagick python3-pytest"
+# dbus-daemon and dbus-monitor: the desktop notification's test has a session bus of its own.
+TEST_PACKAGES="$DEMO_PACKAGES xdotool imagemagick python3-pytest dbus-daemon dbus-bin"
 FARM_PACKAGES="$TEST_PACKAGES slurmctld slurmd slurm-client munge"
 case "$NEEDS" in
     demo) PACKAGES="$DEMO_PACKAGES" ;;

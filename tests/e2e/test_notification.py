@@ -2,15 +2,18 @@
 POST per run (the run's record, or a chat text), from a real Blender window
 to a real HTTP server on 127.0.0.1; with Allow Online Access off nothing is
 sent and the report says why; a webhook that never answers does not hold
-the end of the run."""
+the end of the run. The desktop notification reaches a real D-Bus session
+bus (dbus-daemon), where dbus-monitor records the Notify call."""
 
 from __future__ import annotations
 
 import http.server
 import json
+import subprocess
 import threading
 import time
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -121,3 +124,47 @@ def test_a_webhook_that_never_answers_does_not_hold_the_run(
     # The run ended (its report is shown) while the webhook still holds the request.
     assert not webhook.hold.is_set() and blender.eval(REPORT) == report
     assert blender.eval("bpy.context.window_manager.multi_render.is_running") is False
+
+
+@pytest.fixture
+def session_bus(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """A session bus of the test's own, and what dbus-monitor sees of
+    org.freedesktop.Notifications on it (no notification service runs: the
+    call is recorded, and answered with an error). Ask for it before
+    `blender`, whose environment then names the bus."""
+    folder = tmp_path_factory.mktemp("bus")
+    address = f"unix:path={folder / 'bus'}"
+    with subprocess.Popen(
+        ["dbus-daemon", "--session", f"--address={address}", "--nofork", "--print-address"], stdout=subprocess.PIPE
+    ) as daemon:
+        assert daemon.stdout is not None and daemon.stdout.readline()  # listening once it prints its address
+        seen = folder / "monitor.txt"
+        with (
+            seen.open("w") as record,
+            subprocess.Popen(
+                ["dbus-monitor", "--address", address, "interface='org.freedesktop.Notifications'"], stdout=record
+            ) as monitor,
+        ):
+            deadline = time.monotonic() + 30
+            while "NameLost" not in seen.read_text():  # it has turned itself into a monitor
+                assert time.monotonic() < deadline, "dbus-monitor did not start"
+                time.sleep(0.1)
+            monkeypatch.setenv("DBUS_SESSION_BUS_ADDRESS", address)
+            yield seen
+            monitor.terminate()
+        daemon.terminate()
+
+
+def test_a_desktop_notification_over_the_session_bus(session_bus: Path, blender: BlenderApp, tmp_path: object) -> None:
+    blender.exec(PREFERENCES.format(online=False, url="", chat=False) + "settings.notify_desktop = True\n")
+    run_queue(blender, tmp_path)
+    deadline = time.monotonic() + 30
+    while "member=Notify" not in session_bus.read_text():
+        assert time.monotonic() < deadline, session_bus.read_text()
+        time.sleep(0.1)
+    time.sleep(2)  # a second call for the same run would have come by now
+    seen = session_bus.read_text()
+    assert seen.count("member=Notify") == 1
+    call = seen[seen.index("member=Notify") :]
+    assert 'string "Blender"' in call and 'string "Multi Render"' in call  # app name; the summary (no file)
+    assert 'string "Rendered 3 shots' in call  # the body: the run's report
