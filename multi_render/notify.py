@@ -44,19 +44,17 @@ def run_ended(record: RunRecord) -> str:
     if bpy.app.background and not _asked_in_background:
         return ""
     settings = prefs.preferences()
+    file_name = os.path.basename(bpy.data.filepath)
     notes = []
     url = settings.notify_webhook_url.strip()
     if url:
         if not bpy.app.online_access:
             notes.append("Webhook not sent: Allow Online Access is off")
         else:
-            file_name = os.path.basename(bpy.data.filepath)
             body = notification.webhook_body(record, file_name, settings.notify_webhook_chat)
             threading.Thread(target=_post, args=(url, body), name="multi_render-webhook", daemon=True).start()
     if settings.notify_desktop:
-        file_name = os.path.basename(bpy.data.filepath)
-        summary = f"Multi Render: {file_name}" if file_name else "Multi Render"
-        text = notification.chat_text(record, "").removeprefix("Multi Render: ")
+        summary, text = notification.title(file_name), notification.details(record)
         threading.Thread(target=_desktop, args=(summary, text), name="multi_render-notify", daemon=True).start()
     if settings.notify_sound:
         _play_sound()

@@ -3,7 +3,7 @@ as `render --json` prints it, or one text Discord and Slack both show."""
 
 import json
 
-from multi_render.core.notification import chat_text, headline, webhook_body
+from multi_render.core.notification import chat_text, details, title, webhook_body
 from multi_render.core.run_record import RunRecord, ShotRecord
 
 RECORD = RunRecord(
@@ -38,5 +38,8 @@ def test_the_chat_text_names_what_did_not_render() -> None:
     assert body == {"content": text, "text": text}
 
 
-def test_an_unsaved_file_has_no_name_to_show() -> None:
-    assert headline(RECORD, "") == RECORD.report
+def test_a_desktop_notification_has_the_file_as_title_and_the_details_as_body() -> None:
+    assert title("shots.blend") == "Multi Render: shots.blend"
+    assert title("") == "Multi Render"  # an unsaved file
+    assert details(RECORD).splitlines()[0] == RECORD.report
+    assert chat_text(RECORD, "") == f"Multi Render: {details(RECORD)}"
