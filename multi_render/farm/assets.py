@@ -15,18 +15,17 @@ from ..core.farm import AssetReferences
 from ..props import scene_shots
 from ..shot import scene_reader
 
-_TILE_TOKENS = ("<UDIM>", "<UVTILE>")
+# The tokens of a tiled image's path: every tile file is one.
+TILE_TOKENS = ("<UDIM>", "<UVTILE>")
 
 
-def asset_references(scene: bpy.types.Scene, now: datetime) -> tuple[AssetReferences, list[str]]:
-    """The bundle's asset references, and the files the .blend names that do
-    not exist (reported when the bundle is written; listed as referenced
-    paths, which a farm does not upload). `now`: the time the job's
-    {date} and {time} stand for."""
+def used_files() -> tuple[list[str], list[str], list[str]]:
+    """What the .blend reads: (files, the .blend first; folders; files it
+    names that do not exist)."""
     files, folders, missing = [os.path.normpath(bpy.data.filepath)], [], []
     for used in bpy.utils.blend_paths(absolute=True, packed=False, local=False):
         path = os.path.normpath(used)
-        if any(token in os.path.basename(path) for token in _TILE_TOKENS):
+        if any(token in os.path.basename(path) for token in TILE_TOKENS):
             folders.append(os.path.dirname(path))  # UDIM tiles: every file of the folder may be one
         elif os.path.isdir(path):
             folders.append(path)
@@ -40,6 +39,15 @@ def asset_references(scene: bpy.types.Scene, now: datetime) -> tuple[AssetRefere
         for image in bpy.data.images
         if image.source == "SEQUENCE" and image.packed_file is None and image.filepath
     ]
+    return files, folders, missing
+
+
+def asset_references(scene: bpy.types.Scene, now: datetime) -> tuple[AssetReferences, list[str]]:
+    """The bundle's asset references, and the files the .blend names that do
+    not exist (reported when the bundle is written; listed as referenced
+    paths, which a farm does not upload). `now`: the time the job's
+    {date} and {time} stand for."""
+    files, folders, missing = used_files()
     outputs = []
     for index, shot in enumerate(scene_shots(scene).shots):
         if not shot.enabled:

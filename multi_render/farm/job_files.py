@@ -18,7 +18,7 @@ from typing import Any
 
 import bpy
 
-_TILE_TOKENS = ("<UDIM>", "<UVTILE>")
+from .assets import TILE_TOKENS
 
 
 class JobFilesError(Exception):
@@ -95,7 +95,7 @@ def _sources(path: str, sequences: set[str]) -> list[str]:
     """The files behind one external path: UDIM tiles, a sequence's folder,
     or the file itself; none when it does not exist."""
     name = os.path.basename(path)
-    for token in _TILE_TOKENS:
+    for token in TILE_TOKENS:
         if token in name:
             pattern = os.path.join(glob.escape(os.path.dirname(path)), glob.escape(name).replace(token, "*"))
             return sorted(glob.glob(pattern))

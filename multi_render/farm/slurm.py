@@ -44,7 +44,7 @@ def write_slurm_folder(
     farm_shots.checked(scene, now)
     options = dataclasses.replace(options, started=now.isoformat(timespec="seconds"))
     document = task_list.task_list(scene.name, farm_shots.ticked(scene), options)
-    _assets, missing = farm_assets.asset_references(scene, now)
+    missing = sorted(set(farm_assets.used_files()[2]))  # warned of, as the bundle does
     name = slurm.job_name(os.path.splitext(os.path.basename(blend))[0])
     tasks = len(document["tasks"])
     os.makedirs(os.path.join(folder, slurm.LOGS), exist_ok=True)  # sbatch does not make its --output folder
