@@ -21,10 +21,11 @@ import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO / "tests" / "farm"))
+sys.path[:0] = [str(REPO), str(REPO / "tests" / "farm")]
 from slurm_cluster import SlurmCluster  # noqa: E402  (the farm tests' cluster helper)
 
-FLAMENCO = Path(os.environ.get("FLAMENCO_DIR") or REPO.parent / "shared" / "flamenco")
+from testkit.flamenco_farm import started_farm  # noqa: E402
+
 BLENDER = os.environ.get("MULTI_RENDER_FARM_BLENDER") or str(REPO / "tools" / "blender.sh")
 OPENJD = str(Path(sys.executable).parent / "openjd")
 SHOTS = 12
@@ -119,13 +120,10 @@ def bench_flamenco(workdir: Path, env: dict[str, str]) -> tuple[dict[int, float]
     per task; then a 1,000-shot queue's submission alone, timed in Blender."""
     job_types = workdir / "job-types"
     run(BLENDER, "-c", "multi_render", "flamenco-job-type", str(job_types), env=env)
-    farm = workdir / "flamenco"
-    start = [str(FLAMENCO / "start-farm.sh"), str(farm), "--blender", BLENDER, "--job-types", str(job_types)]
-    values = dict(line.split("=", 1) for line in run(*start, env=env).stdout.splitlines() if "=" in line)
-    url = values["MANAGER_URL"]
     totals: dict[int, float] = {}
-    try:
-        blend = make_blend(farm / "shared" / "bench" / "heavy.blend", SHOTS, env)
+    with started_farm(workdir / "flamenco", BLENDER, job_types, env) as farm:
+        url = farm.url
+        blend = make_blend(farm.shared / "bench" / "heavy.blend", SHOTS, env)
         for per_task in PER_TASK[:2]:
             renders = blend.parent / "renders"
             shutil.rmtree(renders, ignore_errors=True)
@@ -136,7 +134,7 @@ def bench_flamenco(workdir: Path, env: dict[str, str]) -> tuple[dict[int, float]
             )  # fmt: skip
             totals[per_task] = time.perf_counter() - began
             check_written(renders, f"Flamenco, {per_task} shots per task,")
-        many = make_blend(farm / "shared" / "many" / "many.blend", MANY_SHOTS, env)
+        many = make_blend(farm.shared / "many" / "many.blend", MANY_SHOTS, env)
         timed = (
             "import sys, time, bpy\n"
             "flamenco = sys.modules[next(m for m in sys.modules if m.endswith('farm.flamenco'))]\n"
@@ -149,8 +147,6 @@ def bench_flamenco(workdir: Path, env: dict[str, str]) -> tuple[dict[int, float]
         )
         answer = run(BLENDER, "--online-mode", "-b", str(many), "--python-expr", timed, env=env).stdout
         submit_seconds = float(answer.split("SUBMITTED ")[1].split()[1])
-    finally:
-        run(str(FLAMENCO / "stop-farm.sh"), str(farm), env=env)
     return totals, submit_seconds
 
 

@@ -7,25 +7,20 @@ Manager."""
 
 from __future__ import annotations
 
-import json
 import os
 import subprocess
 import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 
-from testkit.blender_app import REPO, BlenderApp, BlenderError
+from testkit import flamenco_farm
+from testkit.blender_app import BlenderApp, BlenderError
+from testkit.flamenco_farm import Farm, started_farm
 
-FLAMENCO = Path(os.environ.get("FLAMENCO_DIR") or REPO.parent / "shared" / "flamenco")
 BLENDER = os.environ.get("MULTI_RENDER_BLENDER", "blender")
-pytestmark = pytest.mark.skipif(
-    not (FLAMENCO / "start-farm.sh").is_file(),
-    reason=f"no Flamenco test farm at {FLAMENCO} (set FLAMENCO_DIR to the folder with start-farm.sh)",
-)
+pytestmark = pytest.mark.skipif(not flamenco_farm.available(), reason=flamenco_farm.MISSING)
 
 # Three stills on shared storage, the Manager in the preferences, and a
 # record of every change the list and the panel show (kept by a timer).
@@ -55,15 +50,6 @@ FOLLOWING = "bpy.context.window_manager.multi_render.farm_job != ''"
 ENDED = "bpy.context.window_manager.multi_render.last_report.startswith('Flamenco job')"
 
 
-class Farm:
-    def __init__(self, folder: Path, url: str) -> None:
-        self.folder, self.url, self.shared = folder, url, folder / "shared"
-
-    def get(self, path: str) -> Any:
-        with urllib.request.urlopen(self.url + path, timeout=10) as answer:
-            return json.loads(answer.read() or b"null")
-
-
 def _run(*command: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
     return subprocess.run(command, env=env, capture_output=True, text=True, timeout=300, check=False)
 
@@ -74,16 +60,8 @@ def farm(tmp_path_factory: pytest.TempPathFactory, profile: Path) -> Iterator[Fa
     job_types = tmp_path_factory.mktemp("job-types")
     saved = _run(BLENDER, "-c", "multi_render", "flamenco-job-type", str(job_types), env=env)
     assert saved.returncode == 0, saved.stdout + saved.stderr
-    folder = tmp_path_factory.mktemp("flamenco") / "farm"
-    start = [str(FLAMENCO / "start-farm.sh"), str(folder), "--blender", BLENDER, "--job-types", str(job_types)]
-    started = _run(*start, env=env)
-    assert started.returncode == 0, started.stdout + started.stderr
-    values = dict(line.split("=", 1) for line in started.stdout.splitlines() if "=" in line)
-    try:
-        yield Farm(folder, values["MANAGER_URL"])
-    finally:
-        stopped = _run(str(FLAMENCO / "stop-farm.sh"), str(folder), env=env)
-        assert stopped.returncode == 0, stopped.stdout + stopped.stderr
+    with started_farm(tmp_path_factory.mktemp("flamenco") / "farm", BLENDER, job_types, env) as running:
+        yield running
 
 
 def _f3(blender: BlenderApp, name: str, screenshot: str, effect: str = "") -> None:

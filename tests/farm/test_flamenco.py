@@ -8,36 +8,19 @@ are refused before anything is sent."""
 
 from __future__ import annotations
 
-import contextlib
-import json
-import os
 import re
 import subprocess
 import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import BLENDER, REPO, SPIN, STILLS, make_blend, pixels_in, run
+from conftest import BLENDER, SPIN, STILLS, make_blend, pixels_in, run
 
-FLAMENCO = Path(os.environ.get("FLAMENCO_DIR") or REPO.parent / "shared" / "flamenco")
-pytestmark = pytest.mark.skipif(
-    not (FLAMENCO / "start-farm.sh").is_file(),
-    reason=f"no Flamenco test farm at {FLAMENCO} (set FLAMENCO_DIR to the folder with start-farm.sh)",
-)
+from testkit import flamenco_farm
+from testkit.flamenco_farm import Farm, started_farm
 
-
-class Farm:
-    def __init__(self, folder: Path, url: str) -> None:
-        self.folder = folder
-        self.url = url
-        self.shared = folder / "shared"
-        self.job_type = folder / "manager" / "scripts" / "multi_render.js"
-
-    def get(self, path: str) -> object:
-        with urllib.request.urlopen(self.url + path, timeout=10) as answer:
-            return json.loads(answer.read() or b"null")
+pytestmark = pytest.mark.skipif(not flamenco_farm.available(), reason=flamenco_farm.MISSING)
 
 
 @pytest.fixture(scope="module")
@@ -49,22 +32,9 @@ def job_types(tmp_path_factory: pytest.TempPathFactory, env: dict[str, str]) -> 
     return folder
 
 
-@contextlib.contextmanager
-def started_farm(folder: Path, job_types: Path, env: dict[str, str], *options: str) -> Iterator[Farm]:
-    start = [str(FLAMENCO / "start-farm.sh"), str(folder), "--blender", BLENDER, "--job-types", str(job_types)]
-    started = run(*start, *options, env=env)
-    assert started.returncode == 0, started.stdout + started.stderr
-    values = dict(line.split("=", 1) for line in started.stdout.splitlines() if "=" in line)
-    try:
-        yield Farm(folder, values["MANAGER_URL"])
-    finally:
-        stopped = run(str(FLAMENCO / "stop-farm.sh"), str(folder), env=env)
-        assert stopped.returncode == 0, stopped.stdout + stopped.stderr
-
-
 @pytest.fixture(scope="module")
 def farm(tmp_path_factory: pytest.TempPathFactory, job_types: Path, env: dict[str, str]) -> Iterator[Farm]:
-    with started_farm(tmp_path_factory.mktemp("flamenco") / "farm", job_types, env) as running:
+    with started_farm(tmp_path_factory.mktemp("flamenco") / "farm", BLENDER, job_types, env) as running:
         yield running
 
 
@@ -179,7 +149,7 @@ def test_a_shot_failing_on_the_worker_fails_with_the_renders_reason(
     folder becomes a file. The command exits 1 with the render's own reason,
     read out of the task's log."""
     folder = tmp_path / "farm"
-    with started_farm(folder, job_types, env, "--no-worker") as idle:
+    with started_farm(folder, BLENDER, job_types, env, "--no-worker") as idle:
         project = idle.shared / "fails"
         project.mkdir()
         blend = make_blend(project, env)
@@ -194,8 +164,7 @@ def test_a_shot_failing_on_the_worker_fails_with_the_renders_reason(
                 time.sleep(0.5)
             renders = project / "renders"
             renders.write_text("not a folder")
-            worker = run(str(FLAMENCO / "start-farm.sh"), "worker", str(folder), env=env)
-            assert worker.returncode == 0, worker.stdout + worker.stderr
+            idle.start_worker()
             output, _ = waiting.communicate(timeout=600)
     assert waiting.returncode == 1, output
     assert re.search(r"multi_render: Flamenco job [0-9a-f-]{36} failed", output), output
@@ -301,7 +270,7 @@ def test_a_file_used_by_an_absolute_path_elsewhere_is_refused(farm: Farm, env: d
 def test_missing_files_and_unreachable_storage_are_named(tmp_path: Path, job_types: Path, env: dict[str, str]) -> None:
     """Both before anything is sent: a .blend that uses a file that does not
     exist, and a Manager whose shared storage this computer cannot reach."""
-    with started_farm(tmp_path / "farm", job_types, env, "--no-worker") as idle:
+    with started_farm(tmp_path / "farm", BLENDER, job_types, env, "--no-worker") as idle:
         project = idle.shared / "missing"
         project.mkdir()
         blend = make_blend(project, env)
