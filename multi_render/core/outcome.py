@@ -15,10 +15,14 @@ from .status import RenderEvent, ShotStatus
 if TYPE_CHECKING:
     from .run import ShotRun
 
-# Blender's progress-bar X stops a render but reports it as complete. A click
-# in the status bar followed this closely by the render's end is that X
-# (stopping takes over a second on a busy 2-core machine: measured).
+# Blender's progress-bar X stops a render, reported as complete (5.x) or
+# cancelled (4.x). A click in the status bar followed this closely by a
+# complete render is that X (stopping takes over a second on a busy 2-core
+# machine: measured) ...
 STOP_CLICK_WINDOW = 2.0
+# ... and a cancel this closely: an engine error right after a click there is
+# far rarer than a stop slowed down by a loaded machine (seen at over 2 s).
+CANCEL_CLICK_WINDOW = 5.0
 
 ENGINE_ERROR = (
     "the render was cancelled, not by Esc or the progress bar: most likely the render engine"
@@ -47,21 +51,22 @@ def judge(shot: ShotRun, *, forced: bool, sees_stop_keys: bool, files: FileCheck
     # it): the person still wants the queue stopped.
     esc = shot.stop_key_pressed
     cancelled = RenderEvent.CANCEL in shot.events
-    if cancelled and not forced and sees_stop_keys and not esc and not stopped_by_click(shot):
+    if cancelled and not forced and sees_stop_keys and not esc and not stopped_by_click(shot, CANCEL_CLICK_WINDOW):
         return Outcome(ShotStatus.FAILED, ENGINE_ERROR)
     if cancelled or forced:
         return Outcome(ShotStatus.CANCELLED, stops_queue=True)
-    if stopped_by_click(shot):
+    if stopped_by_click(shot, STOP_CLICK_WINDOW):
         return Outcome(ShotStatus.CANCELLED, "stopped from the progress bar", stops_queue=True)
     if RenderEvent.COMPLETE not in shot.events:
         return Outcome(ShotStatus.FAILED, "the render ended without a result", stops_queue=esc)
     return _judge_files(shot, files, esc)
 
 
-def stopped_by_click(shot: ShotRun) -> bool:
-    if shot.ended_at is None or shot.stop_clicked_at is None:
-        return False
-    return 0.0 <= shot.ended_at - shot.stop_clicked_at <= STOP_CLICK_WINDOW
+def stopped_by_click(shot: ShotRun, window: float) -> bool:
+    """A click on the status bar at most `window` seconds before the render
+    ended. Every click counts: a person clicks again when a stop is slow."""
+    ended = shot.ended_at
+    return ended is not None and any(0.0 <= ended - click <= window for click in shot.stop_clicks)
 
 
 def _judge_files(shot: ShotRun, files: FileCheck, esc: bool) -> Outcome:

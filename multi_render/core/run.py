@@ -36,7 +36,7 @@ class ShotRun:
     events: list[RenderEvent] = field(default_factory=list)
     started_at: float = 0.0
     ended_at: float | None = None  # when render_complete or render_cancel fired
-    stop_clicked_at: float | None = None  # last click on the status bar during the render
+    stop_clicks: list[float] = field(default_factory=list)  # clicks on the status bar during the render
     stop_key_pressed: bool = False  # Esc reached Blender during the render
     pass_folders: tuple[str, ...] = ()  # the shot's own compositor File Output folders
     pass_files: tuple[str, ...] = ()  # the pass files it wrote (or found, when skipped)
@@ -166,7 +166,8 @@ class QueueRun:
         shot.started_at = self._clock()
         shot.started_wall = self._wall()
         shot.events.clear()
-        shot.ended_at = shot.stop_clicked_at = None
+        shot.ended_at = None
+        shot.stop_clicks.clear()
         shot.stop_key_pressed = False
         self._rendering = True
 
@@ -192,7 +193,7 @@ class QueueRun:
     def status_bar_clicked(self, at: float | None = None) -> None:
         """The person clicked the status bar, where the render's X is."""
         if self._rendering and self.current is not None:
-            self.current.stop_clicked_at = self._clock() if at is None else at
+            self.current.stop_clicks.append(self._clock() if at is None else at)
 
     def stop_key_pressed(self) -> None:
         """The person pressed Esc while the current shot rendered."""

@@ -276,6 +276,20 @@ def test_esc_as_a_render_completes_stops_the_queue_after_it() -> None:
     assert run.stop_reason == "cancelled"
 
 
+def test_a_slow_stop_from_the_progress_bar_clicked_twice_stops_the_queue() -> None:
+    # Seen in CI (4.3, a loaded machine): the cancel came 2.3 s after the X
+    # was clicked, and the person's second click came after it.
+    clock = Clock()
+    run = QueueRun([(0, "a", "/o/a.png"), (1, "b", "/o/b.png")], clock=clock, sees_stop_keys=True)
+    run.next_action(False)
+    render(run)
+    run.status_bar_clicked(at=clock.now + 1.0)
+    run.record(RenderEvent.CANCEL, at=clock.now + 3.3)
+    run.status_bar_clicked(at=clock.now + 3.5)
+    assert run.next_action(False) == Action.FINISH
+    assert [s.status for s in run.shots] == [ShotStatus.CANCELLED, ShotStatus.PENDING]
+
+
 def test_a_status_bar_click_long_before_an_engine_error_does_not_hide_it() -> None:
     clock = Clock()
     run = QueueRun([(0, "a", "/o/a.png"), (1, "b", "/o/b.png")], clock=clock, sees_stop_keys=True)
