@@ -1,0 +1,87 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""Frame lists: a shot's frames as a text such as "1-10, 15, 20-30:2, !5".
+Items are separated by commas; each is a frame `N`, a range `A-B` or a
+stepped range `A-B:S`, and `!` before one takes its frames out. Order does
+not matter, duplicates collapse, frames come out ascending. Parsed by hand,
+never evaluated; a wrong part is named in the message."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+
+from .overrides import MAX_FRAME
+
+# The longest list text taken: far beyond any list a person types, short
+# enough that no text can make the parser work for long.
+MAX_TEXT = 10_000
+_ITEM = re.compile(r"(!?)\s*(\d+)\s*(?:-\s*(\d+)\s*(?::\s*(\d+))?)?")
+
+
+class FrameListError(ValueError):
+    """What is wrong with a frame list, naming the part."""
+
+
+def parse(text: str) -> list[int]:
+    """The frames of a list, ascending; FrameListError when any part is
+    wrong or nothing is left."""
+    if len(text) > MAX_TEXT:
+        raise FrameListError(f"a frame list of {len(text)} characters is longer than {MAX_TEXT}")
+    included: set[int] = set()
+    excluded: set[int] = set()
+    parts = text.split(",")
+    for number, part in enumerate(parts, start=1):
+        item = part.strip()
+        if not item:
+            if len(parts) > 1:
+                raise FrameListError(f"part {number} is empty (two commas in a row, or one at an end)")
+            continue
+        exclude, frames = _item(item, number)
+        (excluded if exclude else included).update(frames)
+    left = sorted(included - excluded)
+    if not left:
+        raise FrameListError("the frame list leaves no frame" if included else "the frame list names no frame")
+    return left
+
+
+def _item(item: str, number: int) -> tuple[bool, range]:
+    match = _ITEM.fullmatch(item)
+    where = f"part {number} '{item[:40]}'"
+    if match is None:
+        if item.lstrip("!").lstrip().startswith("-"):
+            raise FrameListError(f"{where}: frames start at 0 (Blender renders a range from frame 0 on)")
+        raise FrameListError(f"{where}: not a frame N, a range A-B or a stepped range A-B:S (! before one excludes it)")
+    start = int(match.group(2))
+    end = int(match.group(3)) if match.group(3) is not None else start
+    step = int(match.group(4)) if match.group(4) is not None else 1
+    if max(start, end) > MAX_FRAME:
+        raise FrameListError(f"{where}: goes past {MAX_FRAME}, the last frame Blender renders")
+    if end < start:
+        raise FrameListError(f"{where}: the range ends before it starts")
+    if step < 1:
+        raise FrameListError(f"{where}: a step must be 1 or more")
+    return match.group(1) == "!", range(start, end + 1, step)
+
+
+def runs(frames: Iterable[int]) -> list[tuple[int, int]]:
+    """Ascending frames as runs of consecutive ones: [(first, last), ...]."""
+    found: list[tuple[int, int]] = []
+    for frame in sorted(set(frames)):
+        if found and frame == found[-1][1] + 1:
+            found[-1] = (found[-1][0], frame)
+        else:
+            found.append((frame, frame))
+    return found
+
+
+def as_text(frames: Sequence[int]) -> str:
+    """A list text that parses back to exactly these frames ("1-4, 6, 9-10")."""
+    return ", ".join(str(first) if first == last else f"{first}-{last}" for first, last in runs(frames))
+
+
+def summary(frames: Sequence[int], shown: int = 5) -> str:
+    """For the shot details: "14 frames: 1-4, 6-10, 15, 20, ..."."""
+    parts = [str(first) if first == last else f"{first}-{last}" for first, last in runs(frames)]
+    more = ", ..." if len(parts) > shown else ""
+    count = len(set(frames))
+    return f"{count} frame{'s' if count != 1 else ''}: {', '.join(parts[:shown])}{more}"
