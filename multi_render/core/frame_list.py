@@ -11,6 +11,7 @@ import re
 from collections.abc import Iterable, Sequence
 
 from .overrides import MAX_FRAME
+from .shots import FrameRange
 
 # The longest list text taken: far beyond any list a person types, short
 # enough that no text can make the parser work for long.
@@ -85,3 +86,23 @@ def summary(frames: Sequence[int], shown: int = 5) -> str:
     more = ", ..." if len(parts) > shown else ""
     count = len(set(frames))
     return f"{count} frame{'s' if count != 1 else ''}: {', '.join(parts[:shown])}{more}"
+
+
+def segments(frames: Sequence[int]) -> list[FrameRange]:
+    """Ascending frames as stepped ranges, each one animation render: a run
+    goes on while the step between frames stays the same ("1-3, 5-9:2")."""
+    ordered = sorted(set(frames))
+    found: list[FrameRange] = []
+    at = 0
+    while at < len(ordered):
+        start = ordered[at]
+        if at + 1 == len(ordered):
+            found.append(FrameRange(start, start, 1))
+            break
+        step = ordered[at + 1] - start
+        end_at = at + 1
+        while end_at + 1 < len(ordered) and ordered[end_at + 1] - ordered[end_at] == step:
+            end_at += 1
+        found.append(FrameRange(start, ordered[end_at], step))
+        at = end_at + 1
+    return found

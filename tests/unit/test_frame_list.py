@@ -5,8 +5,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from multi_render.core.frame_list import MAX_TEXT, FrameListError, as_text, parse, runs, summary
+from multi_render.core.frame_list import MAX_TEXT, FrameListError, as_text, parse, runs, segments, summary
 from multi_render.core.overrides import MAX_FRAME
+from multi_render.core.shots import FrameRange
 
 
 @pytest.mark.parametrize(
@@ -75,3 +76,16 @@ def test_any_text_gives_frames_or_a_message(text: str) -> None:
 @given(st.sets(st.integers(min_value=0, max_value=5000), min_size=1, max_size=60))
 def test_any_frames_round_trip(frames: set[int]) -> None:
     assert parse(as_text(sorted(frames))) == sorted(frames)
+
+
+def test_a_list_renders_in_stepped_ranges() -> None:
+    assert segments(parse("1-3, 5-9:2, 20")) == [FrameRange(1, 3, 1), FrameRange(5, 9, 2), FrameRange(20, 20, 1)]
+    assert segments([4]) == [FrameRange(4, 4, 1)]
+
+
+@given(st.sets(st.integers(min_value=0, max_value=500), min_size=1, max_size=80))
+def test_segments_cover_exactly_the_frames(frames: set[int]) -> None:
+    found = segments(sorted(frames))
+    covered = [frame for segment in found for frame in segment.frames]
+    assert covered == sorted(frames)  # each frame once, in order
+    assert all(segment.step >= 1 for segment in found)
