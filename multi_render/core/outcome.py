@@ -71,7 +71,7 @@ def stopped_by_click(shot: ShotRun, window: float) -> bool:
 
 def _judge_files(shot: ShotRun, files: FileCheck, esc: bool) -> Outcome:
     """A complete render: done if its image and passes were written whole."""
-    if missing := [path for path in shot.output_paths if not files.is_written(path)]:
+    if missing := [path for path in shot.rendering_paths if not files.is_written(path)]:
         return _not_written(missing, "no whole image was written", files, esc)
     if broken := [path for path in shot.pass_files if not files.is_written(path)]:
         return _not_written(broken, "a render pass was not written whole", files, esc)

@@ -46,10 +46,24 @@ class ShotRun:
     # A range of images: each frame's file is finished once written. A still
     # (each of its views) or a movie is unfinished until the render ends.
     frames_are_files: bool = False
+    # A frame list renders in several animation renders, one per stepped
+    # range (core/frame_list.segments): the files each one writes, in order.
+    # Empty: one render writes every output path.
+    segment_paths: tuple[tuple[str, ...], ...] = ()
+    segment: int = 0  # the render of the list under way, from 0
 
     @property
     def output_path(self) -> str:
         return self.output_paths[0]
+
+    @property
+    def rendering_paths(self) -> tuple[str, ...]:
+        """The files the render under way writes."""
+        return self.segment_paths[self.segment] if self.segment_paths else self.output_paths
+
+    @property
+    def more_segments(self) -> bool:
+        return self.segment + 1 < len(self.segment_paths)
 
 
 _DISK = PassFolders()
@@ -163,8 +177,9 @@ class QueueRun:
         """The render of the current shot was started (or, in background mode, ran)."""
         shot = self._require_current()
         shot.status = ShotStatus.RENDERING
-        shot.started_at = self._clock()
-        shot.started_wall = self._wall()
+        if shot.segment == 0:  # a frame list's later renders go on with the shot's time
+            shot.started_at = self._clock()
+            shot.started_wall = self._wall()
         shot.events.clear()
         shot.ended_at = None
         shot.stop_clicks.clear()
@@ -232,13 +247,17 @@ class QueueRun:
         shot = self._require_current()
         shot.seconds = self._clock() - shot.started_at
         self._rendering = False
-        self._position += 1
         # What the shot's passes wrote, known whatever the outcome: a full disk
         # may leave the main image and the pass files broken alike.
         shot.pass_files = tuple(
             path for folder in shot.pass_folders for path in self._passes.written_since(folder, shot.started_wall)
         )
         result = outcome.judge(shot, forced=forced, sees_stop_keys=self.sees_stop_keys, files=self._files)
+        went_well = result.status == ShotStatus.DONE and not result.stops_queue and not forced
+        if went_well and shot.more_segments and not self.stop_reason:
+            shot.segment += 1  # a frame list: its next render, the same shot
+            return
+        self._position += 1
         shot.status, shot.reason = result.status, result.reason or shot.reason
         if result.stops_queue:
             self.stop_reason = self.stop_reason or "cancelled"

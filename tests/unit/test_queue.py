@@ -397,3 +397,42 @@ def test_stopping_a_followed_run_cancels_its_shot() -> None:
     run.child_started(0, started_wall=1.0)
     run.abort("stopped")
     assert [s.status for s in run.shots] == [ShotStatus.CANCELLED, ShotStatus.PENDING]
+
+
+def _listed(written: set[str]) -> QueueRun:
+    """One shot of frames 1-3 and 7 (a frame list): two renders."""
+    first, second = ("/o/1.png", "/o/2.png", "/o/3.png"), ("/o/7.png",)
+    run = QueueRun([(0, "list", first + second), (1, "next", "/o/next.png")], is_written=written.__contains__)
+    run.shots[0].segment_paths = (first, second)
+    return run
+
+
+def test_a_frame_list_renders_its_ranges_one_after_another() -> None:
+    run = _listed({"/o/1.png", "/o/2.png", "/o/3.png", "/o/7.png", "/o/next.png"})
+    started = []
+    while run.next_action(job_running=False) == Action.START:
+        assert run.current is not None
+        started.append((run.current.name, run.current.segment))
+        render(run, *OK)
+    assert started == [("list", 0), ("list", 1), ("next", 0)]
+    assert [shot.status for shot in run.shots] == [ShotStatus.DONE, ShotStatus.DONE]
+
+
+def test_a_frame_list_render_that_fails_fails_the_shot_and_skips_the_rest_of_it() -> None:
+    run = _listed({"/o/1.png", "/o/3.png", "/o/7.png", "/o/next.png"})
+    started = []
+    while run.next_action(job_running=False) == Action.START:
+        assert run.current is not None
+        started.append((run.current.name, run.current.segment))
+        render(run, *OK)
+    assert started == [("list", 0), ("next", 0)]
+    assert run.shots[0].status == ShotStatus.FAILED
+    assert run.shots[0].reason == "no whole image was written at '/o/2.png'"
+
+
+def test_a_cancel_during_a_frame_list_stops_the_queue() -> None:
+    run = _listed(set())
+    run.next_action(False)
+    render(run, RenderEvent.CANCEL)
+    assert run.next_action(False) == Action.FINISH
+    assert [shot.status for shot in run.shots] == [ShotStatus.CANCELLED, ShotStatus.PENDING]
