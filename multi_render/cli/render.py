@@ -16,7 +16,7 @@ from typing import Any
 import bpy
 
 from .. import notify
-from ..core import farm, run_record, task_list, validation
+from ..core import farm, frame_list, run_record, task_list, validation
 from ..core.child_protocol import EndEvent
 from ..core.status import ShotStatus
 from ..props import runtime_state, scene_shots
@@ -46,7 +46,9 @@ def add_parser(commands: Any) -> None:
     chosen = tasks.add_mutually_exclusive_group()
     chosen.add_argument("--task", type=int, help="the entry to render, from 0 (e.g. $SLURM_ARRAY_TASK_ID)")
     chosen.add_argument("--all-tasks", action="store_true", help="every shot of the list, whole (e.g. a contact sheet)")
-    render.add_argument("--frames", help="render only these frames of the (frame-range) shots: START-END[:STEP]")
+    render.add_argument(
+        "--frames", help='render only these frames of the (frame-range) shots: a frame list such as "1-10, 15, !5"'
+    )
     render.add_argument(
         "--cycles-device",
         default="",
@@ -269,7 +271,7 @@ def _only_frames(data: Any, text: str) -> None:
     if stills:
         raise UsageError(f"--frames is for frame-range shots; {', '.join(stills)} renders a still")
     for shot in chosen:
-        shot.frame_start, shot.frame_end, shot.frame_step = frames.start, frames.end, frames.step
+        shot.frame_list = frame_list.as_text(frames)
 
 
 def _use_gpu(device: str) -> None:

@@ -16,13 +16,11 @@ from __future__ import annotations
 
 import json
 import os
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from .overrides import MAX_FRAME
-from .shots import FrameRange
+from . import frame_list
 
 SPECIFICATION = "jobtemplate-2023-09"
 STEP = "RenderShots"
@@ -50,7 +48,7 @@ _CHECK_WORKER = (
 @dataclass(frozen=True)
 class FarmShot:
     name: str
-    frames: FrameRange | None = None  # a frame-range shot; None for a still
+    frames: tuple[int, ...] | None = None  # a frame-range shot's frames, ascending; None for a still
 
 
 @dataclass(frozen=True)
@@ -83,28 +81,11 @@ class AssetReferences:
         }
 
 
-_FRAMES = re.compile(r"^\s*(-?\d+)\s*(?:-\s*(-?\d+)\s*(?::\s*(\d+)\s*)?)?$")
-
-
-def parse_frames(text: str) -> FrameRange:
-    """`START`, `START-END` or `START-END:STEP` (an Open Job Description range
-    expression, as a chunk's value is written); ValueError otherwise."""
-    match = _FRAMES.match(text)
-    if match is None:
-        raise ValueError(f"frames must be START, START-END or START-END:STEP (got {text!r})")
-    start = int(match.group(1))
-    end = int(match.group(2)) if match.group(2) is not None else start
-    step = int(match.group(3)) if match.group(3) is not None else 1
-    if max(abs(start), abs(end)) > MAX_FRAME:  # before any list of frames is made
-        raise ValueError(f"frames {text!r} go past {MAX_FRAME}, the last frame Blender renders")
-    frames = FrameRange(start, end, step)
-    if not frames.frames:
-        raise ValueError(f"frames {text!r} hold no frame")
-    return frames
-
-
-def frames_text(frames: FrameRange) -> str:
-    return f"{frames.start}-{frames.end}" + (f":{frames.step}" if frames.step != 1 else "")
+def parse_frames(text: str) -> list[int]:
+    """A task's frames: a frame list (core/frame_list.py), which a range
+    expression `START`, `START-END` or `START-END:STEP` is too; ValueError
+    (FrameListError) naming the wrong part otherwise."""
+    return frame_list.parse(text)
 
 
 def names_value(names: Sequence[str]) -> str:
@@ -132,13 +113,16 @@ def _groups(shots: Sequence[FarmShot], size: int) -> list[str]:
     return [names_value(group) for group in groups]
 
 
-def _chunks(frames: FrameRange, size: int) -> list[str]:
-    """A stepped range in chunks of `size` frames, written as range
-    expressions (a CONTIGUOUS chunk cannot hold a step: it would split at
-    every frame)."""
-    all_frames = frames.frames
-    parts = [all_frames[at : at + size] for at in range(0, len(all_frames), size)]
-    return [frames_text(FrameRange(part[0], part[-1], frames.step)) for part in parts]
+def _chunks(frames: Sequence[int], size: int) -> list[str]:
+    """Frames in chunks of `size`, each written as a frame list ("1-7:2",
+    "3, 9-12"; a CONTIGUOUS chunk cannot hold a step or a gap: it would split
+    at every one)."""
+    parts = [frames[at : at + size] for at in range(0, len(frames), size)]
+    return [frame_list.as_text(part) for part in parts]
+
+
+def _is_contiguous(frames: Sequence[int]) -> bool:
+    return frames[-1] - frames[0] == len(frames) - 1
 
 
 def _render_args(task_shots: str, frames: str | None = None) -> list[str]:
@@ -169,7 +153,7 @@ _DEFAULTS = BundleOptions()
 
 def _split(
     shots: Sequence[FarmShot], options: BundleOptions
-) -> tuple[list[FarmShot], list[tuple[FarmShot, FrameRange]]]:
+) -> tuple[list[FarmShot], list[tuple[FarmShot, tuple[int, ...]]]]:
     """The shots rendered whole (grouped `shots_per_task` to a task) and the
     range shots split in chunks of `frames_per_task`; ValueError for options
     or ranges no farm can run."""
@@ -178,7 +162,7 @@ def _split(
     if options.frames_per_task < 0:
         raise ValueError("frames per task must be 0 (a whole range) or more")
     for shot in shots:
-        if shot.frames is not None and not shot.frames.frames:
+        if shot.frames is not None and not shot.frames:
             raise ValueError(f"shot '{shot.name}': its frame range holds no frame")
     chunked = [(shot, shot.frames) for shot in shots if shot.frames is not None and options.frames_per_task > 0]
     whole = [shot for shot in shots if shot.frames is None or options.frames_per_task == 0]
@@ -188,7 +172,7 @@ def _split(
 @dataclass(frozen=True)
 class FarmTask:
     shots: str  # the shot names as one value (names_value: JSON, braces escaped)
-    frames: str = ""  # a range shot's chunk, START-END[:STEP]; "" for whole shots
+    frames: str = ""  # a range shot's chunk as a frame list ("1-4", "1-7:2", "3, 9"); "" for whole shots
 
     @property
     def names(self) -> list[str]:
@@ -216,10 +200,10 @@ def job_template(blend_name: str, shots: Sequence[FarmShot], options: BundleOpti
     uses_chunking = False
     for number, (shot, shot_frames) in enumerate(chunked, start=1):
         frames: dict[str, Any] = {"name": "Frames"}
-        if shot_frames.step == 1:
+        if _is_contiguous(shot_frames):
             uses_chunking = True
             frames["type"] = "CHUNK[INT]"
-            frames["range"] = frames_text(shot_frames)
+            frames["range"] = frame_list.as_text(shot_frames)
             frames["chunks"] = {"defaultTaskCount": options.frames_per_task, "rangeConstraint": "CONTIGUOUS"}
         else:
             frames["type"] = "STRING"
@@ -339,7 +323,7 @@ def task_count(template: dict[str, Any]) -> int:
     for step in template["steps"]:
         (parameter,) = step["parameterSpace"]["taskParameterDefinitions"]
         if parameter["type"] == "CHUNK[INT]":
-            frames = parse_frames(parameter["range"]).frames
+            frames = parse_frames(parameter["range"])
             total += -(-len(frames) // parameter["chunks"]["defaultTaskCount"])
         else:
             total += len(parameter["range"])

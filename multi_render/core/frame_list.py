@@ -10,8 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 
-from .overrides import MAX_FRAME
-from .shots import FrameRange
+from .shots import MAX_FRAME, FrameRange
 
 # The longest list text taken: far beyond any list a person types, short
 # enough that no text can make the parser work for long.
@@ -76,13 +75,53 @@ def runs(frames: Iterable[int]) -> list[tuple[int, int]]:
 
 
 def as_text(frames: Sequence[int]) -> str:
-    """A list text that parses back to exactly these frames ("1-4, 6, 9-10")."""
-    return ", ".join(str(first) if first == last else f"{first}-{last}" for first, last in runs(frames))
+    """A list text that parses back to exactly these frames: consecutive
+    frames as ranges, three or more evenly spaced single frames as a stepped
+    range ("1-4, 6-10, 15, 20-30:2")."""
+    return ", ".join(_parts(frames))
+
+
+def _parts(frames: Sequence[int]) -> list[str]:
+    found = runs(frames)
+    parts: list[str] = []
+    at = 0
+    while at < len(found):
+        first, last = found[at]
+        if first != last:
+            parts.append(f"{first}-{last}")
+            at += 1
+            continue
+        end = at  # single frames that follow with the same gap
+        while (
+            end + 1 < len(found)
+            and found[end + 1][0] == found[end + 1][1]
+            and (end == at or found[end + 1][0] - found[end][0] == found[at + 1][0] - first)
+        ):
+            end += 1
+        if end - at >= 2:
+            parts.append(f"{first}-{found[end][0]}:{found[at + 1][0] - first}")
+            at = end + 1
+        else:
+            parts.append(str(first))
+            at += 1
+    return parts
+
+
+def shot_segments(start: int, end: int, step: int, text: str) -> list[FrameRange]:
+    """The animation renders of a frame-range shot: its range, or one per
+    stepped range of its list (raises FrameListError when it is wrong)."""
+    return segments(parse(text)) if text.strip() else [FrameRange(start, end, step)]
+
+
+def frames_of(start: int, end: int, step: int, text: str) -> list[int]:
+    """A frame-range shot's frames: its list when one is written (raises
+    FrameListError when it is wrong), else start to end by step."""
+    return parse(text) if text.strip() else FrameRange(start, end, step).frames
 
 
 def summary(frames: Sequence[int], shown: int = 5) -> str:
     """For the shot details: "14 frames: 1-4, 6-10, 15, 20, ..."."""
-    parts = [str(first) if first == last else f"{first}-{last}" for first, last in runs(frames)]
+    parts = _parts(frames)
     more = ", ..." if len(parts) > shown else ""
     count = len(set(frames))
     return f"{count} frame{'s' if count != 1 else ''}: {', '.join(parts[:shown])}{more}"

@@ -17,7 +17,9 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import Any, Literal
 
+from . import frame_list
 from .paths import FORMAT_DEPTHS, FORMAT_EXTENSIONS
+from .shots import MAX_FRAME
 
 # Blender's whole numbers are 32-bit: the limits of a field that sets none.
 INT_MIN, INT_MAX = -(2**31), 2**31 - 1
@@ -55,6 +57,8 @@ class Field:
     choices: tuple[str, ...] = ()
     names: str = ""  # the Names set its value must be in ("worlds", "view_layers", "engines")
     scene: str = ""  # the scene setting it writes, as an RNA path; "" = written by special code
+    optional: bool = False  # a shot list may leave it out (added in a later version): the default
+    description: str = ""  # the tooltip
 
 
 @dataclass(frozen=True)
@@ -81,11 +85,14 @@ class BuiltinOverride:
         return tuple(field.scene for field in self.fields if field.scene) + self.extra_scene_settings
 
 
-# Blender's last frame (MAXFRAME).
-MAX_FRAME = 1048574
-
-
 def _frame_range_rule(values: Mapping[str, Any]) -> tuple[str, str] | None:
+    text = values.get("frame_list", "")
+    if text.strip():  # a list replaces start, end and step
+        try:
+            frame_list.parse(text)
+        except frame_list.FrameListError as error:
+            return "frame_list", f"frame list '{text[:60]}': {error}"
+        return None
     start, end, step = values["frame_start"], values["frame_end"], values["frame_step"]
     if step < 1 or end < start:
         return "frame_range", f"frame range {start}-{end} step {step} has no frame"
@@ -129,11 +136,22 @@ OVERRIDES: tuple[BuiltinOverride, ...] = (
     BuiltinOverride(
         "frame_range",
         "Frame Range",
-        "Render these frames as one animation",
+        "Render these frames as an animation",
         (
             Field("frame_start", "start", Kind.INT, "Start", 1, scene="frame_start"),
             Field("frame_end", "end", Kind.INT, "End", 10, scene="frame_end"),
             Field("frame_step", "step", Kind.INT, "Step", 1, minimum=1, scene="frame_step"),
+            # "1-10, 15, 20-30:2, !5" (core/frame_list.py): when not empty, these frames instead
+            Field(
+                "frame_list",
+                "list",
+                Kind.TEXT,
+                "Frames",
+                "",
+                optional=True,
+                description="A frame list such as 1-10, 15, 20-30:2, !5 (! leaves frames out). "
+                "When set, it replaces Start, End and Step",
+            ),
         ),
         rule=_frame_range_rule,
     ),
@@ -249,7 +267,7 @@ def problems_of(
     for key, values in effective(on).items():
         override = BY_KEY[key]
         for field in override.fields:
-            problem = _name_problem(field, values[field.prop], names, scene_name)
+            problem = _name_problem(field, values.get(field.prop, field.default), names, scene_name)
             if problem:
                 found.append((field.prop, problem))
         rule = override.rule(values) if override.rule else None

@@ -121,6 +121,9 @@ class ShotFiles:
     error: str = ""  # why the shot's output path cannot be read, if it cannot
     format_problem: str = ""  # why the shot's file format cannot write it, if it cannot
     frames_are_files: bool = False  # a range of images: each written frame is a finished file
+    # A frame list's files, per animation render (core/frame_list.segments);
+    # empty when one render writes them all.
+    segment_files: tuple[tuple[str, ...], ...] = ()
 
 
 def shot_path(request: OutputRequest) -> str:

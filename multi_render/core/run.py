@@ -133,7 +133,8 @@ class QueueRun:
             return ""
         if self.paused and not self._rendering:
             return f"Paused before shot {self._position + 1}/{len(self.shots)}: {shot.name}"
-        return f"Shot {self._position + 1}/{len(self.shots)}: {shot.name}"
+        part = f" (part {shot.segment + 1}/{len(shot.segment_paths)})" if shot.segment_paths else ""
+        return f"Shot {self._position + 1}/{len(self.shots)}: {shot.name}{part}"
 
     @property
     def rendering(self) -> bool:

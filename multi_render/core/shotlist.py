@@ -2,7 +2,7 @@
 """Shot lists as JSON files: the versioned format, and a reader that checks
 everything before anything is changed.
 
-    {"format": "multi_render.shots", "version": 2, "skip_existing": false,
+    {"format": "multi_render.shots", "version": 3, "skip_existing": false,
      "shots": [{"name": "Front", "camera": "Cam_Front", "filepath": "//renders/{shot}",
                 "enabled": true, "frame_range": {"start": 1, "end": 24, "step": 1},
                 "properties": [{"path": "bpy.data.lights[\"Key\"].energy", "value": "1000.0"}]}]}
@@ -10,7 +10,8 @@ everything before anything is changed.
 Datablocks (cameras, worlds, collections, view layers) are stored by name.
 An override is present in a shot only when it is on. Version 2 added
 "properties" (property overrides: path and value as text, parsed and never
-run; "enabled": false for an unticked one); version 1 files still read. The
+run; "enabled": false for an unticked one), version 3 a frame range's
+"list" (a frame list, core/frame_list.py); older files still read. The
 reader raises only ShotListError, whose message lists every problem found."""
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from .overrides import BY_KEY, INT_MAX, INT_MIN, OVERRIDES, BuiltinOverride, Fie
 from .property_paths import PathError, parse_path, parse_value
 
 FORMAT = "multi_render.shots"
-VERSION = 2
+VERSION = 3
 
 _SHOT_KEYS = {"name", "enabled", "camera", "filepath", "collections", "properties", *BY_KEY}
 _TOP_KEYS = {"format", "version", "skip_existing", "shots"}
@@ -87,7 +88,12 @@ def _override_entries(on: Mapping[str, Mapping[str, Any]]) -> dict[str, Any]:
         if BY_KEY[key].is_single:
             entries[key] = values[fields[0].prop]
         else:
-            entries[key] = {item.json: values[item.prop] for item in fields}
+            # An optional field at its default is left out: older readers take the list.
+            entries[key] = {
+                item.json: values.get(item.prop, item.default)
+                for item in fields
+                if not item.optional or values.get(item.prop, item.default) != item.default
+            }
     return entries
 
 
@@ -234,9 +240,16 @@ def _read_override(override: BuiltinOverride, raw: Any, where: str, problems: li
     key, fields = override.key, override.fields
     if override.is_single:
         raw = {fields[0].json: raw}
-    elif not isinstance(raw, dict) or set(raw) != {item.json for item in fields}:
-        problems.append(f"{where}: '{key}' must be an object with {', '.join(item.json for item in fields)}")
+    elif not isinstance(raw, dict) or not (
+        {item.json for item in fields if not item.optional} <= set(raw) <= {item.json for item in fields}
+    ):
+        optional = [item.json for item in fields if item.optional]
+        problems.append(
+            f"{where}: '{key}' must be an object with {', '.join(item.json for item in fields if not item.optional)}"
+            + (f" (and optionally {', '.join(optional)})" if optional else "")
+        )
         return None
+    raw = {item.json: item.default for item in fields if item.optional} | raw
     before = len(problems)
     for item in fields:
         value, name = raw[item.json], f"'{key}'" if override.is_single else f"'{key}' {item.json}"

@@ -8,6 +8,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+# Blender's last frame (MAXFRAME).
+MAX_FRAME = 1048574
+
 
 @dataclass(frozen=True)
 class FrameRange:
@@ -58,6 +61,7 @@ class ShotSpec:
     property_overrides: tuple[PropertyOverride, ...] = ()  # the enabled ones
     node_outputs: tuple[NodeOutput, ...] = ()  # compositor File Output nodes that write
     in_scene: str = ""  # the scene messages name, when a queue spans several scenes
+    segment_files: tuple[tuple[str, ...], ...] = ()  # a frame list's files per render (ShotFiles)
 
     @property
     def files(self) -> tuple[str, ...]:

@@ -105,5 +105,5 @@ def _task(entry: Any, index: int, scene: str, started: str, skip: bool) -> Liste
         try:
             parse_frames(frames)
         except ValueError as error:
-            raise ValueError(f"{where}: {error}") from None
+            raise ValueError(f"{where}: frames {frames[:60]!r}: {error}") from None
     return ListedTask(scene, started, skip, tuple(shots), frames)

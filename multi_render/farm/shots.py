@@ -1,5 +1,6 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 """A scene's ticked shots as a farm sees them: a name, and a frame range or
+a frame list or
 none (every farm engine groups and chunks these the same way: core/farm.py),
 checked as a local run checks them before anything is sent."""
 
@@ -11,16 +12,14 @@ import bpy
 
 from ..core import validation
 from ..core.farm import FarmShot
-from ..core.shots import FrameRange, ShotSpec
+from ..core.shots import ShotSpec
 from ..props import scene_shots
 from ..shot import scene_reader
 
 
 def ticked(scene: bpy.types.Scene) -> list[FarmShot]:
     return [
-        FarmShot(
-            shot.name, FrameRange(shot.frame_start, shot.frame_end, shot.frame_step) if shot.use_frame_range else None
-        )
+        FarmShot(shot.name, tuple(scene_reader.shot_frames(shot)) if shot.use_frame_range else None)
         for shot in scene_shots(scene).shots
         if shot.enabled
     ]

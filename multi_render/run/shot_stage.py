@@ -53,7 +53,15 @@ class ShotStage:
         if problems:
             return "; ".join(str(problem) for problem in problems)
         try:
-            apply_shot(self.guard, scene, item, output.blender_path, node_outputs=spec.node_outputs, checked=checked)
+            apply_shot(
+                self.guard,
+                scene,
+                item,
+                output.blender_path,
+                node_outputs=spec.node_outputs,
+                checked=checked,
+                segment=shot.segment,
+            )
         except SETUP_ERRORS as error:
             # E.g. a setting Blender refuses only when set (linked data, an
             # enum item another override took away): this shot fails alone.
@@ -107,6 +115,8 @@ class ShotStage:
         if scene is None:
             return
         try:
-            apply_shot(self.guard, scene, item, self._applied_path, node_outputs=self._applied_nodes)
+            apply_shot(
+                self.guard, scene, item, self._applied_path, node_outputs=self._applied_nodes, segment=shot.segment
+            )
         except SETUP_ERRORS as error:
             log.warning("could not put the shot's settings back after the save: %s", error)

@@ -26,8 +26,10 @@ def apply_shot(
     *,
     node_outputs: tuple[NodeOutput, ...] = (),
     checked: list[property_overrides.Checked] | None = None,
+    segment: int = 0,
 ) -> None:
-    """Set up the scene for one shot; `guard.restore()` undoes all of it.
+    """Set up the scene for one shot (for a frame list, the render `segment` of
+    it: builtin_overrides.segments); `guard.restore()` undoes all of it.
     `checked`: the shot's property overrides as checked a moment before
     (else they are checked here). Markers bound to cameras would switch the
     camera back when the render starts, so their binding is lifted for the
@@ -37,7 +39,7 @@ def apply_shot(
     for number, marker in enumerate(scene.timeline_markers):
         if marker.camera is not None:
             guard.set(scene, f"timeline_markers[{number}].camera", None)
-    builtin_overrides.apply(guard, scene, shot)
+    builtin_overrides.apply(guard, scene, shot, segment)
     for entry in shot.collections:
         if entry.collection is not None:
             guard.set_on(entry.collection, "hide_render", entry.hidden)

@@ -10,12 +10,12 @@ queue's list of files is this one."""
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 
 import bpy
 
 from ..core import paths
 from ..core.logs import logger
-from ..core.shots import FrameRange
 
 log = logger(__name__)
 
@@ -77,14 +77,14 @@ def view_suffixes(render: bpy.types.RenderSettings) -> tuple[str, ...]:
     return tuple(render.views[view].file_suffix if view else "" for view in file_views(render))
 
 
-def range_files(scene: bpy.types.Scene, frames: FrameRange) -> tuple[str, ...]:
+def range_files(scene: bpy.types.Scene, frames: Sequence[int]) -> tuple[str, ...]:
     """Every file a range renders, first frame's first view first: with the
     shot's settings on the scene and its base path in render.filepath."""
     render = scene.render
     views = file_views(render)
     if render.is_movie_format:  # one movie per view, named with the scene's range (the shot's, applied)
         return tuple(_frame_path(render, view=view) for view in views)
-    return tuple(_frame_path(render, frame=frame, view=view) for frame in frames.frames for view in views)
+    return tuple(_frame_path(render, frame=frame, view=view) for frame in frames for view in views)
 
 
 def file_views(render: bpy.types.RenderSettings) -> tuple[str, ...]:

@@ -11,7 +11,9 @@ from typing import Any
 import bpy
 from bpy.props import BoolProperty, EnumProperty, IntProperty, PointerProperty, StringProperty
 
+from ..core import frame_list
 from ..core.overrides import BY_KEY, INT_MAX, INT_MIN, OVERRIDES, Field, Kind, effective
+from ..core.shots import FrameRange
 from ..guards.settings import SettingsGuard
 from .engines import available_engines
 
@@ -25,6 +27,7 @@ def _field_property(field: Field) -> Any:
     if field.kind is Kind.INT:
         return IntProperty(
             name=field.label,
+            description=field.description,
             default=field.default,
             subtype=field.subtype,
             min=INT_MIN if field.minimum is None else field.minimum,
@@ -32,12 +35,14 @@ def _field_property(field: Field) -> Any:
         )
     if field.kind is Kind.CHOICE:
         items = [(choice, choice.replace("_", " ").title(), f"{field.label}: {choice}") for choice in field.choices]
-        return EnumProperty(name=field.label, items=items, default=field.default)
+        return EnumProperty(name=field.label, description=field.description, items=items, default=field.default)
     if field.kind is Kind.WORLD:
-        return PointerProperty(name=field.label, type=bpy.types.World)
+        return PointerProperty(name=field.label, description=field.description, type=bpy.types.World)
     if field.names == "engines":
-        return StringProperty(name=field.label, default=field.default, search=_engine_ids)
-    return StringProperty(name=field.label, default=field.default)
+        return StringProperty(
+            name=field.label, description=field.description, default=field.default, search=_engine_ids
+        )
+    return StringProperty(name=field.label, description=field.description, default=field.default)
 
 
 def shot_properties() -> dict[str, Any]:
@@ -133,17 +138,26 @@ def _prepare_file_format(guard: SettingsGuard, scene: bpy.types.Scene, shot: Any
     guard.remember(scene, "render.image_settings.color_mode")
 
 
+def _prepare_frame_range(guard: SettingsGuard, scene: bpy.types.Scene, _shot: Any) -> None:
+    # Blender moves the end when a start passes it (and the start when an
+    # end does): both remembered before either changes.
+    guard.remember(scene, "frame_start")
+    guard.remember(scene, "frame_end")
+
+
 # What an override writes besides its fields' own scene settings; run before them.
 _SPECIAL: dict[str, Callable[[SettingsGuard, bpy.types.Scene, Any], None]] = {
+    "frame_range": _prepare_frame_range,
     "samples": _apply_samples,
     "view_layer": _apply_view_layer,
     "file_format": _prepare_file_format,
 }
 
 
-def apply(guard: SettingsGuard, scene: bpy.types.Scene, shot: Any) -> None:
+def apply(guard: SettingsGuard, scene: bpy.types.Scene, shot: Any, segment: int = 0) -> None:
     """Set the shot's ticked overrides on the scene, in the registry's order
-    (the engine before the samples, which depend on it)."""
+    (the engine before the samples, which depend on it). `segment`: which
+    render of a frame list (segments) the scene's frame range is for."""
     on: dict[str, Mapping[str, Any]] = {override.key: {} for override in OVERRIDES if getattr(shot, override.toggle)}
     for key in effective(on):
         if key in _SPECIAL:
@@ -151,3 +165,19 @@ def apply(guard: SettingsGuard, scene: bpy.types.Scene, shot: Any) -> None:
         for field in BY_KEY[key].fields:
             if field.scene:
                 guard.set(scene, field.scene, getattr(shot, field.prop))
+    if "frame_range" in effective(on) and shot.frame_list.strip():
+        frames = segments(shot)[segment]
+        guard.set(scene, "frame_start", frames.start)
+        guard.set(scene, "frame_end", frames.end)
+        guard.set(scene, "frame_step", frames.step)
+
+
+def segments(shot: Any) -> list[FrameRange]:
+    """The animation renders of a frame-range shot (core/frame_list.py);
+    raises FrameListError when its list is wrong."""
+    return frame_list.shot_segments(shot.frame_start, shot.frame_end, shot.frame_step, shot.frame_list)
+
+
+def shot_frames(shot: Any) -> list[int]:
+    """The frames a frame-range shot renders; raises FrameListError when its list is wrong."""
+    return frame_list.frames_of(shot.frame_start, shot.frame_end, shot.frame_step, shot.frame_list)

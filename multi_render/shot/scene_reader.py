@@ -13,7 +13,7 @@ from typing import Any
 
 import bpy
 
-from ..core import paths, templates
+from ..core import frame_list, paths, templates
 from ..core.logs import logger
 from ..core.overrides import Names
 from ..core.shots import FrameRange, NodeOutput, PropertyOverride, ShotSpec
@@ -73,8 +73,22 @@ def _still_frame(scene: bpy.types.Scene, shot: Any) -> int | None:
     return int(shot.frame if shot.use_frame else scene.frame_current)
 
 
-def frame_range(shot: Any) -> FrameRange:
-    return FrameRange(shot.frame_start, shot.frame_end, shot.frame_step)
+def shot_frames(shot: Any) -> list[int]:
+    """The frames a frame-range shot renders; with a wrong frame list (which
+    validation names) its start to end, so its files can still be named."""
+    try:
+        return builtin_overrides.shot_frames(shot)
+    except frame_list.FrameListError:
+        return FrameRange(shot.frame_start, shot.frame_end, shot.frame_step).frames
+
+
+def shot_segments(shot: Any) -> list[FrameRange]:
+    """The animation renders of a frame-range shot (one, unless a frame list
+    needs several); as shot_frames for a wrong list."""
+    try:
+        return builtin_overrides.segments(shot)
+    except frame_list.FrameListError:
+        return [FrameRange(shot.frame_start, shot.frame_end, shot.frame_step)]
 
 
 @dataclass(frozen=True)
@@ -185,11 +199,21 @@ def _range_files(scene: bpy.types.Scene, shot: Any, expanded: str, facts: Naming
         return paths.ShotFiles("", (), facts.error)
     blender_path = blender_names.literal(_shot_path(shot, expanded, facts))
     scene.render.filepath = blender_path
+    segments = shot_segments(shot) if shot.frame_list.strip() else []
+    if facts.is_movie and len(segments) > 1:
+        problem = (
+            f"the file format {facts.file_format} writes a movie per render, and this frame list takes "
+            f"{len(segments)} renders: choose an image format, or a range with start, end and step"
+        )
+        return paths.ShotFiles("", (), format_problem=problem)
     try:
-        files = blender_names.range_files(scene, frame_range(shot))
+        files = blender_names.range_files(scene, shot_frames(shot))
+        per_segment = (
+            tuple(blender_names.range_files(scene, part.frames) for part in segments) if len(segments) > 1 else ()
+        )
     except blender_names.BlenderPathError as error:
         return paths.ShotFiles("", (), str(error))
-    return paths.ShotFiles(blender_path, files, frames_are_files=not facts.is_movie)
+    return paths.ShotFiles(blender_path, files, frames_are_files=not facts.is_movie, segment_files=per_segment)
 
 
 def shot_preview(scene: bpy.types.Scene, shot: Any, index: int) -> paths.ShotFiles:
@@ -332,6 +356,7 @@ def read_shot(
         template_error=output.error,
         format_problem=output.format_problem,
         frames_are_files=output.frames_are_files,
+        segment_files=output.segment_files,
         property_overrides=read_property_overrides(shot, checked),
         node_outputs=read_node_outputs(scene, shot, index, now),
     )

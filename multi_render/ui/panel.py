@@ -8,13 +8,13 @@ from typing import Any
 
 import bpy
 
-from ..core import estimate
+from ..core import estimate, frame_list
 from ..core.overrides import OVERRIDES
 from ..core.property_paths import PathError, parse_path, parse_value
 from ..core.status import ShotStatus
 from ..props import STATUS_ICONS, runtime_state, scene_shots
 from ..results import thumbnails
-from ..shot import property_overrides, scene_reader
+from ..shot import builtin_overrides, property_overrides, scene_reader
 
 _WROTE = {ShotStatus.DONE.value, ShotStatus.SKIPPED.value}
 CATEGORY = "Render Shots"  # the sidebar tab
@@ -188,9 +188,13 @@ class MULTIRENDER_PT_shot(ShotSubPanel):
         if output.error:
             layout.label(text=f"Output path: {output.error}", icon="ERROR")
         elif shot.use_frame_range:
-            frames = len(scene_reader.frame_range(shot).frames)
             layout.label(text=output.blender_path, icon="FILE_MOVIE")
-            layout.label(text=f"{frames} frames, numbered by Blender", icon="BLANK1")
+            try:
+                frames = builtin_overrides.shot_frames(shot)
+            except frame_list.FrameListError as error:
+                layout.label(text=f"Frames: {error}", icon="ERROR")
+            else:
+                layout.label(text=f"{frame_list.summary(frames)}, numbered by Blender", icon="BLANK1")
         else:
             for file in output.files:
                 layout.label(text=file, icon="FILE_IMAGE")
@@ -244,8 +248,12 @@ def _override_values(layout: bpy.types.UILayout, shot: Any, toggle: str, names: 
         column = layout.column(align=True)
         column.use_property_split = True
         column.use_property_decorate = False
+        # A frame list replaces start, end and step: they are shown unused.
+        listed = toggle == "use_frame_range" and bool(shot.frame_list.strip())
         for name in names:
-            column.prop(shot, name)
+            row = column.row(align=True)
+            row.active = not listed or name == "frame_list"
+            row.prop(shot, name)
 
 
 def _draw_overrides(scene: bpy.types.Scene, box: bpy.types.UILayout, shot: Any) -> None:

@@ -43,7 +43,7 @@ def test_export_clear_import_gives_the_same_list(rich_list: bpy.types.Scene, tmp
     path = str(tmp_path / "shots.json")
     assert bpy.ops.multi_render.shots_export(filepath=path) == {"FINISHED"}
     document = json.loads(Path(path).read_text())
-    assert document["format"] == "multi_render.shots" and document["version"] == 2
+    assert document["format"] == "multi_render.shots" and document["version"] == 3
     assert document["shots"][2]["collections"] == [{"collection": "Walls", "hidden": True}]
     rich_list.multi_render.shots.clear()
     rich_list.multi_render.skip_existing = False

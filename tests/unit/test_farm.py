@@ -9,31 +9,28 @@ from multi_render.core.farm import (
     AssetReferences,
     BundleOptions,
     FarmShot,
-    frames_text,
     job_template,
     parse_frames,
     task_count,
 )
-from multi_render.core.shots import FrameRange
 
-SHOTS = [FarmShot("A"), FarmShot("B, with a comma"), FarmShot("Spin", FrameRange(1, 10, 1)), FarmShot("D")]
+SHOTS = [FarmShot("A"), FarmShot("B, with a comma"), FarmShot("Spin", tuple(range(1, 11))), FarmShot("D")]
 
 
 @pytest.mark.parametrize(
     ("text", "frames"),
     [
-        ("7", FrameRange(7, 7, 1)),
-        ("1-10", FrameRange(1, 10, 1)),
-        ("1-9:2", FrameRange(1, 9, 2)),
-        ("-5--1", FrameRange(-5, -1, 1)),
+        ("7", [7]),
+        ("1-10", list(range(1, 11))),
+        ("1-9:2", [1, 3, 5, 7, 9]),
+        ("1-4, 9, !2", [1, 3, 4, 9]),  # a task's frames are a frame list
     ],
 )
-def test_frames(text: str, frames: FrameRange) -> None:
+def test_frames(text: str, frames: list[int]) -> None:
     assert parse_frames(text) == frames
-    assert parse_frames(frames_text(frames)) == frames
 
 
-@pytest.mark.parametrize("text", ["", "a-b", "1-2-3", "5-1", "1-5:0", "1,2"])
+@pytest.mark.parametrize("text", ["", "a-b", "1-2-3", "5-1", "1-5:0", "1,,2", "-5--1"])
 def test_bad_frames(text: str) -> None:
     with pytest.raises(ValueError):
         parse_frames(text)
@@ -103,12 +100,21 @@ def test_asset_references_format() -> None:
 def test_a_stepped_range_is_chunked_by_its_own_expressions() -> None:
     """A CONTIGUOUS chunk cannot hold a step (it would split at every
     frame): a stepped range's chunks are written out, without the extension."""
-    template = job_template("f", [FarmShot("Spin", FrameRange(1, 19, 2))], BundleOptions(frames_per_task=4))
+    template = job_template("f", [FarmShot("Spin", tuple(range(1, 20, 2)))], BundleOptions(frames_per_task=4))
     assert "extensions" not in template
     (step,) = template["steps"]
     (frames,) = step["parameterSpace"]["taskParameterDefinitions"]
-    assert frames == {"name": "Frames", "type": "STRING", "range": ["1-7:2", "9-15:2", "17-19:2"]}
-    assert [parse_frames(text).frames for text in frames["range"]] == [[1, 3, 5, 7], [9, 11, 13, 15], [17, 19]]
+    assert frames == {"name": "Frames", "type": "STRING", "range": ["1-7:2", "9-15:2", "17, 19"]}
+    assert [parse_frames(text) for text in frames["range"]] == [[1, 3, 5, 7], [9, 11, 13, 15], [17, 19]]
+
+
+def test_a_frame_list_is_chunked_as_frame_lists_and_a_gapless_one_as_a_range() -> None:
+    listed = (1, 2, 3, 4, 9, 15, 16)
+    template = job_template("f", [FarmShot("L", listed), FarmShot("R", (5, 6, 7))], BundleOptions(frames_per_task=3))
+    first, second = (step["parameterSpace"]["taskParameterDefinitions"][0] for step in template["steps"])
+    assert first == {"name": "Frames", "type": "STRING", "range": ["1-3", "4, 9, 15", "16"]}
+    assert [frame for text in first["range"] for frame in parse_frames(text)] == list(listed)
+    assert second["type"] == "CHUNK[INT]" and second["range"] == "5-7"
 
 
 def test_names_cannot_reach_the_template_engine_and_groups_fit_the_limits() -> None:
@@ -126,4 +132,4 @@ def test_names_cannot_reach_the_template_engine_and_groups_fit_the_limits() -> N
     with pytest.raises(ValueError, match="more shots per task"):
         job_template("f", [FarmShot(f"s{n}") for n in range(1025)])
     with pytest.raises(ValueError, match="holds no frame"):
-        job_template("f", [FarmShot("Spin", FrameRange(5, 1, 1))])
+        job_template("f", [FarmShot("Spin", ())])

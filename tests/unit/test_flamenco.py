@@ -8,11 +8,10 @@ import pytest
 
 from multi_render.core import flamenco
 from multi_render.core.farm import BundleOptions, FarmShot, farm_tasks, names_value
-from multi_render.core.shots import FrameRange
 from multi_render.core.status import ShotStatus
 
 SETTINGS = flamenco.JobSettings("/shared/job/farm.blend", "/work/farm.blend", "Scene", "farm shots", type_etag="e1")
-SHOTS = [FarmShot("A"), FarmShot("B, with {braces}"), FarmShot("C"), FarmShot("Spin", FrameRange(1, 5))]
+SHOTS = [FarmShot("A"), FarmShot("B, with {braces}"), FarmShot("C"), FarmShot("Spin", (1, 2, 3, 4, 5))]
 
 
 def test_tasks_group_shots_and_chunk_ranges_like_the_bundle() -> None:
@@ -22,11 +21,11 @@ def test_tasks_group_shots_and_chunk_ranges_like_the_bundle() -> None:
         (["C"], ""),
         (["Spin"], "1-2"),
         (["Spin"], "3-4"),
-        (["Spin"], "5-5"),
+        (["Spin"], "5"),
     ]
     assert "{" not in tasks[0].shots  # no name can look like a {variable} to the Manager
-    stepped = farm_tasks([FarmShot("S", FrameRange(1, 9, 2))], BundleOptions(frames_per_task=2))
-    assert [task.frames for task in stepped] == ["1-3:2", "5-7:2", "9-9:2"]
+    stepped = farm_tasks([FarmShot("S", (1, 3, 5, 7, 9))], BundleOptions(frames_per_task=2))
+    assert [task.frames for task in stepped] == ["1, 3", "5, 7", "9"]
 
 
 def test_the_job_body_carries_every_task_and_setting() -> None:

@@ -5,9 +5,17 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from multi_render.core.frame_list import MAX_TEXT, FrameListError, as_text, parse, runs, segments, summary
-from multi_render.core.overrides import MAX_FRAME
-from multi_render.core.shots import FrameRange
+from multi_render.core.frame_list import (
+    MAX_TEXT,
+    FrameListError,
+    as_text,
+    frames_of,
+    parse,
+    runs,
+    segments,
+    summary,
+)
+from multi_render.core.shots import MAX_FRAME, FrameRange
 
 
 @pytest.mark.parametrize(
@@ -53,13 +61,15 @@ def test_a_wrong_part_is_named(text: str, message: str) -> None:
 
 def test_the_text_of_frames_reads_back_as_the_same_frames() -> None:
     frames = parse("1-10, 15, 20-30:2, !5")
-    assert as_text(frames) == "1-4, 6-10, 15, 20, 22, 24, 26, 28, 30"
+    assert as_text(frames) == "1-4, 6-10, 15, 20-30:2"
+    assert as_text([1, 3, 4, 10, 16, 22]) == "1, 3-4, 10-22:6"
     assert parse(as_text(frames)) == frames
     assert runs([3, 1, 2, 7]) == [(1, 3), (7, 7)]
 
 
 def test_the_summary_the_shot_details_show() -> None:
-    assert summary(parse("1-10, 15, 20-30:2, !5")) == "16 frames: 1-4, 6-10, 15, 20, 22, ..."
+    assert summary(parse("1-10, 15, 20-30:2, !5")) == "16 frames: 1-4, 6-10, 15, 20-30:2"
+    assert summary(parse("1, 3-4, 7-8, 11-12, 15-16, 19-20")) == "11 frames: 1, 3-4, 7-8, 11-12, 15-16, ..."
     assert summary([12]) == "1 frame: 12"
 
 
@@ -89,3 +99,11 @@ def test_segments_cover_exactly_the_frames(frames: set[int]) -> None:
     covered = [frame for segment in found for frame in segment.frames]
     assert covered == sorted(frames)  # each frame once, in order
     assert all(segment.step >= 1 for segment in found)
+
+
+def test_a_shot_s_frames_are_its_list_or_else_its_range() -> None:
+    assert frames_of(1, 5, 2, "") == [1, 3, 5]
+    assert frames_of(1, 5, 2, "  ") == [1, 3, 5]
+    assert frames_of(1, 5, 2, "7, 9") == [7, 9]
+    with pytest.raises(FrameListError):
+        frames_of(1, 5, 2, "7-")

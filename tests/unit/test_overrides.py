@@ -8,7 +8,7 @@ from multi_render.core.overrides import BY_KEY, OVERRIDES, SCENE_SETTING_OWNERS,
 # Scripts rely on these names; they must never change.
 PYTHON_NAMES = {
     "use_frame": ["frame"],
-    "use_frame_range": ["frame_start", "frame_end", "frame_step"],
+    "use_frame_range": ["frame_start", "frame_end", "frame_step", "frame_list"],
     "use_resolution": ["resolution_x", "resolution_y", "resolution_percentage"],
     "use_engine": ["engine"],
     "use_samples": ["samples"],

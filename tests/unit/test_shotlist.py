@@ -23,7 +23,7 @@ FULL = ShotList(
             "Cam_B",
             "",
             {
-                "frame_range": {"frame_start": 1, "frame_end": 24, "frame_step": 2},
+                "frame_range": {"frame_start": 1, "frame_end": 24, "frame_step": 2, "frame_list": ""},
                 "resolution": {"resolution_x": 640, "resolution_y": 480, "resolution_percentage": 50},
                 "engine": {"engine": "CYCLES"},
                 "samples": {"samples": 16},
@@ -33,15 +33,46 @@ FULL = ShotList(
             },
             (("Props", True),),
         ),
+        ShotData(
+            "Picks",
+            overrides={"frame_range": {"frame_start": 1, "frame_end": 1, "frame_step": 1, "frame_list": "1-4, 9, !2"}},
+        ),
     ),
     skip_existing=True,
 )
 
 
+def test_a_frame_list_is_written_only_when_there_is_one_and_older_lists_still_read() -> None:
+    shots = json.loads(dumps(FULL))["shots"]
+    assert shots[1]["frame_range"] == {"start": 1, "end": 24, "step": 2}
+    assert shots[2]["frame_range"]["list"] == "1-4, 9, !2"
+    older = {
+        "format": "multi_render.shots",
+        "version": 2,
+        "shots": [{"name": "S", "frame_range": shots[1]["frame_range"]}],
+    }
+    read = loads(json.dumps(older), NAMES)
+    assert read.shots[0].overrides["frame_range"]["frame_list"] == ""
+
+
+def test_a_wrong_frame_list_is_named() -> None:
+    document = {
+        "format": "multi_render.shots",
+        "version": 3,
+        "shots": [{"name": "S", "frame_range": {"start": 1, "end": 2, "step": 1, "list": "1-4, x"}}],
+    }
+    with pytest.raises(ShotListError) as raised:
+        loads(json.dumps(document), NAMES)
+    assert raised.value.problems == [
+        "shot 1 'S': frame list '1-4, x': part 2 'x': not a frame N, a range A-B or a stepped range A-B:S"
+        " (! before one excludes it)"
+    ]
+
+
 def test_round_trip() -> None:
     text = dumps(FULL)
     document = json.loads(text)
-    assert document["format"] == "multi_render.shots" and document["version"] == 2
+    assert document["format"] == "multi_render.shots" and document["version"] == 3
     # The file keeps its own short names, as version 1 files had them.
     spin = document["shots"][1]
     assert spin["resolution"] == {"x": 640, "y": 480, "percentage": 50}
@@ -75,7 +106,7 @@ def test_every_problem_is_listed() -> None:
         "shot 1 'A': camera 'Nope' is not a camera in this file",
         "shot 2 'B': 'enabled' must be true or false (got 'yes')",
         "shot 2 'B': world 'Day' does not exist in this file",
-        "shot 3 'C': 'frame_range' must be an object with start, end, step",
+        "shot 3 'C': 'frame_range' must be an object with start, end, step (and optionally list)",
         "shot 4 'D': collection 'Gone' does not exist in this file",
         "shot 5: 'name' must be a non-empty text",
     ]
@@ -87,7 +118,7 @@ def test_every_problem_is_listed() -> None:
         ("{not json", "not valid JSON"),
         ("[]", "the file holds no JSON object"),
         ('{"format": "other", "version": 1, "shots": []}', "'format' must be \"multi_render.shots\""),
-        ('{"format": "multi_render.shots", "version": 3, "shots": []}', "written by a newer multi_render"),
+        ('{"format": "multi_render.shots", "version": 4, "shots": []}', "written by a newer multi_render"),
         ('{"format": "multi_render.shots", "version": 1, "shots": {}}', "'shots' must be a list"),
         ('{"format": "multi_render.shots", "version": 1, "shots": [], "x": 1}', "unknown key 'x'"),
     ],
