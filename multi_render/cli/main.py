@@ -99,6 +99,8 @@ def _list(scene: bpy.types.Scene) -> int:
         files = output.error or (output.files[0] + (f" ... {output.files[-1]}" if len(output.files) > 1 else ""))
         camera = shot.camera.name if shot.camera else "(no camera)"
         print(f"{index + 1:3} [{'x' if shot.enabled else ' '}] {shot.name}  camera={camera}  {files}")
+        if shot.use_frame_range:
+            print(f"      {scene_reader.frames_summary(shot)[0]}")
         for node in scene_reader.read_node_outputs(scene, shot, index, datetime.now()):
             print(f"      passes: {node.node} -> {node.error or node.absolute_folder}")
         for key, values in builtin_overrides.ticked(shot).items():

@@ -177,10 +177,10 @@ class QueueRun:
     def started(self) -> None:
         """The render of the current shot was started (or, in background mode, ran)."""
         shot = self._require_current()
-        shot.status = ShotStatus.RENDERING
-        if shot.segment == 0:  # a frame list's later renders go on with the shot's time
+        if shot.status is not ShotStatus.RENDERING:  # a frame list's later renders go on with the shot's time
             shot.started_at = self._clock()
             shot.started_wall = self._wall()
+        shot.status = ShotStatus.RENDERING
         shot.events.clear()
         shot.ended_at = None
         shot.stop_clicks.clear()
@@ -235,7 +235,10 @@ class QueueRun:
 
     def _skip_existing_files(self) -> None:
         while (shot := self.current) is not None and shot.skip_if_written and not self.stop_reason:
+            if shot.status is not ShotStatus.PENDING:
+                return  # a frame list between its renders
             if not all(self._files.is_written(path) for path in shot.output_paths):
+                self._skip_written_segments(shot)
                 return
             if not all(self._passes.complete(folder) for folder in shot.pass_folders):
                 return  # a pass file missing or cut off: render it all again
@@ -243,6 +246,11 @@ class QueueRun:
             shot.status = ShotStatus.SKIPPED
             shot.reason = "its file exists" if len(shot.output_paths) == 1 else "its files exist"
             self._position += 1
+
+    def _skip_written_segments(self, shot: ShotRun) -> None:
+        """A frame list starts at its first render with a file missing."""
+        while shot.more_segments and all(self._files.is_written(path) for path in shot.rendering_paths):
+            shot.segment += 1
 
     def _settle_current(self, forced: bool = False) -> None:
         shot = self._require_current()

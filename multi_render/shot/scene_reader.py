@@ -82,6 +82,15 @@ def shot_frames(shot: Any) -> list[int]:
         return FrameRange(shot.frame_start, shot.frame_end, shot.frame_step).frames
 
 
+def frames_summary(shot: Any) -> tuple[str, bool]:
+    """What a frame-range shot renders, for people ("5 frames: 1-3, 8-9"),
+    and whether its frames are right (else the text is why not)."""
+    try:
+        return frame_list.summary(builtin_overrides.shot_frames(shot)), True
+    except frame_list.FrameListError as error:
+        return f"frame list: {error}", False
+
+
 def shot_segments(shot: Any) -> list[FrameRange]:
     """The animation renders of a frame-range shot (one, unless a frame list
     needs several); as shot_frames for a wrong list."""

@@ -8,13 +8,13 @@ from typing import Any
 
 import bpy
 
-from ..core import estimate, frame_list
+from ..core import estimate
 from ..core.overrides import OVERRIDES
 from ..core.property_paths import PathError, parse_path, parse_value
 from ..core.status import ShotStatus
 from ..props import STATUS_ICONS, runtime_state, scene_shots
 from ..results import thumbnails
-from ..shot import builtin_overrides, property_overrides, scene_reader
+from ..shot import property_overrides, scene_reader
 
 _WROTE = {ShotStatus.DONE.value, ShotStatus.SKIPPED.value}
 CATEGORY = "Render Shots"  # the sidebar tab
@@ -189,12 +189,10 @@ class MULTIRENDER_PT_shot(ShotSubPanel):
             layout.label(text=f"Output path: {output.error}", icon="ERROR")
         elif shot.use_frame_range:
             layout.label(text=output.blender_path, icon="FILE_MOVIE")
-            try:
-                frames = builtin_overrides.shot_frames(shot)
-            except frame_list.FrameListError as error:
-                layout.label(text=f"Frames: {error}", icon="ERROR")
-            else:
-                layout.label(text=f"{frame_list.summary(frames)}, numbered by Blender", icon="BLANK1")
+            frames, right = scene_reader.frames_summary(shot)
+            layout.label(
+                text=f"{frames}, numbered by Blender" if right else frames, icon="BLANK1" if right else "ERROR"
+            )
         else:
             for file in output.files:
                 layout.label(text=file, icon="FILE_IMAGE")

@@ -280,3 +280,25 @@ def test_all_scenes_from_a_scene_without_shots(blender: BlenderApp, tmp_path: Pa
     blender.wait_until(f"not {RUNNING}", timeout=120)
     statuses = "[[shot.status for shot in s.multi_render.shots] for s in bpy.data.scenes]"
     assert blender.eval(statuses) == [["DONE", "DONE"], [], ["DONE", "DONE"]]
+
+
+def test_a_frame_list_renders_in_the_background_process(blender: BlenderApp, tmp_path: Path) -> None:
+    blender.exec(
+        THREE_SHOTS.format(output=str(tmp_path / "out"))
+        + "shots[1].use_frame_range, shots[1].frame_list = True, '1, 3-4, 9'\n"
+        + "scene.multi_render.run_in = 'BACKGROUND'\n"
+        + f"bpy.ops.wm.save_as_mainfile(filepath={str(tmp_path / 'shots.blend')!r})\n"
+        + "before = scenes.dump_scene(scene)"
+    )
+    blender.exec("bpy.ops.multi_render.render_shots('INVOKE_DEFAULT')")
+    blender.wait_until(f"not {RUNNING}", timeout=120)
+    assert blender.eval(STATUSES) == ["DONE"] * 3
+    assert files_under(tmp_path / "out") == [
+        "Cam_Blue.png",
+        "Cam_Green_0001.png",
+        "Cam_Green_0003.png",
+        "Cam_Green_0004.png",
+        "Cam_Green_0009.png",
+        "Cam_Red.png",
+    ]
+    assert blender.eval("scenes.dump_scene(scene) == before")

@@ -243,3 +243,26 @@ def test_a_task_list_entry_renders_its_shots(blend: Path, profile: Path, x_displ
         refused = cli(profile, x_display, "render", str(blend), *task_file, *wrong)
         assert refused.returncode == 1 and message in refused.stderr, refused.stderr
         assert "Traceback" not in refused.stderr
+
+
+def test_frame_lists_from_the_command_line(profile: Path, x_display: str, tmp_path: Path) -> None:
+    path = tmp_path / "listed.blend"
+    listed = "shot = scene.multi_render.shots[0]\nshot.use_frame_range, shot.frame_list = True, '1-3, 8, !2'\n"
+    make = MAKE_BLEND.replace("bpy.ops.wm.save_as_mainfile", listed + "bpy.ops.wm.save_as_mainfile")
+    made = blender(profile, x_display, "-b", "--python-expr", make.format(path=str(path)))
+    assert path.is_file(), made.stdout + made.stderr
+    shown = cli(profile, x_display, "list", str(path))
+    assert "      3 frames: 1, 3, 8" in shown.stdout.splitlines(), shown.stdout
+    out = tmp_path / "out"
+    whole = cli(profile, x_display, "render", str(path), "--shots", "Cam_Blue", "--output-dir", str(out))
+    assert whole.returncode == 0, whole.stdout + whole.stderr
+    assert sorted(p.name for p in out.iterdir()) == ["Cam_Blue_0001.png", "Cam_Blue_0003.png", "Cam_Blue_0008.png"]
+    # A farm task's chunk: only these frames, into the files the whole list writes.
+    chunk = tmp_path / "chunk"
+    options = ("--shots", "Cam_Blue", "--output-dir", str(chunk))
+    part = cli(profile, x_display, "render", str(path), *options, "--frames", "3, 8")
+    assert part.returncode == 0, part.stdout + part.stderr
+    assert sorted(p.name for p in chunk.iterdir()) == ["Cam_Blue_0003.png", "Cam_Blue_0008.png"]
+    wrong = cli(profile, x_display, "render", str(path), *options, "--frames", "3, x")
+    assert wrong.returncode != 0 and "--frames: part 2 'x': not a frame N" in wrong.stderr
+    assert "Traceback" not in wrong.stderr

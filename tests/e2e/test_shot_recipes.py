@@ -91,17 +91,23 @@ def test_skip_existing_files(blender: BlenderApp, tmp_path: Path) -> None:
 TIMED_CYCLES = "\nscenes.make_timed(scene, 1.5)\n"
 
 
-def test_render_remaining_after_a_cancel(blender: BlenderApp, tmp_path: Path) -> None:
-    blender.exec(SETUP.format(output=str(tmp_path)) + TIMED_CYCLES)
+def escape_during(blender: BlenderApp, progress: str) -> None:
+    """Start the queue and press Esc while the render whose progress text
+    starts so runs (a timed Cycles render: it cannot end first)."""
     blender.exec(START)
     blender.wait_until(
-        "bpy.context.window_manager.multi_render.progress_text.startswith('Shot 2/3')"
+        f"bpy.context.window_manager.multi_render.progress_text.startswith({progress!r})"
         " and bpy.app.is_job_running('RENDER')",
-        timeout=30,
+        timeout=60,
     )
     time.sleep(0.3)
     blender.key("Escape")
     blender.wait_until(f"not {RUNNING}", timeout=20)
+
+
+def test_render_remaining_after_a_cancel(blender: BlenderApp, tmp_path: Path) -> None:
+    blender.exec(SETUP.format(output=str(tmp_path)) + TIMED_CYCLES)
+    escape_during(blender, "Shot 2/3")
     assert blender.eval(STATUSES) == ["DONE", "CANCELLED", "PENDING"]
     first = tmp_path / "Cam_Blue.png"
     first_written = first.stat().st_mtime_ns
@@ -111,6 +117,29 @@ def test_render_remaining_after_a_cancel(blender: BlenderApp, tmp_path: Path) ->
     assert report.startswith("Rendered 2 shots")
     assert blender.eval(STATUSES) == ["DONE", "DONE", "DONE"]
     assert first.stat().st_mtime_ns == first_written  # not rendered again
+
+
+def test_a_frame_list_stopped_in_its_second_render_goes_on_from_there(blender: BlenderApp, tmp_path: Path) -> None:
+    # Frames 2, 4, 5 and 9: two animation renders (2-4 by 2, then 5-9 by 4).
+    blender.exec(SETUP.format(output=str(tmp_path)) + TIMED_CYCLES)
+    blender.exec("shots[1].use_frame_range, shots[1].frame_list = True, '2, 4-5, 9'")
+    blender.exec("scene.multi_render.skip_existing = True")
+    escape_during(blender, "Shot 2/3: Cam_Green (part 2/2)")
+    assert blender.eval(STATUSES) == ["DONE", "CANCELLED", "PENDING"]
+    first_part = [tmp_path / "Cam_Green_0002.png", tmp_path / "Cam_Green_0004.png"]
+    written = [path.stat().st_mtime_ns for path in first_part]
+    assert not (tmp_path / "Cam_Green_0009.png").exists()
+
+    blender.exec("scene.render.engine = 'BLENDER_WORKBENCH'\nbefore = scenes.dump_scene(scene)")
+    report = run_queue(blender, "bpy.ops.multi_render.render_shots('INVOKE_DEFAULT', only_remaining=True)")
+    assert report.startswith("Rendered 2 shots"), report
+    assert blender.eval(STATUSES) == ["DONE", "DONE", "DONE"]
+    # Skip Existing started the list at its second render: the first one's files were kept.
+    assert [path.stat().st_mtime_ns for path in first_part] == written
+    names = sorted(path.name for path in tmp_path.glob("Cam_Green_*.png"))
+    assert names == ["Cam_Green_0002.png", "Cam_Green_0004.png", "Cam_Green_0005.png", "Cam_Green_0009.png"]
+    assert blender.eval("scenes.dump_scene(scene) == before")
+    assert blender.eval("(scene.frame_start, scene.frame_end, scene.frame_step)") == [1, 250, 1]
 
 
 def test_pause_holds_the_queue_and_resume_goes_on(blender: BlenderApp, tmp_path: Path) -> None:

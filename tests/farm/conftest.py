@@ -45,13 +45,17 @@ def env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
 
 
 def make_blend(tmp_path: Path, env: dict[str, str]) -> Path:
-    blend = tmp_path / "farm.blend"
+    return blend_from(MAKE_BLEND, tmp_path / "farm.blend", env)
+
+
+def blend_from(code: str, blend: Path, env: dict[str, str]) -> Path:
+    """A .blend made by `code` ({path} is where it saves)."""
     made = run(
         BLENDER,
         "--python-use-system-env",  # finds testkit through PYTHONPATH
         "-b",
         "--python-expr",
-        MAKE_BLEND.format(path=str(blend)),
+        code.format(path=str(blend)),
         env={**env, "PYTHONPATH": str(REPO)},
     )
     assert blend.is_file(), made.stdout + made.stderr

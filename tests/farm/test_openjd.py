@@ -16,7 +16,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import BLENDER, REPO, SPIN, STILLS, make_blend, pixels_in, run
+from conftest import BLENDER, SPIN, STILLS, blend_from, make_blend, pixels_in, run
 from openjd.model import ParameterValue, ParameterValueType, create_job, decode_job_template
 
 OPENJD = str(Path(sys.executable).parent / "openjd")
@@ -120,16 +120,7 @@ bpy.ops.wm.save_as_mainfile(filepath={path!r})
 def test_a_farm_renders_blenders_names(tmp_path: Path, env: dict[str, str]) -> None:
     """Stereo views and a # folder on the farm: the files and the bundle's
     output folders are Blender's own names, as in the queue."""
-    blend = tmp_path / "stereo.blend"
-    made = run(
-        BLENDER,
-        "--python-use-system-env",
-        "-b",
-        "--python-expr",
-        MAKE_STEREO_BLEND.format(path=str(blend)),
-        env={**env, "PYTHONPATH": str(REPO)},
-    )
-    assert blend.is_file(), made.stdout + made.stderr
+    blend = blend_from(MAKE_STEREO_BLEND, tmp_path / "stereo.blend", env)
     folder = write_bundle(blend, env, "--frames-per-task", "2")
     assets = json.loads((folder / "asset_references.json").read_text())["assetReferences"]
     renders = tmp_path / "renders"
@@ -141,3 +132,24 @@ def test_a_farm_renders_blenders_names(tmp_path: Path, env: dict[str, str]) -> N
         ["Cam_Green_L.png", "Cam_Green_R.png"]
         + [f"take_##/seq_{frame:04d}{view}.png" for frame in (1, 2, 3) for view in ("_L", "_R")]
     )
+
+
+MAKE_LISTED_BLEND = """
+import bpy
+from testkit import scenes
+shots = scenes.build_farm_scene(2)
+shots[1].filepath = "seq_"
+shots[1].use_frame_range, shots[1].frame_list = True, "1-2, 4, 7-9:2"
+bpy.ops.wm.save_as_mainfile(filepath={path!r})
+"""
+
+
+def test_a_frame_list_is_chunked_and_rendered_by_its_frames(tmp_path: Path, env: dict[str, str]) -> None:
+    folder = write_bundle(blend_from(MAKE_LISTED_BLEND, tmp_path / "listed.blend", env), env, "--frames-per-task", "2")
+    template = json.loads((folder / "template.json").read_text())
+    (frames,) = template["steps"][1]["parameterSpace"]["taskParameterDefinitions"]
+    assert frames == {"name": "Frames", "type": "STRING", "range": ["1-2", "4, 7", "9"]}
+    for result in openjd_run(folder, env):
+        assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    written = sorted(path.name for path in (tmp_path / "renders").iterdir())
+    assert written == ["Cam_Green.png"] + [f"seq_{frame:04d}.png" for frame in (1, 2, 4, 7, 9)]

@@ -436,3 +436,33 @@ def test_a_cancel_during_a_frame_list_stops_the_queue() -> None:
     render(run, RenderEvent.CANCEL)
     assert run.next_action(False) == Action.FINISH
     assert [shot.status for shot in run.shots] == [ShotStatus.CANCELLED, ShotStatus.PENDING]
+
+
+def test_skip_existing_starts_a_frame_list_at_its_first_render_with_a_file_missing() -> None:
+    clock = Clock()
+    first, second = ("/o/1.png", "/o/2.png"), ("/o/7.png",)
+    written = {"/o/1.png", "/o/2.png"}
+    run = QueueRun([(0, "list", first + second)], is_written=written.__contains__, skip_existing=True, clock=clock)
+    run.shots[0].segment_paths = (first, second)
+    assert run.next_action(False) == Action.START
+    assert run.current is not None and run.current.segment == 1
+    run.started()
+    clock.now += 4.0
+    written.add("/o/7.png")
+    run.record(RenderEvent.COMPLETE)
+    assert run.next_action(False) == Action.FINISH
+    assert run.shots[0].status == ShotStatus.DONE and run.shots[0].seconds == 4.0
+
+
+def test_files_that_exist_never_skip_a_frame_list_between_its_renders() -> None:
+    # Its later render's files were there from before; its first one was not.
+    first, second = ("/o/1.png",), ("/o/7.png",)
+    written = {"/o/7.png"}
+    run = QueueRun([(0, "list", first + second)], is_written=written.__contains__, skip_existing=True)
+    run.shots[0].segment_paths = (first, second)
+    assert run.next_action(False) == Action.START and run.current is not None and run.current.segment == 0
+    run.started()
+    written.add("/o/1.png")
+    run.record(RenderEvent.COMPLETE)
+    assert run.next_action(False) == Action.START  # its second render, not SKIPPED
+    assert run.current is not None and run.current.segment == 1 and run.shots[0].status == ShotStatus.RENDERING
