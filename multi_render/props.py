@@ -19,6 +19,7 @@ from bpy.props import (
     StringProperty,
 )
 
+from .core import movie
 from .core.property_paths import PathError, parse_value, value_text
 from .core.status import ShotStatus
 from .shot import builtin_overrides
@@ -133,6 +134,31 @@ class MULTIRENDER_PG_shot(bpy.types.PropertyGroup):
         name="Property Overrides",
         type=MULTIRENDER_PG_property_override,
         description="Any Blender property, set for this shot only",
+    )
+    make_movie: BoolProperty(
+        name="Movie",
+        description=(
+            "After a frame range's images are written, encode them into one movie with Blender's FFmpeg, "
+            "in a background Blender (the images stay)"
+        ),
+    )
+    movie_format: EnumProperty(
+        name="Movie Format",
+        items=[(key, chosen.label, f"Encode the movie as {chosen.label}") for key, chosen in movie.FORMATS.items()],
+        default="H264",
+    )
+    movie_path: StringProperty(
+        name="Movie Path",
+        default=movie.DEFAULT_TEMPLATE,
+        subtype="FILE_PATH",
+        options=_PATH_OPTIONS,
+        description=(
+            "Where the movie goes: relative to the frames' folder (// to the .blend's), with the tokens "
+            "of the output path; the extension is added"
+        ),
+    )
+    movie: StringProperty(
+        name="Last Movie", subtype="FILE_PATH", options=_PATH_OPTIONS, description="The movie the last run wrote"
     )
     last_seconds: FloatProperty(
         name="Last Render Time",

@@ -142,6 +142,9 @@ def render(scene: bpy.types.Scene, options: argparse.Namespace) -> int:
                 started=started_time(options.started),
                 all_scenes=options.all_scenes,
                 follow=link.follow if link else saved_lines,
+                # The Blender that started a background process makes its movies;
+                # a farm task's chunk is not the whole shot (a later step makes them).
+                make_movies=not (options.events or options.frames),
             )
         finally:
             scene_reader.read_as_copy_of(None)

@@ -124,6 +124,7 @@ class ShotFiles:
     # A frame list's files, per animation render (core/frame_list.segments);
     # empty when one render writes them all.
     segment_files: tuple[tuple[str, ...], ...] = ()
+    frame_rate: tuple[int, float] = (0, 1.0)  # a range's fps and fps_base, as the shot renders
 
 
 def shot_path(request: OutputRequest) -> str:

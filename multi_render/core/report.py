@@ -32,6 +32,10 @@ def summary(run: QueueRun) -> str:
     failures = [f"{shot.name}: {shot.reason}" for shot in run.shots if shot.status == ShotStatus.FAILED]
     if failures:
         text += ". Failed: " + "; ".join(failures)
+    if movies := sum(1 for shot in run.shots if shot.movie_written):
+        text += f". {_plural(movies, 'movie')} made"
+    if unmade := [f"{shot.name}: {shot.movie_note}" for shot in run.shots if shot.movie_note]:
+        text += ". No movie of " + "; ".join(unmade)
     return text
 
 

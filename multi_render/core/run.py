@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from enum import Enum
 
 from . import outcome, paths
+from .movie import EncodeJob
 from .output_files import PassFolders
 from .status import RenderEvent, ShotStatus
 
@@ -51,6 +52,9 @@ class ShotRun:
     # Empty: one render writes every output path.
     segment_paths: tuple[tuple[str, ...], ...] = ()
     segment: int = 0  # the render of the list under way, from 0
+    movie: EncodeJob | None = None  # the movie to make of its frames, if it asks for one
+    movie_written: str = ""  # that movie, once made (or found by Skip Existing)
+    movie_note: str = ""  # why it was not made
 
     @property
     def output_path(self) -> str:

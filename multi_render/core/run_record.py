@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 from dataclasses import asdict, dataclass
 
-from .run import QueueRun
+from .run import QueueRun, ShotRun
 from .status import ShotStatus
 
 HISTORY_SIZE = 20  # runs kept in a scene's history, newest first
@@ -21,7 +21,7 @@ class ShotRecord:
     name: str
     status: str
     seconds: float
-    files: tuple[str, ...]  # what the shot wrote, its passes too (or found, when skipped); none otherwise
+    files: tuple[str, ...]  # what the shot wrote, its passes and movie too (or found, when skipped); none otherwise
     reason: str = ""
     scene: str = ""
 
@@ -42,7 +42,9 @@ def record_of(run: QueueRun, started: str, blender: str, report: str, scene: str
             shot.name,
             shot.status.value,
             round(shot.seconds, 3),
-            (*shot.output_paths, *shot.pass_files) if shot.status in _WROTE else (),
+            (*shot.output_paths, *shot.pass_files, *filter(None, [shot.movie_written]))
+            if shot.status in _WROTE
+            else (),
             shot.reason,
             shot.scene,
         )
@@ -50,6 +52,10 @@ def record_of(run: QueueRun, started: str, blender: str, report: str, scene: str
         if scene is None or shot.scene == scene
     )
     return RunRecord(started, round(run.seconds, 3), blender, report, shots)
+
+
+def _files_of(shot: ShotRun) -> tuple[str, ...]:
+    return (*shot.output_paths, *shot.pass_files, *((shot.movie_written,) if shot.movie_written else ()))
 
 
 def images_of(record: RunRecord) -> list[tuple[str, str]]:

@@ -11,7 +11,8 @@ Datablocks (cameras, worlds, collections, view layers) are stored by name.
 An override is present in a shot only when it is on. Version 2 added
 "properties" (property overrides: path and value as text, parsed and never
 run; "enabled": false for an unticked one), version 3 a frame range's
-"list" (a frame list, core/frame_list.py); older files still read. The
+"list" (a frame list, core/frame_list.py) and "movie" ({"format": "H264",
+"path": "{shot}"}, when the shot makes one); older files still read. The
 reader raises only ShotListError, whose message lists every problem found."""
 
 from __future__ import annotations
@@ -21,13 +22,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from .movie import DEFAULT_TEMPLATE, FORMATS, template_problem
 from .overrides import BY_KEY, INT_MAX, INT_MIN, OVERRIDES, BuiltinOverride, Field, Kind, Names, problems_of
 from .property_paths import PathError, parse_path, parse_value
 
 FORMAT = "multi_render.shots"
 VERSION = 3
 
-_SHOT_KEYS = {"name", "enabled", "camera", "filepath", "collections", "properties", *BY_KEY}
+_SHOT_KEYS = {"name", "enabled", "camera", "filepath", "collections", "properties", "movie", *BY_KEY}
 _TOP_KEYS = {"format", "version", "skip_existing", "shots"}
 
 
@@ -48,6 +50,12 @@ class PropertyData:
 
 
 @dataclass(frozen=True)
+class MovieData:
+    format: str = "H264"  # a key of core/movie.FORMATS
+    path: str = DEFAULT_TEMPLATE
+
+
+@dataclass(frozen=True)
 class ShotData:
     name: str
     enabled: bool = True
@@ -56,6 +64,7 @@ class ShotData:
     overrides: dict[str, dict[str, Any]] = field(default_factory=dict)  # ticked ones: key -> {prop: value}
     collections: tuple[tuple[str, bool], ...] = ()
     properties: tuple[PropertyData, ...] = ()
+    movie: MovieData | None = None  # the Movie option, when ticked
 
 
 @dataclass(frozen=True)
@@ -75,6 +84,8 @@ def dumps(shot_list: ShotList) -> str:
             entry["collections"] = [{"collection": name, "hidden": hidden} for name, hidden in shot.collections]
         if shot.properties:
             entry["properties"] = [_property_entry(item) for item in shot.properties]
+        if shot.movie is not None:
+            entry["movie"] = {"format": shot.movie.format, "path": shot.movie.path}
         shots.append(entry)
     document = {"format": FORMAT, "version": VERSION, "skip_existing": shot_list.skip_existing, "shots": shots}
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
@@ -166,9 +177,23 @@ def _read_shot(number: int, raw: Any, names: Names, problems: list[str]) -> Shot
     overrides = _read_overrides(raw, names, where, problems)
     collections = _read_collections(raw.get("collections", []), names, where, problems)
     properties = _read_properties(raw.get("properties", []), where, problems)
+    movie = _read_movie(raw["movie"], where, problems) if "movie" in raw else None
     if len(problems) > before:
         return None
-    return ShotData(name, enabled, camera, filepath, overrides, collections, properties)
+    return ShotData(name, enabled, camera, filepath, overrides, collections, properties, movie)
+
+
+def _read_movie(raw: Any, where: str, problems: list[str]) -> MovieData | None:
+    if not isinstance(raw, dict) or set(raw) != {"format", "path"} or not all(isinstance(v, str) for v in raw.values()):
+        problems.append(f'{where}: \'movie\' must be {{"format": text, "path": text}}')
+        return None
+    if raw["format"] not in FORMATS:
+        problems.append(f"{where}: movie format must be one of {', '.join(FORMATS)} (got {raw['format']!r})")
+        return None
+    if problem := template_problem(raw["path"]) or ("\x00" in raw["path"] and "movie path: a NUL character"):
+        problems.append(f"{where}: {problem}")
+        return None
+    return MovieData(raw["format"], raw["path"])
 
 
 def _read_properties(raw: Any, where: str, problems: list[str]) -> tuple[PropertyData, ...]:

@@ -6,7 +6,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .movie import EncodeJob
 
 # Blender's last frame (MAXFRAME).
 MAX_FRAME = 1048574
@@ -62,6 +65,8 @@ class ShotSpec:
     node_outputs: tuple[NodeOutput, ...] = ()  # compositor File Output nodes that write
     in_scene: str = ""  # the scene messages name, when a queue spans several scenes
     segment_files: tuple[tuple[str, ...], ...] = ()  # a frame list's files per render (ShotFiles)
+    movie: EncodeJob | None = None  # the movie made of a range's frames, when the shot asks for one
+    movie_problem: str = ""  # why that movie cannot be made, if it cannot
 
     @property
     def files(self) -> tuple[str, ...]:

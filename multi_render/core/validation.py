@@ -75,6 +75,8 @@ def _shot_problems(
         problems.extend(_camera_problems(shot, scene_name))
         problems.extend(_override_problems(shot, scene_name, names))
         problems.extend(_property_override_problems(shot))
+        if shot.movie_problem:
+            problems.append(Problem(shot.index, "make_movie", f"{shot.title}: {shot.movie_problem}"))
         if shot.format_problem:
             problems.append(Problem(shot.index, "file_format", f"{shot.title}: {shot.format_problem}"))
             continue

@@ -125,7 +125,7 @@ class BackgroundSession(session.QueueSession):
         if ended and not self.run.finished:
             self._process_ended(child)
         if self.run.finished:
-            return Action.FINISH
+            return self._after_last_shot()
         if self.progress.due:
             self.progress.show()  # the time left
         self._autosave_if_due()
@@ -158,7 +158,10 @@ class BackgroundSession(session.QueueSession):
         else:
             self.followed.child_ended(event.position, event.status, event.reason, event.seconds, event.pass_files)
         self.progress.render_progress = ""
-        self._sync_shot(shots[event.position])
+        if event.status == ShotStatus.RENDERING:
+            self._sync_shot(shots[event.position])
+        else:
+            self._settled(shots[event.position])  # its movie, if it asks for one, is made here
         self.progress.show()
 
     def _process_ended(self, child: ChildProcess) -> None:

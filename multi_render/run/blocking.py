@@ -17,17 +17,22 @@ from .session import QueueSession
 def run_blocking(
     scene: bpy.types.Scene,
     only_remaining: bool = False,
+    *,
     started: datetime | None = None,
     all_scenes: bool = False,
     follow: Callable[[QueueSession], None] | None = None,
+    make_movies: bool = True,
 ) -> tuple[QueueSession | None, list[validation.Problem]]:
     """Render the ticked shots one after another. `started`: the time {date}
     and {time} stand for (default: now). `follow(session)` is called before
     the run begins and between shots (the background process reports to its
-    parent and may pause there)."""
+    parent and may pause there). `make_movies`: the shots that ask for a
+    movie get one (each in a Blender of its own, started as its frames are
+    done; the run ends once all are made)."""
     session, problems = QueueSession.prepare(scene, only_remaining, started=started, all_scenes=all_scenes)
     if session is None:
         return None, problems
+    session.makes_movies = make_movies
     if follow is not None:
         follow(session)
     session.begin()

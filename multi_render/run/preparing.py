@@ -73,6 +73,7 @@ def prepare_run(
         shot.skip_if_written = shot_lists[each.scene_name].skip_existing
         shot.frames_are_files = spec.frames_are_files
         shot.segment_paths = spec.segment_files
+        shot.movie = spec.movie
     sheet, sheet_problem = ("", "") if not scene_shots(scene).contact_sheet else _contact_sheet_target(scene, now)
     if sheet_problem:
         return None, [validation.Problem(None, "contact_sheet_path", f"Contact sheet: {sheet_problem}")]

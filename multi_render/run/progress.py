@@ -45,6 +45,15 @@ class ProgressText:
             redraw()
 
 
+def show_encoding(count: int) -> None:
+    """The queue's shots are done; their movies are being made."""
+    text = f"Making {count} movie{'s' if count != 1 else ''} (a background Blender each)"
+    runtime = runtime_state()
+    if runtime.progress_text != text:
+        runtime.progress_text = text
+        redraw()
+
+
 def sync_shot(shot: ShotRun, force: bool = False) -> None:
     """Copy a shot's status and output to its list item (only on change, so
     an idle queue does not touch the .blend's data)."""
@@ -56,6 +65,8 @@ def sync_shot(shot: ShotRun, force: bool = False) -> None:
         item.status = shot.status.value
     if force or item.output != output:
         item.output = output
+    if force or item.movie != shot.movie_written:
+        item.movie = shot.movie_written
     if shot.status == ShotStatus.DONE and item.last_seconds != round(shot.seconds, 3):
         item.last_seconds = round(shot.seconds, 3)  # the next run's estimate starts from it
 

@@ -21,6 +21,7 @@ from ..core.status import ShotStatus
 from ..guards.layout import LayoutGuard
 from ..guards.popups import PopupGuard
 from ..props import runtime_state
+from ..results.movies import MovieEncodes
 from . import autosave, deferred, ending, output_keeping, progress, render_events
 from .deferred import LayoutEnd
 from .handle import QueueHandle
@@ -62,6 +63,8 @@ class QueueSession(QueueHandle):
         self.contact_sheet = prepared.contact_sheet
         self.warnings = prepared.warnings  # said, not refused
         self.stage = ShotStage()
+        self.movies = MovieEncodes()
+        self.makes_movies = True  # not in the process a Blender follows, nor for a farm task's chunk
         self.progress = progress.ProgressText(prepared.run, prepared.earlier_seconds)
         self.layout: LayoutGuard | None = None  # only with a window manager to guard
         self.popups: PopupGuard | None = None  # likewise
@@ -132,15 +135,28 @@ class QueueSession(QueueHandle):
                 self._remove_unfinished(before)
             elif before.status == ShotStatus.FAILED:
                 output_keeping.remove_broken(before)
-            self._sync_shot(before)
+            self._settled(before)
         for skipped in self.run.shots[first : self.run.position]:
             if skipped is not before:
-                self._sync_shot(skipped)
+                self._settled(skipped)
         if action == Action.WAIT and self.progress.due:
             self.progress.show()  # e.g. "Paused before shot 3/5", the time left
         if action != Action.FINISH:
             self._autosave_if_due()
-        return action
+            return action
+        return self._after_last_shot()
+
+    def _settled(self, shot: ShotRun) -> None:
+        self._sync_shot(shot)
+        if self.makes_movies:
+            self.movies.start_if_asked(shot)
+
+    def _after_last_shot(self) -> Action:
+        """FINISH, or WAIT while movies are being made (a stop ends them)."""
+        if self.run.stop_reason or not (count := self.movies.busy):
+            return Action.FINISH
+        progress.show_encoding(count)
+        return Action.WAIT
 
     def start_current(self, blocking: bool, tick: int = 0) -> None:
         """Set up the current shot and start its render (INVOKE, or EXEC when
@@ -190,6 +206,10 @@ class QueueSession(QueueHandle):
             _active = None
         if not self.run.finished:
             self.run.abort("stopped")
+        if self.run.stop_reason:
+            self.movies.stop()
+        else:
+            self.movies.wait()  # at once after a modal run (it waited); a blocking one waits here
         errors = self._clean_up()
         self.report_text = report.summary(self.run)
         if errors:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Sequence
+from typing import Any
 
 import bpy
 
@@ -109,3 +110,9 @@ def _frame_path(render: bpy.types.RenderSettings, frame: int = -(2**31), view: s
 def _reason(error: RuntimeError) -> str:
     lines = [line.strip().removeprefix("Error: ").removeprefix("- ") for line in str(error).strip().splitlines()]
     return " ".join(line for line in lines if line)
+
+
+def movie_codecs() -> list[str]:
+    """The video codecs this Blender's FFmpeg offers (ProRes from 4.4 on)."""
+    codec: Any = bpy.types.FFmpegSettings.bl_rna.properties["codec"]
+    return [item.identifier for item in codec.enum_items]

@@ -13,7 +13,7 @@ from typing import Any
 
 import bpy
 
-from ..core import frame_list, paths, templates
+from ..core import frame_list, movie, paths, templates
 from ..core.logs import logger
 from ..core.overrides import Names
 from ..core.shots import FrameRange, NodeOutput, PropertyOverride, ShotSpec
@@ -222,7 +222,10 @@ def _range_files(scene: bpy.types.Scene, shot: Any, expanded: str, facts: Naming
         )
     except blender_names.BlenderPathError as error:
         return paths.ShotFiles("", (), str(error))
-    return paths.ShotFiles(blender_path, files, frames_are_files=not facts.is_movie, segment_files=per_segment)
+    rate = (int(scene.render.fps), float(scene.render.fps_base))
+    return paths.ShotFiles(
+        blender_path, files, frames_are_files=not facts.is_movie, segment_files=per_segment, frame_rate=rate
+    )
 
 
 def shot_preview(scene: bpy.types.Scene, shot: Any, index: int) -> paths.ShotFiles:
@@ -348,6 +351,7 @@ def read_shot(
     when the caller has resolved them already."""
     camera = shot.camera
     output = output or shot_output(scene, shot, index, now, known)
+    encode, movie_problem = _movie_of(scene, shot, index, now, output)
     return ShotSpec(
         index=index,
         name=shot.name,
@@ -366,9 +370,39 @@ def read_shot(
         format_problem=output.format_problem,
         frames_are_files=output.frames_are_files,
         segment_files=output.segment_files,
+        movie=encode,
+        movie_problem=movie_problem,
         property_overrides=read_property_overrides(shot, checked),
         node_outputs=read_node_outputs(scene, shot, index, now),
     )
+
+
+def _movie_of(
+    scene: bpy.types.Scene, shot: Any, index: int, now: datetime, output: paths.ShotFiles
+) -> tuple[movie.EncodeJob | None, str]:
+    """The movie a range shot asks for, or why it cannot be made."""
+    if not (shot.use_frame_range and shot.make_movie) or not output.files:
+        return None, ""
+    if problem := _movie_problem(shot, output):
+        return None, problem
+    try:
+        expanded = templates.expand(shot.movie_path, template_values(scene, shot, index, now), None)
+    except templates.TemplateError as error:
+        return None, f"movie path: {error}"
+    path = movie.movie_path(expanded, output.files[0], _blend_folder(), shot.movie_format)
+    return movie.encode_job(output.files, path, shot.movie_format, output.frame_rate), ""
+
+
+def _movie_problem(shot: Any, output: paths.ShotFiles) -> str:
+    """Why the movie a range shot asks for cannot be made from its frames, or ""."""
+    if not output.frames_are_files:
+        return "Movie: the shot's file format writes a movie already (choose an image format)"
+    if len(output.files) != len(shot_frames(shot)):
+        return "Movie: the shot writes several views a frame, and a movie is made of one view only"
+    chosen = movie.FORMATS[shot.movie_format]
+    if chosen.codec not in (codecs := blender_names.movie_codecs()):
+        return f"Movie: this Blender's FFmpeg has no {chosen.label} (it has {', '.join(codecs)})"
+    return movie.template_problem(shot.movie_path)
 
 
 def read_node_outputs(

@@ -11,7 +11,7 @@ from typing import Any
 import bpy
 
 from ..core.overrides import storable
-from ..core.shotlist import PropertyData, ShotData, ShotList, ShotListError, dumps, loads
+from ..core.shotlist import MovieData, PropertyData, ShotData, ShotList, ShotListError, dumps, loads
 from ..props import scene_shots
 from . import builtin_overrides, scene_reader
 
@@ -26,7 +26,8 @@ def _shot_data(shot: Any) -> ShotData:
     collections = tuple((entry.collection.name, entry.hidden) for entry in shot.collections if entry.collection)
     camera = shot.camera.name if shot.camera else ""
     properties = tuple(PropertyData(item.data_path, item.value, item.enabled) for item in shot.property_overrides)
-    return ShotData(shot.name, shot.enabled, camera, shot.filepath, overrides, collections, properties)
+    movie = MovieData(shot.movie_format, shot.movie_path) if shot.make_movie else None
+    return ShotData(shot.name, shot.enabled, camera, shot.filepath, overrides, collections, properties, movie)
 
 
 def export_text(scene: bpy.types.Scene) -> str:
@@ -62,6 +63,8 @@ def _fill(scene: bpy.types.Scene, shot: Any, data: ShotData) -> None:
     for item in data.properties:
         override = shot.property_overrides.add()
         override.data_path, override.value, override.enabled = item.path, item.value, item.enabled
+    if data.movie is not None:
+        shot.make_movie, shot.movie_format, shot.movie_path = True, data.movie.format, data.movie.path
 
 
 def read_file(path: str) -> str:

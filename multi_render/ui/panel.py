@@ -193,6 +193,7 @@ class MULTIRENDER_PT_shot(ShotSubPanel):
             layout.label(
                 text=f"{frames}, numbered by Blender" if right else frames, icon="BLANK1" if right else "ERROR"
             )
+            _draw_movie(layout, shot)
         else:
             for file in output.files:
                 layout.label(text=file, icon="FILE_IMAGE")
@@ -208,8 +209,24 @@ class MULTIRENDER_PT_shot(ShotSubPanel):
             if picture:
                 layout.template_icon(icon_value=picture, scale=8.0)
                 layout.operator("multi_render.shot_image_open", icon="IMAGE_DATA").index = index
+        if shot.movie:
+            layout.label(text=f"Movie {shot.movie}", icon="FILE_MOVIE")
         if shot.last_seconds > 0:
             layout.label(text=f"Last render took {estimate.duration_text(shot.last_seconds)}", icon="TIME")
+
+
+def _draw_movie(layout: bpy.types.UILayout, shot: Any) -> None:
+    """A range shot's Movie option: its format and, once ticked, its path."""
+    row = layout.row(align=True)
+    row.prop(shot, "make_movie")
+    format_row = row.row(align=True)
+    format_row.active = shot.make_movie
+    format_row.prop(shot, "movie_format", text="")
+    if shot.make_movie:
+        column = layout.column()
+        column.use_property_split = True
+        column.use_property_decorate = False
+        column.prop(shot, "movie_path")
 
 
 class MULTIRENDER_PT_shot_overrides(ShotSubPanel):

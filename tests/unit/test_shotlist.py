@@ -5,7 +5,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from multi_render.core.shotlist import Names, PropertyData, ShotData, ShotList, ShotListError, dumps, loads
+from multi_render.core.shotlist import MovieData, Names, PropertyData, ShotData, ShotList, ShotListError, dumps, loads
 
 NAMES = Names(
     cameras=frozenset({"Cam_A", "Cam_B"}),
@@ -36,6 +36,7 @@ FULL = ShotList(
         ShotData(
             "Picks",
             overrides={"frame_range": {"frame_start": 1, "frame_end": 1, "frame_step": 1, "frame_list": "1-4, 9, !2"}},
+            movie=MovieData("PRORES", "//movies/{shot}"),
         ),
     ),
     skip_existing=True,
@@ -217,3 +218,18 @@ def test_bad_property_overrides_in_a_file_are_named(entry: object, expected: str
 def test_whole_numbers_stay_in_blenders_range() -> None:
     problems = problems_of(header(a={"name": "A", "samples": 2**40, "frame": -(2**31)}))
     assert problems == [f"shot 1 'A': 'samples' must be 1 to {2**31 - 1} (got {2**40})"]
+
+
+@pytest.mark.parametrize(
+    ("movie", "problem"),
+    [
+        ({"format": "AVI", "path": "{shot}"}, "movie format must be one of H264, PRORES (got 'AVI')"),
+        ({"format": "H264"}, '\'movie\' must be {"format": text, "path": text}'),
+        ({"format": "H264", "path": "{shot}_{frame}"}, "movie path: a movie has no single frame: leave {frame} out"),
+    ],
+)
+def test_a_wrong_movie_is_named(movie: dict, problem: str) -> None:
+    document = {"format": "multi_render.shots", "version": 3, "shots": [{"name": "S", "movie": movie}]}
+    with pytest.raises(ShotListError) as raised:
+        loads(json.dumps(document), NAMES)
+    assert raised.value.problems == [f"shot 1 'S': {problem}"]
