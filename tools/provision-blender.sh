@@ -23,7 +23,7 @@ READY="$ROOT/.multi-render-ready"
 # start: without them every Blender prints a traceback.
 DEMO_PACKAGES="blender python3-cattr python3-requests xvfb xauth"
 # dbus-daemon and dbus-monitor: the desktop notification's test has a session bus of its own.
-TEST_PACKAGES="$DEMO_PACKAGES xdotool imagemagick python3-pytest dbus-daemon dbus-bin"
+TEST_PACKAGES="$DEMO_PACKAGES xdotool imagemagick python3-pytest dbus-daemon dbus-bin dunst"
 FARM_PACKAGES="$TEST_PACKAGES slurmctld slurmd slurm-client munge"
 case "$NEEDS" in
     demo) PACKAGES="$DEMO_PACKAGES" ;;

@@ -8,10 +8,14 @@ before committing it.
 - progress.png: a queue running: Shot i/N with the time left, Pause and Stop;
 - background.png: a queue running in a background process, with the render's
   own progress;
-- contact_sheet.png: the contact sheet of that run."""
+- contact_sheet.png: the contact sheet of that run;
+- notification.png: the preferences of what happens when a run ends, and the
+  desktop notification of a run (dunst, a notification service, on a session
+  bus of this session's own)."""
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
@@ -48,6 +52,25 @@ data.active_shot_index = 2
 """
 RUNNING = "bpy.context.window_manager.multi_render.is_running"
 
+# The add-on's preferences in the 3D Viewport's place, filtered and expanded
+# as a person opens them; a run is told when it ends.
+NOTIFY_PREFERENCES = """
+import addon_utils
+module = next(name for name in bpy.context.preferences.addons.keys() if name.endswith("multi_render"))
+settings = bpy.context.preferences.addons[module].preferences
+bpy.context.preferences.system.use_online_access = True
+settings.notify_webhook_url = "https://discord.com/api/webhooks/1234/abcd"
+settings.notify_webhook_chat = True
+settings.notify_desktop = True
+area = next(area for area in bpy.context.screen.areas if area.type == "VIEW_3D")
+area.type = "PREFERENCES"
+bpy.context.preferences.active_section = "ADDONS"
+bpy.context.window_manager.addon_search = "Multi Render"
+if not addon_utils.module_bl_info(sys.modules[module])["show_expanded"]:
+    bpy.ops.preferences.addon_expand(module=module)
+scene.render.engine = "BLENDER_WORKBENCH"
+"""
+
 
 def sidebar_box(app: BlenderApp) -> str:
     """The sidebar region as a crop geometry (X counts from the top)."""
@@ -79,10 +102,39 @@ def crop(app: BlenderApp, name: str) -> Path:
     return target
 
 
+def notification_picture(app: BlenderApp) -> Path:
+    """The preferences, and a run's desktop notification shown by dunst."""
+    service = subprocess.Popen(["dunst"], env=app.env)
+    try:
+        app.exec("import sys\n" + NOTIFY_PREFERENCES + "bpy.ops.multi_render.render_shots('INVOKE_DEFAULT')")
+        app.wait_until(RUNNING, timeout=10)
+        app.wait_until(f"not {RUNNING}", timeout=120)
+        app.exec("[region.tag_redraw() for area in bpy.context.screen.areas for region in area.regions]")
+        time.sleep(1.5)  # dunst shows it
+        shot = app.screenshot("notification")
+    finally:
+        service.terminate()
+    target = IMAGES / "notification.png"
+    subprocess.run(["convert", str(shot), "-resize", "75%", str(target)], env=app.env, check=True)
+    return target
+
+
+def session_bus(folder: Path) -> subprocess.Popen[bytes]:
+    """A session bus of this session's own (Blender and dunst find it in the environment)."""
+    address = f"unix:path={folder / 'bus'}"
+    bus = subprocess.Popen(
+        ["dbus-daemon", "--session", f"--address={address}", "--nofork", "--print-address"], stdout=subprocess.PIPE
+    )
+    assert bus.stdout is not None and bus.stdout.readline()  # listening once it prints its address
+    os.environ["DBUS_SESSION_BUS_ADDRESS"] = address
+    return bus
+
+
 def main() -> int:
     IMAGES.mkdir(parents=True, exist_ok=True)
     workdir = Path(tempfile.mkdtemp(prefix="multi-render-screenshots-"))
     output = workdir / "renders"
+    bus = session_bus(workdir)
     app, xvfb = launch(workdir, REPO / "artifacts" / "screenshots", own_display=True)  # it drags and scrolls
     written: list[Path] = []
     try:
@@ -115,10 +167,12 @@ def main() -> int:
         sheet = app.eval("bpy.context.window_manager.multi_render.last_contact_sheet")
         shutil.copyfile(sheet, IMAGES / "contact_sheet.png")
         written.append(IMAGES / "contact_sheet.png")
+        written.append(notification_picture(app))
     finally:
         app.quit()
         if xvfb is not None:
             xvfb.terminate()
+        bus.terminate()
         shutil.rmtree(workdir, ignore_errors=True)
     for path in written:
         print(f"wrote {path.relative_to(REPO)}")

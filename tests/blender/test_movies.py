@@ -122,3 +122,24 @@ def test_a_movie_that_cannot_be_asked_for_is_named_before_rendering(
         bpy.ops.multi_render.render_shots()
     assert f"Shot 1 'Cam_Green': {message}" in str(raised.value)
     assert [path for path in tmp_path.rglob("*") if path.is_file()] == []
+
+
+def test_a_stop_ends_the_encoding_blender_and_leaves_no_movie(tmp_path: Path) -> None:
+    movies = sys.modules[f"{MODULE}.results.movies"]
+    core_movie = sys.modules[f"{MODULE}.core.movie"]
+    run = sys.modules[f"{MODULE}.core.run"]
+    status = sys.modules[f"{MODULE}.core.status"]
+    image = bpy.data.images.new("frame", 32, 32)
+    image.filepath_raw, image.file_format = str(tmp_path / "f.png"), "PNG"
+    image.save()
+    frames = [str(tmp_path / "f.png")] * 600  # seconds of encoding, after a second of starting
+    shot = run.ShotRun(0, "Spin", tuple(frames), status=status.ShotStatus.DONE)
+    shot.movie = core_movie.encode_job(frames, str(tmp_path / "Spin.mp4"), "H264", (24, 1.0))
+    encodes = movies.MovieEncodes()
+    encodes.start_if_asked(shot)
+    process = encodes._running[0].process
+    assert encodes.busy == 1
+    encodes.stop("stopped before it was made")
+    assert process.exit_code is not None and encodes.busy == 0
+    assert shot.movie_note == "stopped before it was made" and shot.movie_written == ""
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["f.png"]

@@ -282,10 +282,11 @@ def test_all_scenes_from_a_scene_without_shots(blender: BlenderApp, tmp_path: Pa
     assert blender.eval(statuses) == [["DONE", "DONE"], [], ["DONE", "DONE"]]
 
 
-def test_a_frame_list_renders_in_the_background_process(blender: BlenderApp, tmp_path: Path) -> None:
+def test_a_frame_list_and_its_movie_in_the_background_process(blender: BlenderApp, tmp_path: Path) -> None:
     blender.exec(
         THREE_SHOTS.format(output=str(tmp_path / "out"))
         + "shots[1].use_frame_range, shots[1].frame_list = True, '1, 3-4, 9'\n"
+        + "shots[1].make_movie = True\n"
         + "scene.multi_render.run_in = 'BACKGROUND'\n"
         + f"bpy.ops.wm.save_as_mainfile(filepath={str(tmp_path / 'shots.blend')!r})\n"
         + "before = scenes.dump_scene(scene)"
@@ -295,10 +296,13 @@ def test_a_frame_list_renders_in_the_background_process(blender: BlenderApp, tmp
     assert blender.eval(STATUSES) == ["DONE"] * 3
     assert files_under(tmp_path / "out") == [
         "Cam_Blue.png",
+        "Cam_Green.mp4",  # made by this Blender, from the frames the process wrote
         "Cam_Green_0001.png",
         "Cam_Green_0003.png",
         "Cam_Green_0004.png",
         "Cam_Green_0009.png",
         "Cam_Red.png",
     ]
+    assert blender.eval("bpy.context.window_manager.multi_render.last_report").endswith(". 1 movie made")
+    assert blender.eval("shots[1].movie") == str(tmp_path / "out" / "Cam_Green.mp4")
     assert blender.eval("scenes.dump_scene(scene) == before")

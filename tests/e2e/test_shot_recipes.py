@@ -142,6 +142,25 @@ def test_a_frame_list_stopped_in_its_second_render_goes_on_from_there(blender: B
     assert blender.eval("(scene.frame_start, scene.frame_end, scene.frame_step)") == [1, 250, 1]
 
 
+def test_a_movie_is_made_while_the_queue_goes_on(blender: BlenderApp, tmp_path: Path) -> None:
+    blender.exec(SETUP.format(output=str(tmp_path)))
+    blender.exec(
+        "shots[0].use_frame_range, shots[0].frame_start, shots[0].frame_end = True, 1, 4\n"
+        "shots[0].make_movie = True\nscene.render.fps = 30\nbefore = scenes.dump_scene(scene)"
+    )
+    report = run_queue(blender)
+    assert report.startswith("Rendered 3 shots") and report.endswith(". 1 movie made"), report
+    movie = tmp_path / "Cam_Blue.mp4"
+    assert blender.eval("shots[0].movie") == str(movie)
+    read_back = (
+        f"clip = bpy.data.movieclips.load({str(movie)!r})\n"
+        "result = [clip.frame_duration, list(clip.size), clip.fps]\nbpy.data.movieclips.remove(clip)"
+    )
+    assert blender.exec(read_back) == [4, [32, 32], 30.0]
+    assert blender.eval("scenes.dump_scene(scene) == before")
+    assert blender.eval("scenes.handlers_from('multi_render')") == PERMANENT_HANDLERS
+
+
 def test_pause_holds_the_queue_and_resume_goes_on(blender: BlenderApp, tmp_path: Path) -> None:
     blender.exec(SETUP.format(output=str(tmp_path)) + TIMED_CYCLES)
     blender.exec(START)
