@@ -49,6 +49,7 @@ _CHECK_WORKER = (
 class FarmShot:
     name: str
     frames: tuple[int, ...] | None = None  # a frame-range shot's frames, ascending; None for a still
+    movie: bool = False  # a range shot that asks for a movie of its frames
 
 
 @dataclass(frozen=True)
@@ -125,7 +126,7 @@ def _is_contiguous(frames: Sequence[int]) -> bool:
     return frames[-1] - frames[0] == len(frames) - 1
 
 
-def _render_args(task_shots: str, frames: str | None = None) -> list[str]:
+def _render_args(task_shots: str, frames: str | None = None, skip: str = "{{Param.SkipExisting}}") -> list[str]:
     """A task's command line (the frames of a chunk, if it is one)."""
     args = ["-c", "multi_render", "render", "{{Param.BlendFile}}", "--shot-list", task_shots]
     if frames is not None:
@@ -135,7 +136,7 @@ def _render_args(task_shots: str, frames: str | None = None) -> list[str]:
         "--output-dir",
         "{{Param.OutputDir}}",
         "--cycles-device={{Param.CyclesDevice}}",
-        "--skip-existing-value={{Param.SkipExisting}}",
+        f"--skip-existing-value={skip}",
         "--started={{Param.Started}}",
     ]
 
@@ -173,6 +174,9 @@ def _split(
 class FarmTask:
     shots: str  # the shot names as one value (names_value: JSON, braces escaped)
     frames: str = ""  # a range shot's chunk as a frame list ("1-4", "1-7:2", "3, 9"); "" for whole shots
+    # Runs once every other task ended well, rendering nothing again: the
+    # movie of a shot rendered in chunks (no chunk is the whole shot).
+    after: bool = False
 
     @property
     def names(self) -> list[str]:
@@ -188,7 +192,12 @@ def farm_tasks(shots: Sequence[FarmShot], options: BundleOptions = _DEFAULTS) ->
     tasks = [FarmTask(group) for group in _groups(whole, options.shots_per_task)] if whole else []
     for shot, frames in chunked:
         tasks += [FarmTask(names_value([shot.name]), chunk) for chunk in _chunks(frames, options.frames_per_task)]
-    return tasks
+    return tasks + [FarmTask(names_value([shot.name]), after=True) for shot in movies_after_chunks(shots, options)]
+
+
+def movies_after_chunks(shots: Sequence[FarmShot], options: BundleOptions) -> list[FarmShot]:
+    """The shots whose movie is made once their chunks are done."""
+    return [shot for shot in shots if shot.movie and shot.frames is not None and options.frames_per_task > 0]
 
 
 def job_template(blend_name: str, shots: Sequence[FarmShot], options: BundleOptions = _DEFAULTS) -> dict[str, Any]:
@@ -198,7 +207,9 @@ def job_template(blend_name: str, shots: Sequence[FarmShot], options: BundleOpti
         shots_parameter = {"name": "Shots", "type": "STRING", "range": _groups(whole, options.shots_per_task)}
         steps.append(_step(STEP, shots_parameter, _render_args("{{Task.Param.Shots}}")))
     uses_chunking = False
+    chunk_steps: dict[str, str] = {}
     for number, (shot, shot_frames) in enumerate(chunked, start=1):
+        chunk_steps[shot.name] = f"RenderRange{number}"
         frames: dict[str, Any] = {"name": "Frames"}
         if _is_contiguous(shot_frames):
             uses_chunking = True
@@ -210,6 +221,8 @@ def job_template(blend_name: str, shots: Sequence[FarmShot], options: BundleOpti
             frames["range"] = _chunks(shot_frames, options.frames_per_task)
         args = _render_args(names_value([shot.name]), "{{Task.Param.Frames}}")
         steps.append(_step(f"RenderRange{number}", frames, args))
+    if movies := movies_after_chunks(shots, options):
+        steps.append(_movies_step(movies, chunk_steps))
     template: dict[str, Any] = {"specificationVersion": SPECIFICATION}
     if uses_chunking:
         template["extensions"] = ["TASK_CHUNKING"]
@@ -235,6 +248,15 @@ def job_template(blend_name: str, shots: Sequence[FarmShot], options: BundleOpti
         }
     )
     return template
+
+
+def _movies_step(movies: Sequence[FarmShot], chunk_steps: dict[str, str]) -> dict[str, Any]:
+    """Once a shot's chunks are done, its movie: the whole shot with Skip
+    Existing, so its frames are found and only the movie is made."""
+    shots_parameter = {"name": "Shots", "type": "STRING", "range": [names_value([shot.name]) for shot in movies]}
+    step = _step("MakeMovies", shots_parameter, _render_args("{{Task.Param.Shots}}", skip="true"))
+    step["dependencies"] = [{"dependsOn": chunk_steps[shot.name]} for shot in movies]
+    return step
 
 
 def _plain_name(name: str) -> str:

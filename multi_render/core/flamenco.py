@@ -18,7 +18,7 @@ from .status import ShotStatus
 JOB_TYPE = "multi-render"  # the Manager names it after the file: multi_render.js
 JOB_TYPE_FILE = "multi_render.js"
 # Kept in step with the `job_type_version` default in multi_render.js.
-JOB_TYPE_VERSION = 1
+JOB_TYPE_VERSION = 2
 # Flamenco's job statuses that end a job; anything else may still change.
 ENDED = ("completed", "failed", "canceled")
 
@@ -39,7 +39,7 @@ def job(settings: JobSettings, planned: Sequence[FarmTask], options: BundleOptio
     farm_tasks() planned. ValueError when there are none."""
     if not planned:
         raise ValueError("no ticked shot to send to the farm")
-    tasks = [[task.shots, task.frames] for task in planned]
+    tasks = [[task.shots, task.frames, *(["after"] if task.after else [])] for task in planned]
     body: dict[str, Any] = {
         "name": settings.name,
         "type": JOB_TYPE,

@@ -1,8 +1,9 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 """Slurm job folders of a shot queue: the task list (core/task_list.py), an
 `sbatch` array script with one array task per list entry, and submit.sh,
-which submits the array and, when asked, a contact-sheet job that runs once
-every task succeeded (--dependency=afterok). Plain text: what the cluster
+which submits the array and, when there is one, the final job (the contact
+sheet, the movies of shots rendered in chunks) that runs once every task
+succeeded (--dependency=afterok). Plain text: what the cluster
 does not need to be told (partition, time limit, CPUs, GPUs) is left out, so
 its defaults apply."""
 
@@ -13,12 +14,13 @@ import shlex
 from dataclasses import dataclass
 
 ARRAY_SCRIPT = "job.sbatch"
-SHEET_SCRIPT = "contact-sheet.sbatch"
+FINAL_SCRIPT = "final.sbatch"
 SUBMIT_SCRIPT = "submit.sh"
 TASK_LIST = "tasks.json"
 LOGS = "logs"
-# The contact-sheet job: every shot of the list, none rendered again.
-SHEET_OPTIONS = ("--all-tasks", "--skip-existing-value=true", "--contact-sheet")
+# The final job: every shot of the list found on disk, none rendered again
+# (a shot's missing movie is made), and the contact sheet when asked.
+FINAL_OPTIONS = ("--all-tasks", "--skip-existing-value=true")
 
 # What #SBATCH lines may hold: sbatch reads them without a shell (it splits
 # on blanks, honours quotes, and stops at "#"), so option values are checked
@@ -115,38 +117,40 @@ def array_script(blend: str, folder: str, tasks: int, options: SlurmOptions, nam
     )
 
 
-def sheet_script(blend: str, folder: str, options: SlurmOptions, name: str) -> str:
-    """contact-sheet.sbatch: after the array, every shot is on disk; a run
-    that skips what exists renders nothing and writes the sheet."""
+def final_script(blend: str, folder: str, options: SlurmOptions, name: str) -> str:
+    """final.sbatch: after the array, every shot is on disk; a run that
+    skips what exists renders nothing, makes the movies of shots rendered in
+    chunks and writes the contact sheet (when asked)."""
+    sheet = ("--contact-sheet",) if options.contact_sheet else ()
     return "\n".join(
         [
             "#!/bin/bash",
-            "# Written by Multi Render: the contact sheet, once the array succeeded (see submit.sh).",
-            *_directives(f"{name}-sheet", folder, options),
-            f"#SBATCH --output={_quoted(_literal(folder) + f'/{LOGS}/%j-contact-sheet.log')}",
+            "# Written by Multi Render: movies and contact sheet, once the array succeeded (see submit.sh).",
+            *_directives(f"{name}-final", folder, options),
+            f"#SBATCH --output={_quoted(_literal(folder) + f'/{LOGS}/%j-final.log')}",
             "set -euo pipefail",
-            f"exec {shlex.join([*_render(blend, folder, options), *SHEET_OPTIONS])}",
+            f"exec {shlex.join([*_render(blend, folder, options), *FINAL_OPTIONS, *sheet])}",
             "",
         ]
     )
 
 
-def submit_script(contact_sheet: bool) -> str:
-    """submit.sh: submits the array (and the contact sheet after it); prints
+def submit_script(final: bool) -> str:
+    """submit.sh: submits the array (and the final job after it); prints
     the job ids."""
     lines = [
         "#!/bin/sh",
         "# Written by Multi Render: submits the shots' array job"
-        + (" and the contact sheet that waits for it." if contact_sheet else "."),
+        + (" and the final job that waits for it." if final else "."),
         "set -eu",
         'cd "$(dirname "$0")"',
         "array=$(sbatch --parsable " + ARRAY_SCRIPT + ")",
         'array="${array%%;*}"  # "id;cluster" on a federation',
         'echo "multi_render: submitted array job $array"',
     ]
-    if contact_sheet:
+    if final:
         lines += [
-            f'sheet=$(sbatch --parsable --dependency="afterok:$array" {SHEET_SCRIPT})',
-            'echo "multi_render: submitted contact sheet job ${sheet%%;*} (after $array)"',
+            f'final=$(sbatch --parsable --dependency="afterok:$array" {FINAL_SCRIPT})',
+            'echo "multi_render: submitted final job ${final%%;*} (after $array)"',
         ]
     return "\n".join([*lines, ""])

@@ -49,6 +49,8 @@ def task_list(scene: str, shots: Sequence[FarmShot], options: BundleOptions) -> 
         raise ValueError("no ticked shot to send to the farm")
     tasks: list[dict[str, Any]] = []
     for task in farm_tasks(shots, options):
+        if task.after:
+            continue  # an array's tasks run side by side: the final job makes the movies
         entry: dict[str, Any] = {"shots": task.names}
         if task.frames:
             entry["frames"] = task.frames

@@ -14,7 +14,7 @@ const JOB_TYPE = {
     description: "A shot queue of the Multi Render extension: each task renders some shots or a chunk of frames",
     settings: [
         // Multi Render compares this with its own and asks for a newer file when they differ.
-        { key: "job_type_version", type: "int32", default: 1, visible: "hidden",
+        { key: "job_type_version", type: "int32", default: 2, visible: "hidden",
           description: "Version of this job type (multi_render.js)" },
         { key: "blendfile", type: "string", subtype: "file_path", required: true, visible: "web",
           description: "The .blend the Workers render (a copy on shared storage)" },
@@ -27,23 +27,27 @@ const JOB_TYPE = {
         { key: "skip_existing", type: "bool", default: false, visible: "web",
           description: "Render only shots whose files are missing" },
         { key: "tasks", type: "string", required: true, visible: "hidden",
-          description: "The tasks: a JSON list of [shot names as a JSON list, frames or \"\"]" },
+          description: "The tasks: a JSON list of [shot names as a JSON list, frames or \"\"(, \"after\")]" },
     ],
 };
 
 function compileJob(job) {
     const settings = job.settings;
     const tasks = JSON.parse(settings.tasks);
+    const rendering = [];
     for (let index = 0; index < tasks.length; index++) {
         const shots = tasks[index][0];
         const frames = tasks[index][1];
-        const task = author.Task(taskName(index, JSON.parse(shots), frames), "blender");
+        // "after": a shot rendered in chunks gets its movie once every
+        // rendering task is done (its frames are found, none rendered again).
+        const after = tasks[index][2] === "after";
+        const task = author.Task(taskName(index, JSON.parse(shots), frames, after), "blender");
         const args = [
             "-c", "multi_render", "render", settings.blendfile,
             "--shot-list", shots,
             "--scene=" + settings.scene,
             "--started=" + settings.started,
-            "--skip-existing-value=" + (settings.skip_existing ? "true" : "false"),
+            "--skip-existing-value=" + (settings.skip_existing || after ? "true" : "false"),
         ];
         if (settings.as_file) {
             args.push("--as-file=" + settings.as_file);
@@ -59,15 +63,23 @@ function compileJob(job) {
             blendfile: "",
             args: [],
         }));
+        if (after) {
+            for (const earlier of rendering) {
+                task.addDependency(earlier);
+            }
+        } else {
+            rendering.push(task);
+        }
         job.addTask(task);
     }
 }
 
-function taskName(index, names, frames) {
+function taskName(index, names, frames, after) {
     let text = names.join(", ");
     if (text.length > 80) {
         text = text.substring(0, 77) + "...";
     }
     const number = String(index + 1).padStart(3, "0");
-    return number + " " + (names.length > 1 ? "shots " : "shot ") + text + (frames ? " frames " + frames : "");
+    const what = frames ? " frames " + frames : after ? " movie" : "";
+    return number + " " + (names.length > 1 ? "shots " : "shot ") + text + what;
 }

@@ -19,7 +19,11 @@ from ..shot import scene_reader
 
 def ticked(scene: bpy.types.Scene) -> list[FarmShot]:
     return [
-        FarmShot(shot.name, tuple(scene_reader.shot_frames(shot)) if shot.use_frame_range else None)
+        FarmShot(
+            shot.name,
+            tuple(scene_reader.shot_frames(shot)) if shot.use_frame_range else None,
+            movie=bool(shot.use_frame_range and shot.make_movie),
+        )
         for shot in scene_shots(scene).shots
         if shot.enabled
     ]

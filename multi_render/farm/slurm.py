@@ -31,7 +31,7 @@ class SlurmFolder:
 def write_slurm_folder(
     scene: bpy.types.Scene, folder: str, options: farm.BundleOptions, cluster: slurm.SlurmOptions
 ) -> SlurmFolder:
-    """Write tasks.json, job.sbatch, submit.sh (and contact-sheet.sbatch)
+    """Write tasks.json, job.sbatch, submit.sh (and final.sbatch)
     into `folder`. ValueError, before anything is written, when the shots,
     the options or the folder are wrong; OSError when writing fails."""
     blend = bpy.data.filepath
@@ -43,7 +43,9 @@ def write_slurm_folder(
     now = datetime.now()
     farm_shots.checked(scene, now)
     options = dataclasses.replace(options, started=now.isoformat(timespec="seconds"))
-    document = task_list.task_list(scene.name, farm_shots.ticked(scene), options)
+    shots = farm_shots.ticked(scene)
+    document = task_list.task_list(scene.name, shots, options)
+    final = cluster.contact_sheet or bool(farm.movies_after_chunks(shots, options))
     missing = sorted(set(farm_assets.used_files()[2]))  # warned of, as the bundle does
     name = slurm.job_name(os.path.splitext(os.path.basename(blend))[0])
     tasks = len(document["tasks"])
@@ -51,9 +53,9 @@ def write_slurm_folder(
     with open(os.path.join(folder, slurm.TASK_LIST), "w", encoding="utf-8") as handle:
         json.dump(document, handle, indent=2, ensure_ascii=False)
     _write_script(folder, slurm.ARRAY_SCRIPT, slurm.array_script(blend, folder, tasks, cluster, name))
-    if cluster.contact_sheet:
-        _write_script(folder, slurm.SHEET_SCRIPT, slurm.sheet_script(blend, folder, cluster, name))
-    submit = _write_script(folder, slurm.SUBMIT_SCRIPT, slurm.submit_script(cluster.contact_sheet))
+    if final:
+        _write_script(folder, slurm.FINAL_SCRIPT, slurm.final_script(blend, folder, cluster, name))
+    submit = _write_script(folder, slurm.SUBMIT_SCRIPT, slurm.submit_script(final))
     log.debug("wrote a Slurm job of %d tasks in %s", tasks, folder)
     return SlurmFolder(submit, tasks, missing)
 

@@ -37,7 +37,7 @@ def test_slurm_folder_from_the_export_dialog(scene: bpy.types.Scene, tmp_path: P
     assert "--partition" not in array and "--cpus-per-task" not in array
     assert f"exec /opt/blender/blender -b -c multi_render render {tmp_path / 'shots.blend'}" in array
     assert "afterok" in (folder / "submit.sh").read_text()  # the scene asks for a contact sheet
-    assert (folder / "contact-sheet.sbatch").is_file() and (folder / "logs").is_dir()
+    assert (folder / "final.sbatch").is_file() and (folder / "logs").is_dir()
     assert (folder / "submit.sh").stat().st_mode & 0o111
 
 

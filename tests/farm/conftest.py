@@ -22,10 +22,12 @@ bpy.ops.multi_render.shot_duplicate()  # of the last shot: a turntable of 5 fram
 spin = shots[3]
 spin.name, spin.filepath = "Spin", "//renders/spin_{{frame}}"
 spin.use_frame_range, spin.frame_start, spin.frame_end = True, 1, 5
+spin.make_movie = True
 bpy.ops.wm.save_as_mainfile(filepath={path!r})
 """
 STILLS = ["Cam_Blue.png", "Cam_Red.png", "Green, with a comma.png"]
 SPIN = [f"spin_{frame:04d}.png" for frame in range(1, 6)]
+MOVIE = "Spin.mp4"  # the range's movie, beside its frames (made once every chunk is done)
 
 
 def run(*command: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
@@ -74,4 +76,4 @@ def reference(tmp_path_factory: pytest.TempPathFactory, env: dict[str, str]) -> 
 
 def pixels_in(folder: Path) -> dict[str, bytes]:
     """Each image's RGBA pixels (the files' metadata holds render dates and times)."""
-    return {path.name: Image.open(path).convert("RGBA").tobytes() for path in sorted(folder.iterdir())}
+    return {path.name: Image.open(path).convert("RGBA").tobytes() for path in sorted(folder.glob("*.png"))}

@@ -11,11 +11,12 @@ from __future__ import annotations
 import re
 import subprocess
 import time
+import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import BLENDER, SPIN, STILLS, make_blend, pixels_in, run
+from conftest import BLENDER, MOVIE, SPIN, STILLS, make_blend, pixels_in, run
 
 from testkit import flamenco_farm
 from testkit.flamenco_farm import Farm, started_farm
@@ -53,12 +54,17 @@ def test_a_job_renders_every_shot_on_shared_storage(
     blend = make_blend(project, env)  # outputs: //renders/ beside it, on shared storage
     code, output = submit(blend, farm, env, "--shots-per-task", "2", "--frames-per-task", "2", "--wait")
     assert code == 0, output
-    assert "(5 tasks)" in output  # [Blue, Green], [Red], Spin 1-2, 3-4, 5
-    assert sorted(path.name for path in (project / "renders").iterdir()) == sorted(STILLS + SPIN)
+    assert "(6 tasks)" in output  # [Blue, Green], [Red], Spin 1-2, 3-4, 5, then Spin's movie
+    assert sorted(path.name for path in (project / "renders").iterdir()) == sorted([*STILLS, *SPIN, MOVIE])
     assert pixels_in(project / "renders") == reference  # what the in-Blender queue renders, pixel for pixel
     job_id = next(line for line in output.splitlines() if len(line) == 36 and line.count("-") == 4)
     tasks = farm.get(f"/api/v3/jobs/{job_id}/tasks")["tasks"]  # type: ignore[index]
-    assert sorted(task["status"] for task in tasks) == ["completed"] * 5
+    assert sorted(task["status"] for task in tasks) == ["completed"] * 6
+    # The movie's task came after the chunks: it found Spin's frames and rendered none.
+    (movie_task,) = (task for task in tasks if task["name"].endswith(" movie"))
+    with urllib.request.urlopen(f"{farm.url}/api/v3/tasks/{movie_task['id']}/logtail", timeout=10) as answer:
+        log = answer.read().decode()
+    assert "SKIPPED   Spin" in log, log
     assert any("Green, with a comma" in task["name"] for task in tasks)
     # The Worker read Blender's "Saved:" lines: the Manager has the last image.
     assert farm.get(f"/api/v3/jobs/{job_id}/last-rendered") is not None
@@ -90,7 +96,7 @@ def test_a_file_elsewhere_is_copied_and_outputs_outside_are_refused(
     assert moved.returncode == 0, moved.stdout + moved.stderr
     code, output = submit(blend, farm, env, "--wait")
     assert code == 0, output
-    assert sorted(path.name for path in outputs.iterdir()) == sorted(STILLS + SPIN)
+    assert sorted(path.name for path in outputs.iterdir()) == sorted([*STILLS, *SPIN, MOVIE])
     (copy,) = (farm.shared / "multi-render").glob("farm-*/farm.blend")
     assert str(copy) in output
 
@@ -101,12 +107,12 @@ def test_a_missing_or_older_job_type_is_named(farm: Farm, env: dict[str, str], t
     try:
         farm.job_type.write_text(
             script.replace(
-                'key: "job_type_version", type: "int32", default: 1,',
+                'key: "job_type_version", type: "int32", default: 2,',
                 'key: "job_type_version", type: "int32", default: 0,',
             )
         )
         code, output = submit(blend, farm, env)
-        assert code == 1 and "job type is version 0, this add-on sends version 1" in output, output
+        assert code == 1 and "job type is version 0, this add-on sends version 2" in output, output
         farm.job_type.unlink()
         code, output = submit(blend, farm, env)
         assert code == 1 and "has no 'multi-render' job type" in output, output

@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import BLENDER, SPIN, STILLS, make_blend, pixels_in, run
+from conftest import BLENDER, MOVIE, SPIN, STILLS, make_blend, pixels_in, run
 from slurm_cluster import SlurmCluster
 
 
@@ -39,7 +39,7 @@ def submit(folder: Path, cluster: SlurmCluster, env: dict[str, str]) -> dict[str
     """./submit.sh as a person runs it; the job ids it printed by kind."""
     submitted = run(str(folder / "submit.sh"), env=cluster.environment(env))
     assert submitted.returncode == 0, submitted.stdout + submitted.stderr
-    return dict(re.findall(r"submitted (array|contact sheet) job (\d+)", submitted.stdout))
+    return dict(re.findall(r"submitted (array|final) job (\d+)", submitted.stdout))
 
 
 def test_the_array_renders_what_the_queue_renders(
@@ -53,7 +53,7 @@ def test_the_array_renders_what_the_queue_renders(
     array = cluster.wait_ended(jobs["array"], timeout=600)
     assert sorted(array) == ["0", "1", "2", "3", "4"]
     assert {task["JobState"] for task in array.values()} == {"COMPLETED"}, array
-    (sheet,) = cluster.wait_ended(jobs["contact sheet"], timeout=300).values()
+    (sheet,) = cluster.wait_ended(jobs["final"], timeout=300).values()
     assert sheet["JobState"] == "COMPLETED", sheet
     # The sheet started once the whole array had ended (afterok).
     assert sheet["StartTime"] >= max(task["EndTime"] for task in array.values())
@@ -62,6 +62,7 @@ def test_the_array_renders_what_the_queue_renders(
     contact_sheet.unlink()
     written = pixels_in(renders)
     assert sorted(written) == sorted(STILLS + SPIN) == sorted(reference)
+    assert (renders / MOVIE).stat().st_size > 0  # made by the final job, from the array's chunks
     assert written == reference  # the same pixels
     log = (folder / "logs" / f"{jobs['array']}_0.log").read_text()
     assert "DONE      Cam_Blue" in log and "DONE      Green, with a comma" in log
@@ -83,5 +84,5 @@ def test_a_shot_failing_on_the_node_fails_its_task_with_the_reason(
     renders = tmp_path / "renders"
     assert f"Shot 1 'Cam_Blue': the folder '{renders}' cannot be created: '{renders}' is a file" in first, first
     # The contact sheet never runs after a failed array.
-    (sheet,) = cluster.wait_ended(jobs["contact sheet"], timeout=120).values()
+    (sheet,) = cluster.wait_ended(jobs["final"], timeout=120).values()
     assert sheet["JobState"] == "CANCELLED" and "DependencyNeverSatisfied" in sheet["Reason"], sheet

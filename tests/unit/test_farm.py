@@ -133,3 +133,26 @@ def test_names_cannot_reach_the_template_engine_and_groups_fit_the_limits() -> N
         job_template("f", [FarmShot(f"s{n}") for n in range(1025)])
     with pytest.raises(ValueError, match="holds no frame"):
         job_template("f", [FarmShot("Spin", ())])
+
+
+def test_a_chunked_shot_s_movie_is_made_after_its_chunks() -> None:
+    from multi_render.core.farm import farm_tasks
+
+    shots = [FarmShot("A"), FarmShot("Spin", (1, 2, 3), movie=True), FarmShot("Turn", (1, 2), movie=True)]
+    template = job_template("f", shots, BundleOptions(frames_per_task=2))
+    movies = template["steps"][-1]
+    assert movies["name"] == "MakeMovies"
+    assert movies["dependencies"] == [{"dependsOn": "RenderRange1"}, {"dependsOn": "RenderRange2"}]
+    (shots_parameter,) = movies["parameterSpace"]["taskParameterDefinitions"]
+    assert [json.loads(value) for value in shots_parameter["range"]] == [["Spin"], ["Turn"]]
+    args = movies["script"]["actions"]["onRun"]["args"]
+    assert "--skip-existing-value=true" in args and "--frames" not in args  # finds the frames, renders none
+    tasks = farm_tasks(shots, BundleOptions(frames_per_task=2))
+    assert [(task.names, task.frames, task.after) for task in tasks[-2:]] == [
+        (["Spin"], "", True),
+        (["Turn"], "", True),
+    ]
+    # A shot rendered whole makes its own movie: no step after it.
+    whole = job_template("f", shots, BundleOptions())
+    assert [step["name"] for step in whole["steps"]] == ["RenderShots"]
+    assert not any(task.after for task in farm_tasks(shots, BundleOptions()))

@@ -137,3 +137,11 @@ def test_a_job_in_a_few_words() -> None:
     job = {"status": "active", "steps_completed": 3, "steps_total": 7, "activity": "Rendering 002 shot C"}
     assert flamenco.job_line(job) == "active, 3/7 steps: Rendering 002 shot C"
     assert flamenco.job_line({"status": "queued"}) == "queued, 0/0 steps"
+
+
+def test_a_movie_task_is_marked_to_wait_for_the_rendering_ones() -> None:
+    options = BundleOptions(frames_per_task=2)
+    body = flamenco.job(SETTINGS, farm_tasks([FarmShot("Spin", (1, 2, 3), movie=True)], options), options)
+    tasks = json.loads(body["settings"]["tasks"])
+    assert [task[1:] for task in tasks] == [["1-2"], ["3"], ["", "after"]]
+    assert body["settings"]["job_type_version"] == 2

@@ -12,8 +12,8 @@ from multi_render.core.slurm import (
     array_script,
     check,
     check_folder,
+    final_script,
     job_name,
-    sheet_script,
     submit_script,
 )
 
@@ -58,22 +58,23 @@ def test_the_render_command_reaches_blender_word_for_word() -> None:
     ]  # fmt: skip
 
 
-def test_the_contact_sheet_renders_nothing_new() -> None:
-    script = sheet_script(BLEND, "/j", SlurmOptions(), "n")
+def test_the_final_job_renders_nothing_new() -> None:
+    script = final_script(BLEND, "/j", SlurmOptions(contact_sheet=True), "n")
     assert "--array" not in script
     assert script.splitlines()[-1].endswith("--all-tasks --skip-existing-value=true --contact-sheet")
+    assert final_script(BLEND, "/j", SlurmOptions(), "n").splitlines()[-1].endswith("--skip-existing-value=true")
 
 
-@pytest.mark.parametrize("contact_sheet", [False, True])
-def test_scripts_are_valid_shell(contact_sheet: bool, tmp_path: object) -> None:
+@pytest.mark.parametrize("final", [False, True])
+def test_scripts_are_valid_shell(final: bool, tmp_path: object) -> None:
     for text in (
         array_script(BLEND, "/j", 3, SlurmOptions(), "n"),
-        sheet_script(BLEND, "/j", SlurmOptions(), "n"),
-        submit_script(contact_sheet),
+        final_script(BLEND, "/j", SlurmOptions(), "n"),
+        submit_script(final),
     ):
         checked = subprocess.run(["bash", "-n"], input=text, text=True, capture_output=True, check=False)
         assert checked.returncode == 0, checked.stderr
-    assert ("afterok" in submit_script(contact_sheet)) is contact_sheet
+    assert ("afterok" in submit_script(final)) is final
 
 
 @pytest.mark.parametrize(

@@ -107,3 +107,9 @@ def test_random_text_only_ever_gives_a_message() -> None:
             continue
         assert all(isinstance(name, str) for task in tasks for name in task.shots)
     assert read_tasks(good)[0].shots == ("__import__('os').system('touch /tmp/owned')",)
+
+
+def test_the_movie_tasks_are_left_to_the_final_job() -> None:
+    shots = [FarmShot("Spin", (1, 2, 3), movie=True)]
+    document = task_list("Scene", shots, BundleOptions(frames_per_task=2))
+    assert [entry.get("frames") for entry in document["tasks"]] == ["1-2", "3"]
