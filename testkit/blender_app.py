@@ -233,6 +233,26 @@ class BlenderApp:
         ).stdout
         return [(raw[i], raw[i + 1], raw[i + 2]) for i in range(0, len(raw) - 2, 3)]
 
+    def click_render_x(self, stopped: str, attempts: int = 5) -> None:
+        """Stop the render with the progress bar's X as a person does: when
+        a click does not take (Blender's button sometimes ignores a click
+        that comes right after the pointer), click again where the X is now.
+        `stopped` is the expression that is true once the render stopped."""
+        for _attempt in range(attempts):
+            try:
+                button = self.find_render_cancel_button()
+            except AssertionError:
+                if self.eval(stopped):
+                    return  # the last click took, slowly: the X is gone
+                raise
+            self.click(*button)
+            try:
+                self.wait_until(stopped, timeout=2.0)
+                return
+            except AssertionError:
+                continue
+        raise AssertionError(f"{attempts} clicks on the progress bar's X did not stop the render")
+
     def find_render_cancel_button(self, timeout: float = 5) -> tuple[int, int]:
         """Where the X of the status bar's render progress bar is, once
         Blender has drawn it. The bar is a long dark track; the X is the

@@ -174,14 +174,7 @@ def test_a_stereo_still_stopped_with_the_x_leaves_no_view(blender: BlenderApp, t
     )
     blender.exec("bpy.ops.multi_render.render_shots('INVOKE_DEFAULT')")
     blender.wait_until("shots[0].status == 'RENDERING' and bpy.app.is_job_running('RENDER')", timeout=30)
-    button = blender.find_render_cancel_button()
-    for _attempt in range(3):  # a person clicks again when the first click did not take
-        blender.click(*button)
-        try:
-            blender.wait_until("shots[0].status != 'RENDERING'", timeout=2.0)
-            break
-        except AssertionError:
-            continue
+    blender.click_render_x("shots[0].status != 'RENDERING'")
     blender.wait_until(f"not {RUNNING}", timeout=30)
     assert blender.eval(STATUSES)[0] == "CANCELLED"
     blender.screenshot("stereo-still-stopped")

@@ -137,15 +137,7 @@ def _stop_during_second_shot(blender: BlenderApp, tmp_path: object, stop: str) -
     if stop == "escape":
         blender.key("Escape")
     else:
-        # A person clicks again when the first click did not take (Blender's
-        # button sometimes ignores a click that comes right after the pointer).
-        for _attempt in range(3):
-            blender.click(*blender.find_render_cancel_button())
-            try:
-                blender.wait_until("not bpy.app.is_job_running('RENDER')", timeout=2.0)
-                break
-            except AssertionError:
-                continue
+        blender.click_render_x("not bpy.app.is_job_running('RENDER')")
     report = finish(blender, timeout=20)
 
     assert report.startswith("Rendered 1 shot, 1 cancelled, 2 not started: cancelled (")
