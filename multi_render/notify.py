@@ -1,9 +1,10 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 """One message when a run ends, as the preferences ask: a desktop
 notification (on Linux, the desktop's notification service over the D-Bus
-session bus), a webhook (the run's record or a chat text), both sent off
-Blender's main thread with a short timeout, the webhook only with Blender's
-Allow Online Access on; and a short sound.
+session bus; on macOS and Windows their own notification programs), a
+webhook (the run's record or a chat text), both sent off Blender's main
+thread with a short timeout, the webhook only with Blender's Allow Online
+Access on; and a short sound.
 Sent for runs in a Blender with windows; from `blender -b` or the command
 line only when asked (`render --notify`)."""
 
@@ -12,6 +13,7 @@ from __future__ import annotations
 import importlib
 import os
 import socket
+import subprocess
 import sys
 import threading
 import urllib.error
@@ -20,7 +22,7 @@ import urllib.request
 import bpy
 
 from . import prefs
-from .core import dbus_wire, notification
+from .core import dbus_wire, desktop_command, notification
 from .core.logs import logger
 from .core.run_record import RunRecord
 from .run import ending
@@ -63,7 +65,7 @@ def run_ended(record: RunRecord) -> str:
 
 def _desktop(summary: str, text: str) -> None:  # a thread: no Blender data here
     if sys.platform != "linux":
-        log.info("desktop notifications are sent on Linux only for now")
+        _desktop_by_program(summary, text)
         return
     address = dbus_wire.session_socket(os.environ.get("DBUS_SESSION_BUS_ADDRESS", ""))
     if address is None:
@@ -90,6 +92,31 @@ def _desktop(summary: str, text: str) -> None:  # a thread: no Blender data here
                 received += chunk
     except OSError as error:  # timeouts included: the run is over either way
         log.warning("no desktop notification: %s", error)
+
+
+def _desktop_by_program(summary: str, text: str) -> None:
+    """macOS and Windows: their own notification program (not proven here:
+    the tests run on Linux)."""
+    command = desktop_command.desktop_command(sys.platform, summary, text)
+    if command is None:
+        log.info("no desktop notification on %s", sys.platform)
+        return
+    # No console window flashing up on Windows (CREATE_NO_WINDOW; 0 elsewhere).
+    no_window = 0x08000000 if sys.platform == "win32" else 0
+    try:
+        done = subprocess.run(
+            command.argv,
+            env={**os.environ, **command.environment},
+            capture_output=True,
+            timeout=WEBHOOK_TIMEOUT_SECONDS * 2,
+            check=False,
+            creationflags=no_window,
+        )
+    except (OSError, subprocess.TimeoutExpired) as error:
+        log.warning("no desktop notification: %s", error)
+        return
+    if done.returncode != 0:
+        log.warning("no desktop notification: %s", done.stderr.decode(errors="replace").strip()[-300:])
 
 
 def _post(url: str, body: bytes) -> None:  # a thread: no Blender data here

@@ -40,7 +40,7 @@ class MULTIRENDER_AP_preferences(bpy.types.AddonPreferences):
     )
     notify_desktop: BoolProperty(  # type: ignore[valid-type]
         name="Desktop Notification",
-        description="Show a notification on the desktop when a run ends (Linux: the desktop's notification service)",
+        description="Show a notification on the desktop when a run ends",
         default=False,
     )
     notify_sound: BoolProperty(  # type: ignore[valid-type]
