@@ -164,7 +164,8 @@ def render(scene: bpy.types.Scene, options: argparse.Namespace) -> int:
     if options.json and queue.record is not None:
         print(run_record.as_json(queue.record), flush=True)
     failed = any(shot.status not in (ShotStatus.DONE, ShotStatus.SKIPPED) for shot in queue.shots)
-    return 1 if failed else 0
+    # A movie asked for and not made fails the command too (a farm's movie task).
+    return 1 if failed or any(shot.movie_note for shot in queue.shots) else 0
 
 
 class _SavedLines:

@@ -15,6 +15,9 @@ from .shots import MAX_FRAME, FrameRange
 # The longest list text taken: far beyond any list a person types, short
 # enough that no text can make the parser work for long.
 MAX_TEXT = 10_000
+# The most frames a list may name (a panel reads it on every redraw): 100
+# minutes at 24 fps; a longer shot is better split.
+MAX_FRAMES = 150_000
 _ITEM = re.compile(r"(!?)\s*(\d+)\s*(?:-\s*(\d+)\s*(?::\s*(\d+))?)?")
 
 
@@ -29,6 +32,7 @@ def parse(text: str) -> list[int]:
         raise FrameListError(f"a frame list of {len(text)} characters is longer than {MAX_TEXT}")
     included: set[int] = set()
     excluded: set[int] = set()
+    named = 0  # frames its parts name, counted before any is made
     parts = text.split(",")
     for number, part in enumerate(parts, start=1):
         item = part.strip()
@@ -37,6 +41,9 @@ def parse(text: str) -> list[int]:
                 raise FrameListError(f"part {number} is empty (two commas in a row, or one at an end)")
             continue
         exclude, frames = _item(item, number)
+        named += len(frames)
+        if named > MAX_FRAMES:
+            raise FrameListError(f"the frame list names more than {MAX_FRAMES} frames: split the shot")
         (excluded if exclude else included).update(frames)
     left = sorted(included - excluded)
     if not left:

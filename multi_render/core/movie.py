@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 """A movie of a frame-range shot: its formats, where it goes, and the job a
-background Blender encodes it from (results/encode_movie.py reads the job;
-results/movies.py starts and follows that Blender). Blender-free."""
+background Blender encodes it from (results/encode_movie.py reads the job,
+as data; results/movies.py starts and follows that Blender). Blender-free."""
 
 from __future__ import annotations
 
@@ -9,7 +9,6 @@ import json
 import os
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
-from typing import Any
 
 from . import paths
 
@@ -73,23 +72,6 @@ class EncodeJob:
 def encode_job(frames: Sequence[str], output: str, movie_format: str, rate: tuple[int, float]) -> EncodeJob:
     chosen = FORMATS[movie_format]
     return EncodeJob(tuple(frames), output, chosen.container, chosen.codec, rate[0], rate[1])
-
-
-def read_job(text: str) -> EncodeJob:
-    """A job as data only; ValueError naming what is wrong."""
-    document: Any = json.loads(text)
-    if not isinstance(document, dict) or document.get("format") != JOB_FORMAT:
-        raise ValueError("not a multi_render movie job")
-    frames = document.get("frames")
-    if not isinstance(frames, list) or not frames or not all(isinstance(frame, str) for frame in frames):
-        raise ValueError("the job's frames must be a list of paths")
-    texts = {key: document.get(key) for key in ("output", "container", "codec")}
-    if not all(isinstance(value, str) and value for value in texts.values()):
-        raise ValueError("the job needs an output, a container and a codec")
-    fps, fps_base = document.get("fps"), document.get("fps_base")
-    if not isinstance(fps, int) or isinstance(fps, bool) or fps < 1 or not isinstance(fps_base, int | float):
-        raise ValueError("the job's frame rate must be a whole number of frames per second and a base")
-    return EncodeJob(tuple(frames), texts["output"], texts["container"], texts["codec"], fps, float(fps_base))  # type: ignore[arg-type]
 
 
 def partial_path(output: str) -> str:

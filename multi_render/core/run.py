@@ -73,6 +73,11 @@ class ShotRun:
 _DISK = PassFolders()
 
 
+def _parts_done(shot: ShotRun, done: int) -> str:
+    """Why a frame list stopped before its last render is not done."""
+    return f"stopped after part {done}/{len(shot.segment_paths)} of its frame list"
+
+
 class QueueRun:
     def __init__(
         self,
@@ -266,16 +271,23 @@ class QueueRun:
             path for folder in shot.pass_folders for path in self._passes.written_since(folder, shot.started_wall)
         )
         result = outcome.judge(shot, forced=forced, sees_stop_keys=self.sees_stop_keys, files=self._files)
-        went_well = result.status == ShotStatus.DONE and not result.stops_queue and not forced
-        if went_well and shot.more_segments and not self.stop_reason:
-            shot.segment += 1  # a frame list: its next render, the same shot
-            return
+        if result.status == ShotStatus.DONE and shot.more_segments:
+            if not (result.stops_queue or forced or self.stop_reason):
+                shot.segment += 1  # a frame list: its next render, the same shot
+                return
+            # Stopped with renders of its list left: not done, whatever this one did.
+            result = outcome.Outcome(ShotStatus.CANCELLED, _parts_done(shot, shot.segment + 1), stops_queue=True)
         self._position += 1
         shot.status, shot.reason = result.status, result.reason or shot.reason
         if result.stops_queue:
             self.stop_reason = self.stop_reason or "cancelled"
 
     def _finish(self) -> None:
+        shot = self.current
+        if shot is not None and shot.status == ShotStatus.RENDERING and not self._rendering:
+            # A frame list stopped between two of its renders (e.g. paused there).
+            shot.status, shot.reason = ShotStatus.CANCELLED, _parts_done(shot, shot.segment)
+            self._position += 1
         self.ended_at = self._clock()
 
     @property

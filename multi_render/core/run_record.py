@@ -42,9 +42,7 @@ def record_of(run: QueueRun, started: str, blender: str, report: str, scene: str
             shot.name,
             shot.status.value,
             round(shot.seconds, 3),
-            (*shot.output_paths, *shot.pass_files, *filter(None, [shot.movie_written]))
-            if shot.status in _WROTE
-            else (),
+            _files_of(shot) if shot.status in _WROTE else (),
             shot.reason,
             shot.scene,
         )

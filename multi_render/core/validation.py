@@ -166,7 +166,8 @@ def _shared_outputs(enabled: Sequence[ShotSpec]) -> list[Problem]:
     by_path: dict[str, list[ShotSpec]] = {}
     first_path: dict[str, str] = {}
     for shot in enabled:
-        for path in dict.fromkeys(shot.files):
+        movie = (shot.movie.output,) if shot.movie is not None else ()
+        for path in dict.fromkeys((*shot.files, *movie)):
             key = paths.portable_key(path)
             by_path.setdefault(key, []).append(shot)
             first_path.setdefault(key, path)

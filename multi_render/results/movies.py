@@ -7,6 +7,7 @@ A failed encode is reported and never touches the shot's frames."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import tempfile
@@ -37,7 +38,11 @@ class _Encode:
             handle.write(job.as_json())
         # --factory-startup: no add-on or preference of the person's slows it or acts on the frames.
         argv = [bpy.app.binary_path, "-b", "--factory-startup", "--python-exit-code", "1"]
-        self.process = ChildProcess([*argv, "--python", SCRIPT, "--", job_file])
+        try:
+            self.process = ChildProcess([*argv, "--python", SCRIPT, "--", job_file])
+        except OSError:
+            self._remove_folder()
+            raise
 
     def settle(self) -> None:
         """Its process ended: the shot's movie, or why there is none."""
@@ -59,11 +64,12 @@ class _Encode:
     def stop(self, reason: str) -> None:
         self.process.kill()
         self.shot.movie_note = reason
-        folder, name = os.path.split(self.job.output)
+        folder, hidden = os.path.split(movie.partial_path(self.job.output))
         # What Blender wrote so far carries the hidden name (encode_movie.py).
-        for entry in os.listdir(folder) if os.path.isdir(folder) else ():
-            if entry.startswith(f".{name}.partial"):
-                os.remove(os.path.join(folder, entry))
+        with contextlib.suppress(OSError):
+            for entry in os.listdir(folder):
+                if entry.startswith(hidden):
+                    os.remove(os.path.join(folder, entry))
         self._remove_folder()
 
     def _remove_folder(self) -> None:
@@ -102,7 +108,9 @@ class MovieEncodes:
             time.sleep(0.1)
 
     def stop(self, reason: str = "stopped before it was made") -> None:
-        """End every encode now; no half-written movie is left."""
-        for encode in self._running:
+        """End every encode now (those that ended already keep their movie);
+        no half-written movie is left."""
+        self.busy  # noqa: B018 - settles the encodes that ended
+        running, self._running = self._running, []
+        for encode in running:
             encode.stop(reason)
-        self._running.clear()

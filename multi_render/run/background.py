@@ -183,6 +183,7 @@ class BackgroundSession(session.QueueSession):
     # -- what the operators ask ------------------------------------------------------------
     def request_stop(self, reason: str) -> None:
         """Stop means now: the process ends and its shot is cancelled."""
+        self.stopping = True
         self._stop_reason = self._stop_reason or reason
         self._end_child()
 

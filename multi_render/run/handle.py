@@ -17,11 +17,15 @@ log = logger(__name__)
 class QueueHandle:
     def __init__(self, run: QueueRun) -> None:
         self.run = run
+        # Asked to stop (Stop, Esc, a file load, an error): once the last shot
+        # is done the run has no stop reason, but its movies still end now.
+        self.stopping = False
 
     def status_bar_clicked(self) -> None:
         self.run.status_bar_clicked(time.monotonic())
 
     def request_stop(self, reason: str) -> None:
+        self.stopping = True
         self.run.request_stop(reason)
 
     def stop_key_pressed(self) -> None:

@@ -128,7 +128,10 @@ class QueueSession(QueueHandle):
             self.run.record(event, at)
         before = self.run.current
         first = self.run.position
+        was_rendering = self.run.rendering
         action = self.run.next_action(render_job_running())
+        if was_rendering and not self.run.rendering and before is self.run.current:
+            self.stage.take_off()  # a frame list between its renders: the person's scene, as between shots
         if before is not None and before is not self.run.current:
             self.stage.take_off()  # between shots the scene is the person's own
             if before.status == ShotStatus.CANCELLED:
@@ -153,7 +156,7 @@ class QueueSession(QueueHandle):
 
     def _after_last_shot(self) -> Action:
         """FINISH, or WAIT while movies are being made (a stop ends them)."""
-        if self.run.stop_reason or not (count := self.movies.busy):
+        if self.stopping or self.run.stop_reason or not (count := self.movies.busy):
             return Action.FINISH
         progress.show_encoding(count)
         return Action.WAIT
@@ -190,9 +193,11 @@ class QueueSession(QueueHandle):
     def internal_error(self, error: Exception) -> None:
         """Something in the queue raised: end it (the caller then calls end())."""
         log.exception("internal error")
+        self.stopping = True
         self.run.abort(f"internal error: {type(error).__name__}: {error}")
 
     def abort(self, reason: str, layout: LayoutEnd = "later") -> None:
+        self.stopping = True
         self.run.abort(reason)
         self.end(layout)
 
@@ -206,10 +211,6 @@ class QueueSession(QueueHandle):
             _active = None
         if not self.run.finished:
             self.run.abort("stopped")
-        if self.run.stop_reason:
-            self.movies.stop()
-        else:
-            self.movies.wait()  # at once after a modal run (it waited); a blocking one waits here
         errors = self._clean_up()
         self.report_text = report.summary(self.run)
         if errors:
@@ -237,6 +238,7 @@ class QueueSession(QueueHandle):
         is worse than a reported error. What failed, if anything."""
         errors = []
         steps = (
+            self._end_movies,
             self.stage.guard.restore,
             self.stage.render_memory.give_back,
             render_events.remove,
@@ -251,6 +253,12 @@ class QueueSession(QueueHandle):
                 log.exception("could not clean up")
                 errors.append(f"{type(error).__name__}: {error}")
         return errors
+
+    def _end_movies(self) -> None:
+        if self.stopping or self.run.stop_reason:
+            self.movies.stop()
+        else:
+            self.movies.wait()  # at once after a modal run (it waited); a blocking one waits here
 
     def _remove_cancelled_outputs(self) -> None:
         for shot in self.run.shots:

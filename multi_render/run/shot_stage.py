@@ -52,6 +52,9 @@ class ShotStage:
         )
         if problems:
             return "; ".join(str(problem) for problem in problems)
+        if spec.segment_files != shot.segment_paths:
+            # Its renders and the files they are judged on were planned at the start.
+            return "its Frames changed during the run: render it again"
         try:
             apply_shot(
                 self.guard,

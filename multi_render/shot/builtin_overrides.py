@@ -166,7 +166,10 @@ def apply(guard: SettingsGuard, scene: bpy.types.Scene, shot: Any, segment: int 
             if field.scene:
                 guard.set(scene, field.scene, getattr(shot, field.prop))
     if "frame_range" in effective(on) and shot.frame_list.strip():
-        frames = segments(shot)[segment]
+        parts = segments(shot)
+        if segment >= len(parts):
+            raise ValueError("its Frames changed during the run: render it again")
+        frames = parts[segment]
         guard.set(scene, "frame_start", frames.start)
         guard.set(scene, "frame_end", frames.end)
         guard.set(scene, "frame_step", frames.step)

@@ -143,3 +143,13 @@ def test_a_stop_ends_the_encoding_blender_and_leaves_no_movie(tmp_path: Path) ->
     assert process.exit_code is not None and encodes.busy == 0
     assert shot.movie_note == "stopped before it was made" and shot.movie_written == ""
     assert sorted(path.name for path in tmp_path.iterdir()) == ["f.png"]
+
+
+def test_two_shots_making_the_same_movie_are_refused(scene: bpy.types.Scene, shot: object, tmp_path: Path) -> None:
+    other = scene.multi_render.shots[1]
+    other.enabled = True
+    other.use_frame_range, other.frame_start, other.frame_end = True, 1, 2
+    other.make_movie = True
+    shot.movie_path = other.movie_path = str(tmp_path / "final")  # type: ignore[attr-defined]
+    with pytest.raises(RuntimeError, match="would write the same file '.*final.mp4'"):
+        bpy.ops.multi_render.render_shots()

@@ -107,3 +107,11 @@ def test_a_shot_s_frames_are_its_list_or_else_its_range() -> None:
     assert frames_of(1, 5, 2, "7, 9") == [7, 9]
     with pytest.raises(FrameListError):
         frames_of(1, 5, 2, "7-")
+
+
+def test_a_list_naming_too_many_frames_is_refused_before_they_are_made() -> None:
+    from multi_render.core.frame_list import MAX_FRAMES
+
+    assert len(parse(f"0-{MAX_FRAMES - 1}")) == MAX_FRAMES
+    with pytest.raises(FrameListError, match=f"names more than {MAX_FRAMES} frames"):
+        parse(", ".join(["0-1048574"] * 900))

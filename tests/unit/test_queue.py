@@ -466,3 +466,25 @@ def test_files_that_exist_never_skip_a_frame_list_between_its_renders() -> None:
     run.record(RenderEvent.COMPLETE)
     assert run.next_action(False) == Action.START  # its second render, not SKIPPED
     assert run.current is not None and run.current.segment == 1 and run.shots[0].status == ShotStatus.RENDERING
+
+
+def test_a_stop_during_a_frame_list_s_first_render_cancels_the_shot_even_if_the_render_completes() -> None:
+    run = _listed({"/o/1.png", "/o/2.png", "/o/3.png"})
+    run.next_action(False)
+    run.started()
+    run.request_stop("stopped")  # e.g. Esc as the render was ending
+    run.record(RenderEvent.COMPLETE)
+    assert run.next_action(False) == Action.FINISH
+    assert run.shots[0].status == ShotStatus.CANCELLED
+    assert run.shots[0].reason == "stopped after part 1/2 of its frame list"
+
+
+def test_a_stop_between_a_frame_list_s_renders_cancels_the_shot() -> None:
+    run = _listed({"/o/1.png", "/o/2.png", "/o/3.png"})
+    run.next_action(False)
+    render(run, *OK)
+    run.pause()
+    assert run.next_action(False) == Action.WAIT  # paused before its second render
+    run.abort("stopped")
+    assert [shot.status for shot in run.shots] == [ShotStatus.CANCELLED, ShotStatus.PENDING]
+    assert run.shots[0].reason == "stopped after part 1/2 of its frame list"
