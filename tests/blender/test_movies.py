@@ -151,5 +151,5 @@ def test_two_shots_making_the_same_movie_are_refused(scene: bpy.types.Scene, sho
     other.use_frame_range, other.frame_start, other.frame_end = True, 1, 2
     other.make_movie = True
     shot.movie_path = other.movie_path = str(tmp_path / "final")  # type: ignore[attr-defined]
-    with pytest.raises(RuntimeError, match="would write the same file '.*final.mp4'"):
+    with pytest.raises(RuntimeError, match=r"would write the same file '.*final\.mp4'"):
         bpy.ops.multi_render.render_shots()
