@@ -3,6 +3,7 @@ throwaway profile, and a .blend of three stills and a five-frame range shot."""
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 from pathlib import Path
@@ -77,3 +78,19 @@ def reference(tmp_path_factory: pytest.TempPathFactory, env: dict[str, str]) -> 
 def pixels_in(folder: Path) -> dict[str, bytes]:
     """Each image's RGBA pixels (the files' metadata holds render dates and times)."""
     return {path.name: Image.open(path).convert("RGBA").tobytes() for path in sorted(folder.glob("*.png"))}
+
+
+READ_MOVIE = """
+import bpy, json
+clip = bpy.data.movieclips.load({path!r})
+print("MOVIE " + json.dumps([clip.frame_duration, list(clip.size), clip.fps]))
+"""
+
+
+def movie_facts(path: Path, env: dict[str, str]) -> list[object]:
+    """[frames, [width, height], fps] of a movie, as Blender reads it back."""
+    read = run(BLENDER, "-b", "--factory-startup", "--python-expr", READ_MOVIE.format(path=str(path)), env=env)
+    line = next((line for line in read.stdout.splitlines() if line.startswith("MOVIE ")), "")
+    assert line, read.stdout + read.stderr
+    facts: list[object] = json.loads(line.removeprefix("MOVIE "))
+    return facts

@@ -16,7 +16,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import BLENDER, MOVIE, SPIN, STILLS, blend_from, make_blend, pixels_in, run
+from conftest import BLENDER, MOVIE, SPIN, STILLS, blend_from, make_blend, movie_facts, pixels_in, run
 from openjd.model import ParameterValue, ParameterValueType, create_job, decode_job_template
 
 OPENJD = str(Path(sys.executable).parent / "openjd")
@@ -90,7 +90,8 @@ def test_openjd_run_renders_what_the_queue_renders(
         assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     written = pixels_in(tmp_path / "renders")
     assert sorted(written) == sorted(STILLS + SPIN) == sorted(reference)
-    assert (tmp_path / "renders" / MOVIE).stat().st_size > 0  # the MakeMovies step, after the chunks
+    # The MakeMovies step, after the chunks: the five frames at the scene's rate.
+    assert movie_facts(tmp_path / "renders" / MOVIE, env) == [5, [32, 32], 24.0]
     assert written == reference  # the same pixels
 
 

@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import BLENDER, MOVIE, SPIN, STILLS, make_blend, pixels_in, run
+from conftest import BLENDER, MOVIE, SPIN, STILLS, make_blend, movie_facts, pixels_in, run
 from slurm_cluster import SlurmCluster
 
 
@@ -62,7 +62,8 @@ def test_the_array_renders_what_the_queue_renders(
     contact_sheet.unlink()
     written = pixels_in(renders)
     assert sorted(written) == sorted(STILLS + SPIN) == sorted(reference)
-    assert (renders / MOVIE).stat().st_size > 0  # made by the final job, from the array's chunks
+    # Made by the final job, from the array's chunks: the five frames at the scene's rate.
+    assert movie_facts(renders / MOVIE, env) == [5, [32, 32], 24.0]
     assert written == reference  # the same pixels
     log = (folder / "logs" / f"{jobs['array']}_0.log").read_text()
     assert "DONE      Cam_Blue" in log and "DONE      Green, with a comma" in log
