@@ -76,9 +76,16 @@ class _Encode:
         shutil.rmtree(self.folder, ignore_errors=True)
 
 
+# Encoding Blenders at once: each loads its frames and FFmpeg; more would
+# only fight over the cores (and the renders still running) for no gain.
+AT_ONCE = max(1, (os.cpu_count() or 2) // 4)
+
+
 class MovieEncodes:
-    def __init__(self) -> None:
+    def __init__(self, at_once: int = AT_ONCE) -> None:
         self._running: list[_Encode] = []
+        self._waiting: list[tuple[ShotRun, movie.EncodeJob]] = []  # in the order their shots settled
+        self._at_once = at_once
 
     def start_if_asked(self, shot: ShotRun) -> None:
         """A settled shot: encode its movie if it asks for one and its frames
@@ -89,18 +96,26 @@ class MovieEncodes:
         if shot.status == ShotStatus.SKIPPED and os.path.isfile(job.output):
             shot.movie_written = job.output  # found, as its frames were
             return
-        try:
-            self._running.append(_Encode(shot, job))
-        except OSError as error:
-            shot.movie_note = f"the encoding Blender could not start: {error}"
+        self._waiting.append((shot, job))
+        self._start_waiting()
+
+    def _start_waiting(self) -> None:
+        while self._waiting and len(self._running) < self._at_once:
+            shot, job = self._waiting.pop(0)
+            try:
+                self._running.append(_Encode(shot, job))
+            except OSError as error:
+                shot.movie_note = f"the encoding Blender could not start: {error}"
 
     @property
     def busy(self) -> int:
-        """How many movies are still being encoded."""
+        """How many movies are still to be made (being encoded, or waiting
+        for an encoding Blender)."""
         for encode in [each for each in self._running if each.process.done]:
             encode.settle()
             self._running.remove(encode)
-        return len(self._running)
+        self._start_waiting()
+        return len(self._running) + len(self._waiting)
 
     def wait(self) -> None:
         """Until every movie is made (the command line, a farm task)."""
@@ -110,7 +125,12 @@ class MovieEncodes:
     def stop(self, reason: str = "stopped before it was made") -> None:
         """End every encode now (those that ended already keep their movie);
         no half-written movie is left."""
-        self.busy  # noqa: B018 - settles the encodes that ended
+        for encode in [each for each in self._running if each.process.done]:
+            encode.settle()  # ended already: its movie is kept
+            self._running.remove(encode)
         running, self._running = self._running, []
         for encode in running:
             encode.stop(reason)
+        for shot, _job in self._waiting:
+            shot.movie_note = reason
+        self._waiting.clear()

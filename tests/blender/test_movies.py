@@ -135,13 +135,18 @@ def test_a_stop_ends_the_encoding_blender_and_leaves_no_movie(tmp_path: Path) ->
     frames = [str(tmp_path / "f.png")] * 600  # seconds of encoding, after a second of starting
     shot = run.ShotRun(0, "Spin", tuple(frames), status=status.ShotStatus.DONE)
     shot.movie = core_movie.encode_job(frames, str(tmp_path / "Spin.mp4"), "H264", (24, 1.0))
-    encodes = movies.MovieEncodes()
+    waiting = run.ShotRun(1, "Turn", tuple(frames), status=status.ShotStatus.DONE)
+    waiting.movie = core_movie.encode_job(frames, str(tmp_path / "Turn.mp4"), "H264", (24, 1.0))
+    encodes = movies.MovieEncodes(at_once=1)
     encodes.start_if_asked(shot)
-    process = encodes._running[0].process
-    assert encodes.busy == 1
+    encodes.start_if_asked(waiting)  # one encoding Blender at a time: this one waits
+    (running,) = encodes._running
+    process = running.process
+    assert encodes.busy == 2
     encodes.stop("stopped before it was made")
     assert process.exit_code is not None and encodes.busy == 0
-    assert shot.movie_note == "stopped before it was made" and shot.movie_written == ""
+    assert shot.movie_note == waiting.movie_note == "stopped before it was made"
+    assert shot.movie_written == waiting.movie_written == ""
     assert sorted(path.name for path in tmp_path.iterdir()) == ["f.png"]
 
 
@@ -153,3 +158,23 @@ def test_two_shots_making_the_same_movie_are_refused(scene: bpy.types.Scene, sho
     shot.movie_path = other.movie_path = str(tmp_path / "final")  # type: ignore[attr-defined]
     with pytest.raises(RuntimeError, match=r"would write the same file '.*final\.mp4'"):
         bpy.ops.multi_render.render_shots()
+
+
+def test_movies_waiting_for_an_encoding_blender_are_made_in_turn(tmp_path: Path) -> None:
+    movies = sys.modules[f"{MODULE}.results.movies"]
+    core_movie = sys.modules[f"{MODULE}.core.movie"]
+    run = sys.modules[f"{MODULE}.core.run"]
+    status = sys.modules[f"{MODULE}.core.status"]
+    image = bpy.data.images.new("frame", 32, 32)
+    image.filepath_raw, image.file_format = str(tmp_path / "f.png"), "PNG"
+    image.save()
+    frames = [str(tmp_path / "f.png")] * 2
+    shots = [run.ShotRun(n, name, tuple(frames), status=status.ShotStatus.DONE) for n, name in enumerate("AB")]
+    encodes = movies.MovieEncodes(at_once=1)
+    for shot in shots:
+        shot.movie = core_movie.encode_job(frames, str(tmp_path / f"{shot.name}.mp4"), "H264", (24, 1.0))
+        encodes.start_if_asked(shot)
+    assert len(encodes._running) == 1
+    encodes.wait()
+    assert [shot.movie_written for shot in shots] == [str(tmp_path / "A.mp4"), str(tmp_path / "B.mp4")]
+    assert [read_back(tmp_path / f"{name}.mp4")[0] for name in "AB"] == [2, 2]
