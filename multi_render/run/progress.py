@@ -39,15 +39,16 @@ class ProgressText:
         if text and not run.paused:
             text += estimate.left_text(estimate.seconds_left(run, self._earlier_seconds, run.now()))
         self._shown_at = time.monotonic()
-        runtime = runtime_state()
-        if runtime.progress_text != text:
-            runtime.progress_text = text
-            redraw()
+        _show_text(text)
 
 
 def show_encoding(count: int) -> None:
     """The queue's shots are done; their movies are being made."""
-    text = f"Making {count} movie{'s' if count != 1 else ''} (a background Blender each)"
+    _show_text(f"Making {count} movie{'s' if count != 1 else ''} (a background Blender each)")
+
+
+def _show_text(text: str) -> None:
+    """The progress text in the sidebar and status bar (redrawn on change only)."""
     runtime = runtime_state()
     if runtime.progress_text != text:
         runtime.progress_text = text

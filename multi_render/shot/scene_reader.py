@@ -216,10 +216,12 @@ def _range_files(scene: bpy.types.Scene, shot: Any, expanded: str, facts: Naming
         )
         return paths.ShotFiles("", (), format_problem=problem)
     try:
-        files = blender_names.range_files(scene, shot_frames(shot))
-        per_segment = (
-            tuple(blender_names.range_files(scene, part.frames) for part in segments) if len(segments) > 1 else ()
-        )
+        if len(segments) > 1:
+            # Blender is asked once a frame: the list's files are its renders' in order.
+            per_segment = tuple(blender_names.range_files(scene, part.frames) for part in segments)
+            files = tuple(file for part in per_segment for file in part)
+        else:
+            per_segment, files = (), blender_names.range_files(scene, shot_frames(shot))
     except blender_names.BlenderPathError as error:
         return paths.ShotFiles("", (), str(error))
     rate = (int(scene.render.fps), float(scene.render.fps_base))
