@@ -9,9 +9,12 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import bpy
 import pytest
+
+from testkit import scenes
 
 MODULE = "bl_ext.user_default.multi_render"
 
@@ -41,6 +44,19 @@ def scene(tmp_path: Path) -> Iterator[bpy.types.Scene]:
     current = bpy.context.scene
     current.render.filepath = str(tmp_path) + os.sep
     yield current
+
+
+def range_shot(scene: bpy.types.Scene, filepath: str) -> Any:
+    """Two colour cameras with a shot each, the second unticked; the first a
+    frame range 1-3 written to `filepath`. Returns that first shot."""
+    scenes.build_color_cameras(2, size=32)
+    bpy.ops.multi_render.shots_from_cameras()
+    shots = scene.multi_render.shots
+    shots[1].enabled = False
+    first = shots[0]
+    first.use_frame_range, first.frame_start, first.frame_end = True, 1, 3
+    first.filepath = filepath
+    return first
 
 
 @pytest.fixture

@@ -9,20 +9,14 @@ from pathlib import Path
 
 import bpy
 import pytest
+from conftest import range_shot
 
 from testkit import scenes
 
 
 @pytest.fixture
 def shot(scene: bpy.types.Scene, tmp_path: Path) -> bpy.types.PropertyGroup:
-    scenes.build_color_cameras(2, size=32)
-    bpy.ops.multi_render.shots_from_cameras()
-    shots = scene.multi_render.shots
-    shots[1].enabled = False
-    first = shots[0]
-    first.use_frame_range, first.frame_start, first.frame_end = True, 1, 3
-    first.filepath = str(tmp_path / "{shot}_")
-    return first
+    return range_shot(scene, str(tmp_path / "{shot}_"))
 
 
 def pngs(folder: Path) -> list[str]:

@@ -8,10 +8,11 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
+from typing import Any
 
 import bpy
 import pytest
-from conftest import MODULE
+from conftest import MODULE, range_shot
 
 from testkit import scenes
 
@@ -22,15 +23,28 @@ pytestmark = pytest.mark.skipif(
 
 @pytest.fixture
 def shot(scene: bpy.types.Scene, tmp_path: Path) -> bpy.types.PropertyGroup:
-    scenes.build_color_cameras(2, size=32)
-    bpy.ops.multi_render.shots_from_cameras()
-    shots = scene.multi_render.shots
-    shots[1].enabled = False
-    first = shots[0]
-    first.use_frame_range, first.frame_start, first.frame_end = True, 1, 3
-    first.filepath = str(tmp_path / "frames" / "{shot}_")
+    first = range_shot(scene, str(tmp_path / "frames" / "{shot}_"))
     first.make_movie = True
     return first
+
+
+def addon(name: str) -> Any:
+    return sys.modules[f"{MODULE}.{name}"]
+
+
+def settled_shots(folder: Path, names: str, frames: int) -> list[Any]:
+    """Done shots (core ShotRun) asking for a movie in `folder` of `frames`
+    copies of one 32 x 32 image written there."""
+    image = bpy.data.images.new("frame", 32, 32)
+    image.filepath_raw, image.file_format = str(folder / "f.png"), "PNG"
+    image.save()
+    paths = [str(folder / "f.png")] * frames
+    shots = []
+    for number, name in enumerate(names):
+        shot = addon("core.run").ShotRun(number, name, tuple(paths), status=addon("core.status").ShotStatus.DONE)
+        shot.movie = addon("core.movie").encode_job(paths, str(folder / f"{name}.mp4"), "H264", (24, 1.0))
+        shots.append(shot)
+    return shots
 
 
 def read_back(path: Path) -> tuple[int, list[int], float]:
@@ -65,8 +79,7 @@ def test_prores_from_a_frame_list_with_its_own_path(scene: bpy.types.Scene, shot
     shot.frame_list = "1, 4-5"  # type: ignore[attr-defined]
     shot.movie_format, shot.movie_path = "PRORES", "//movies/{scene}_{shot}"  # type: ignore[attr-defined]
     bpy.ops.wm.save_as_mainfile(filepath=str(tmp_path / "shots.blend"))
-    blender_names = sys.modules[f"{MODULE}.shot.blender_names"]
-    if "PRORES" not in blender_names.movie_codecs():  # before 4.4
+    if "PRORES" not in addon("shot.blender_names").movie_codecs():  # before 4.4
         with pytest.raises(RuntimeError, match="Movie: this Blender's FFmpeg has no ProRes MOV"):
             bpy.ops.multi_render.render_shots()
         return
@@ -125,19 +138,9 @@ def test_a_movie_that_cannot_be_asked_for_is_named_before_rendering(
 
 
 def test_a_stop_ends_the_encoding_blender_and_leaves_no_movie(tmp_path: Path) -> None:
-    movies = sys.modules[f"{MODULE}.results.movies"]
-    core_movie = sys.modules[f"{MODULE}.core.movie"]
-    run = sys.modules[f"{MODULE}.core.run"]
-    status = sys.modules[f"{MODULE}.core.status"]
-    image = bpy.data.images.new("frame", 32, 32)
-    image.filepath_raw, image.file_format = str(tmp_path / "f.png"), "PNG"
-    image.save()
-    frames = [str(tmp_path / "f.png")] * 600  # seconds of encoding, after a second of starting
-    shot = run.ShotRun(0, "Spin", tuple(frames), status=status.ShotStatus.DONE)
-    shot.movie = core_movie.encode_job(frames, str(tmp_path / "Spin.mp4"), "H264", (24, 1.0))
-    waiting = run.ShotRun(1, "Turn", tuple(frames), status=status.ShotStatus.DONE)
-    waiting.movie = core_movie.encode_job(frames, str(tmp_path / "Turn.mp4"), "H264", (24, 1.0))
-    encodes = movies.MovieEncodes(at_once=1)
+    # 600 frames: seconds of encoding, after a second of starting.
+    shot, waiting = settled_shots(tmp_path, "ST", 600)
+    encodes = addon("results.movies").MovieEncodes(at_once=1)
     encodes.start_if_asked(shot)
     encodes.start_if_asked(waiting)  # one encoding Blender at a time: this one waits
     (running,) = encodes._running
@@ -161,18 +164,9 @@ def test_two_shots_making_the_same_movie_are_refused(scene: bpy.types.Scene, sho
 
 
 def test_movies_waiting_for_an_encoding_blender_are_made_in_turn(tmp_path: Path) -> None:
-    movies = sys.modules[f"{MODULE}.results.movies"]
-    core_movie = sys.modules[f"{MODULE}.core.movie"]
-    run = sys.modules[f"{MODULE}.core.run"]
-    status = sys.modules[f"{MODULE}.core.status"]
-    image = bpy.data.images.new("frame", 32, 32)
-    image.filepath_raw, image.file_format = str(tmp_path / "f.png"), "PNG"
-    image.save()
-    frames = [str(tmp_path / "f.png")] * 2
-    shots = [run.ShotRun(n, name, tuple(frames), status=status.ShotStatus.DONE) for n, name in enumerate("AB")]
-    encodes = movies.MovieEncodes(at_once=1)
+    shots = settled_shots(tmp_path, "AB", 2)
+    encodes = addon("results.movies").MovieEncodes(at_once=1)
     for shot in shots:
-        shot.movie = core_movie.encode_job(frames, str(tmp_path / f"{shot.name}.mp4"), "H264", (24, 1.0))
         encodes.start_if_asked(shot)
     assert len(encodes._running) == 1
     encodes.wait()
