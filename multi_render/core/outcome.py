@@ -16,13 +16,14 @@ if TYPE_CHECKING:
     from .run import ShotRun
 
 # Blender's progress-bar X stops a render, reported as complete (5.x) or
-# cancelled (4.x). A click in the status bar followed this closely by a
-# complete render is that X (stopping takes over a second on a busy 2-core
-# machine: measured) ...
+# cancelled (4.x). Cycles says so in its stats (RenderEvent.STOPPED); for the
+# other engines a click in the status bar followed this closely by a complete
+# render is that X (stopping takes over a second on a busy 2-core machine:
+# measured) ...
 STOP_CLICK_WINDOW = 2.0
 # ... and a cancel this closely: an engine error right after a click there is
 # far rarer than a stop slowed down by a loaded machine (seen at over 2 s).
-CANCEL_CLICK_WINDOW = 5.0
+CANCEL_CLICK_WINDOW = 10.0
 
 ENGINE_ERROR = (
     "the render was cancelled, not by Esc or the progress bar: most likely the render engine"
@@ -51,11 +52,13 @@ def judge(shot: ShotRun, *, forced: bool, sees_stop_keys: bool, files: FileCheck
     # it): the person still wants the queue stopped.
     esc = shot.stop_key_pressed
     cancelled = RenderEvent.CANCEL in shot.events
-    if cancelled and not forced and sees_stop_keys and not esc and not stopped_by_click(shot, CANCEL_CLICK_WINDOW):
+    engine_stopped = RenderEvent.STOPPED in shot.events
+    asked = esc or engine_stopped or stopped_by_click(shot, CANCEL_CLICK_WINDOW)
+    if cancelled and not forced and sees_stop_keys and not asked:
         return Outcome(ShotStatus.FAILED, ENGINE_ERROR)
     if cancelled or forced:
         return Outcome(ShotStatus.CANCELLED, stops_queue=True)
-    if stopped_by_click(shot, STOP_CLICK_WINDOW):
+    if engine_stopped or stopped_by_click(shot, STOP_CLICK_WINDOW):
         return Outcome(ShotStatus.CANCELLED, "stopped from the progress bar", stops_queue=True)
     if RenderEvent.COMPLETE not in shot.events:
         return Outcome(ShotStatus.FAILED, "the render ended without a result", stops_queue=esc)

@@ -23,7 +23,17 @@ class ShotStatus(str, Enum):
 class RenderEvent(str, Enum):
     """How a render ended: the render handler that fired
     (bpy.app.handlers.render_cancel or render_complete). Only these two tell
-    the queue anything; the others fire on a failed render too."""
+    how it ended; the others fire on a failed render too."""
 
     CANCEL = "cancel"
     COMPLETE = "complete"
+    # The engine's own stats said it was stopped before its end (Cycles:
+    # "... | Cancelled"), whichever of the two above then fires.
+    STOPPED = "stopped"
+
+
+def says_stopped(stats: str) -> bool:
+    """Whether a render_stats text is the engine saying it was stopped. Blender
+    5.x reports a render stopped with the progress bar's X as complete: this,
+    not the timing of a click, tells it from a render that ended by itself."""
+    return stats.rsplit("|", 1)[-1].strip() == "Cancelled"

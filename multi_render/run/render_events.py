@@ -12,7 +12,7 @@ from typing import Any
 
 import bpy
 
-from ..core.status import RenderEvent
+from ..core.status import RenderEvent, says_stopped
 
 # deque.append and popleft are atomic, so the render thread and the main
 # thread can share it without a lock.
@@ -31,11 +31,18 @@ def on_render_complete(_scene: Any, _depsgraph: Any = None) -> None:
     _record(RenderEvent.COMPLETE)
 
 
+def on_render_stats(stats: Any, *_args: Any) -> None:
+    # Called many times a second: record only the engine's word that it stopped.
+    if isinstance(stats, str) and says_stopped(stats):
+        _record(RenderEvent.STOPPED)
+
+
 def _handler_lists() -> tuple[tuple[list[Callable[..., None]], Callable[..., None]], ...]:
     h = bpy.app.handlers
     return (
         (h.render_cancel, on_render_cancel),
         (h.render_complete, on_render_complete),
+        (h.render_stats, on_render_stats),
     )
 
 

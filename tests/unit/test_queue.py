@@ -1,6 +1,6 @@
 from multi_render.core import report
 from multi_render.core.run import Action, FollowedRun, QueueRun
-from multi_render.core.status import RenderEvent, ShotStatus
+from multi_render.core.status import RenderEvent, ShotStatus, says_stopped
 
 
 class Clock:
@@ -143,6 +143,29 @@ def test_a_click_on_the_status_bar_just_before_the_end_is_a_stop() -> None:
     assert run.shots[0].status == ShotStatus.CANCELLED
     assert run.shots[0].reason == "stopped from the progress bar"
     assert [s.status for s in run.shots][1:] == [ShotStatus.PENDING] * 2
+
+
+def test_a_render_its_engine_says_was_stopped_is_cancelled_however_slow_the_stop() -> None:
+    # Seen in CI (5.2, a loaded machine): Cycles took over 2 s to stop after
+    # the X was clicked, then Blender reported the render complete. Cycles'
+    # stats said "Cancelled" first.
+    for ending in (RenderEvent.COMPLETE, RenderEvent.CANCEL):
+        run, clock = make_run(2)
+        run.next_action(False)
+        render(run, *OK[:-1])
+        run.status_bar_clicked(at=clock.now + 1.0)
+        run.record(RenderEvent.STOPPED, at=clock.now + 30.0)
+        run.record(ending, at=clock.now + 30.1)
+        assert run.next_action(False) == Action.FINISH, ending
+        assert [s.status for s in run.shots] == [ShotStatus.CANCELLED, ShotStatus.PENDING], ending
+
+
+def test_only_the_engines_stop_notice_counts_as_one() -> None:
+    assert says_stopped("Remaining: 01:01:20.39 | Mem: 1M | Cancelled")
+    assert says_stopped("Cancelled")
+    assert not says_stopped("Remaining: 01:01:20.12 | Mem: 1M | Sample 1665/1000000")
+    assert not says_stopped("Mem: 1M | Cancelled | Sample 3/8")  # only the engine's status, which comes last
+    assert not says_stopped("Time: 00:06.29 (Saving: 00:00.11)")
 
 
 def test_an_earlier_status_bar_click_is_not_a_stop() -> None:
@@ -296,7 +319,7 @@ def test_a_status_bar_click_long_before_an_engine_error_does_not_hide_it() -> No
     run.next_action(False)
     render(run)
     run.status_bar_clicked(at=clock.now + 1.0)  # e.g. the person clicked a report
-    run.record(RenderEvent.CANCEL, at=clock.now + 10.0)
+    run.record(RenderEvent.CANCEL, at=clock.now + 15.0)
     assert run.next_action(False) == Action.START
     assert run.shots[0].status == ShotStatus.FAILED
 
