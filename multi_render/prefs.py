@@ -9,7 +9,7 @@ from typing import Any
 
 import bpy
 import rna_keymap_ui
-from bpy.props import BoolProperty, StringProperty
+from bpy.props import BoolProperty, IntProperty, StringProperty
 
 from . import keymap
 from .bl_types import OperatorResult
@@ -47,6 +47,15 @@ class MULTIRENDER_AP_preferences(bpy.types.AddonPreferences):
         name="Sound", description="Play a short chime when a run ends", default=False
     )
 
+    retries: IntProperty(  # type: ignore[valid-type]
+        name="Retries",
+        description="How many times a shot is tried again on a new background process when its process "
+        "crashed or was killed (an error of the render itself is not retried)",
+        default=1,
+        min=0,
+        max=10,
+    )
+
     def draw(self, context: bpy.types.Context) -> None:
         layout = self.layout
         layout.label(text="Shortcut:")
@@ -67,6 +76,8 @@ class MULTIRENDER_AP_preferences(bpy.types.AddonPreferences):
         row = layout.row()
         row.label(text=f"Put {JOB_TYPE_FILE} in your Manager's scripts folder:")
         row.operator(MULTIRENDER_OT_save_flamenco_job_type.bl_idname, icon="FILE_SCRIPT")
+        layout.separator()
+        layout.prop(self, "retries")
         layout.separator()
         layout.label(text="When a run ends:")
         row = layout.row()

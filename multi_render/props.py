@@ -246,6 +246,15 @@ class MULTIRENDER_PG_scene(bpy.types.PropertyGroup):
         default="THIS_BLENDER",
         description="Where the shots render",
     )
+    processes: IntProperty(
+        name="Processes",
+        description="Background Blenders rendering at once, each taking the next shot when it is free. "
+        "The processor's cores are shared out between them. Each one loads the scene: mind the memory",
+        default=1,
+        min=1,
+        soft_max=8,
+        max=64,
+    )
 
 
 class MULTIRENDER_PG_runtime(bpy.types.PropertyGroup):

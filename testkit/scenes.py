@@ -126,6 +126,26 @@ def make_timed(scene: bpy.types.Scene, seconds: float = 1.5) -> None:
     scene.cycles.time_limit = seconds  # type: ignore[attr-defined]
 
 
+def emit_object_colors(scene: bpy.types.Scene) -> None:
+    """Every mesh glows in its object colour, as Workbench shows it, so that
+    Cycles renders the walls' colours exactly (wall_color reads them)."""
+    material = bpy.data.materials.new("Object Colour")
+    material.use_nodes = True
+    nodes = material.node_tree.nodes  # type: ignore[union-attr]
+    nodes.clear()
+    info = nodes.new("ShaderNodeObjectInfo")
+    emission = nodes.new("ShaderNodeEmission")
+    output = nodes.new("ShaderNodeOutputMaterial")
+    links = material.node_tree.links  # type: ignore[union-attr]
+    links.new(info.outputs["Color"], emission.inputs["Color"])
+    links.new(emission.outputs["Emission"], output.inputs["Surface"])
+    for obj in scene.objects:
+        if obj.type == "MESH":
+            obj.data.materials.clear()  # type: ignore[union-attr]
+            obj.data.materials.append(material)  # type: ignore[union-attr]
+    scene.view_settings.view_transform = "Standard"
+
+
 def pixel(path: str, fx: float, fy: float) -> tuple[float, float, float]:
     """The RGB of one pixel of an image file, at fractions of its size."""
     image = bpy.data.images.load(path, check_existing=False)

@@ -45,8 +45,8 @@ def execute(argv: list[str]) -> int:
         return int(exit_request.code or 0)
     if options.command == "flamenco-job-type":
         return farm_commands.save_job_type(options.folder)
-    if getattr(options, "plan", None) is not None:
-        options.all_scenes = True  # the background process's plan names shots of any scene
+    if getattr(options, "serve", False):
+        options.all_scenes = True  # the background process is given shots of any scene
     try:
         if options.command == "render":
             render_command.take_task_file(options)

@@ -11,7 +11,7 @@ import json
 import os
 import sys
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, NoReturn
 
 import bpy
 
@@ -19,7 +19,7 @@ from .. import notify
 from ..core import farm, frame_list, run_record, task_list, validation
 from ..core.child_protocol import EndEvent
 from ..core.status import ShotStatus
-from ..props import runtime_state, scene_shots
+from ..props import scene_shots
 from ..run import blocking, child_link, preparing
 from ..run.session import QueueSession
 from ..shot import scene_reader
@@ -70,9 +70,8 @@ def add_parser(commands: Any) -> None:
         help="render the ticked shots of every scene, in the file's scene order (--shots names shots in any scene)",
     )
     # For the background process (background.py): not for people.
-    render.add_argument("--events", action="store_true", help=argparse.SUPPRESS)
+    render.add_argument("--serve", action="store_true", help=argparse.SUPPRESS)
     render.add_argument("--as-file", help=argparse.SUPPRESS)
-    render.add_argument("--plan", help=argparse.SUPPRESS)
     render.add_argument(
         "--json",
         action="store_true",
@@ -117,7 +116,8 @@ def take_task_file(options: argparse.Namespace) -> None:
 
 def render(scene: bpy.types.Scene, options: argparse.Namespace) -> int:
     scenes = preparing.queue_scenes(scene, options.all_scenes)
-    _choose_shots(scenes, options)
+    if not options.serve:
+        _choose_shots(scenes, options)
     for each in scenes:
         _apply_task_options(each, scene_shots(each), options)
         if options.output_dir:
@@ -128,35 +128,30 @@ def render(scene: bpy.types.Scene, options: argparse.Namespace) -> int:
         scene_shots(scene).contact_sheet = True
     notify.send_in_background(options.notify)
     scene_reader.read_as_copy_of(options.as_file)
-    # With --json and --events, standard output carries the document or the
-    # events alone: what Blender and the queue print meanwhile goes to
-    # standard error.
-    with _stdout_to_stderr() if options.json or options.events else contextlib.nullcontext() as out:
-        link = child_link.ParentLink(out) if options.events and out is not None else None
-        if link is not None:
-            link.start()
-        saved_lines = _SavedLines() if not (options.json or options.events) else None
-        try:
-            queue, problems = blocking.run_blocking(
-                scene,
-                started=started_time(options.started),
-                all_scenes=options.all_scenes,
-                follow=link.follow if link else saved_lines,
-                # The Blender that started a background process makes its movies;
-                # a farm task's chunk is not the whole shot (a later step makes them).
-                make_movies=not (options.events or options.frames),
-            )
-        finally:
-            scene_reader.read_as_copy_of(None)
-            if link is not None:
-                link.stop()
+    try:
+        if options.serve:
+            _serve(scene, scenes, options)
+        return _render_once(scene, options)
+    finally:
+        scene_reader.read_as_copy_of(None)
+
+
+def _render_once(scene: bpy.types.Scene, options: argparse.Namespace) -> int:
+    # With --json, standard output carries the document alone: what Blender
+    # and the queue print meanwhile goes to standard error.
+    with _stdout_to_stderr() if options.json else contextlib.nullcontext():
+        saved_lines = _SavedLines() if not options.json else None
+        queue, problems = blocking.run_blocking(
+            scene,
+            started=started_time(options.started),
+            all_scenes=options.all_scenes,
+            follow=saved_lines,
+            make_movies=not options.frames,  # a farm task's chunk is not the whole shot: a later step makes it
+        )
         if queue is None:
             raise UsageError(validation.summary(problems))
         if saved_lines is not None:
             saved_lines(queue)  # the last shot settled after the last call between shots
-        if link is not None:
-            sheet = runtime_state().last_contact_sheet if scene_shots(scene).contact_sheet else ""
-            link.finish(EndEvent(queue.stop_reason, sheet, queue.contact_sheet_note))
         for shot in queue.shots:
             where = shot.output_path if shot.status in (ShotStatus.DONE, ShotStatus.SKIPPED) else shot.reason
             print(f"{shot.status.value:9} {shot.name}  {where}  {shot.seconds:.2f} s")
@@ -166,6 +161,29 @@ def render(scene: bpy.types.Scene, options: argparse.Namespace) -> int:
     failed = any(shot.status not in (ShotStatus.DONE, ShotStatus.SKIPPED) for shot in queue.shots)
     # A movie asked for and not made fails the command too (a farm's movie task).
     return 1 if failed or any(shot.movie_note for shot in queue.shots) else 0
+
+
+def _serve(scene: bpy.types.Scene, scenes: list[bpy.types.Scene], options: argparse.Namespace) -> NoReturn:
+    """--serve, the background process (run/background.py): render the shots
+    the Blender that started it sends, one run a command, and report each
+    shot on standard output (every other line goes to standard error). It
+    ends when that Blender closes its standard input. That Blender makes the
+    contact sheet of every process's shots, and the movies."""
+    for each in scenes:
+        scene_shots(each).contact_sheet = False
+    with _stdout_to_stderr() as out:
+        link = child_link.ParentLink(out)
+        link.start()
+        while True:
+            _tick_plan(scenes, link.next_plan())
+            queue, problems = blocking.run_blocking(
+                scene,
+                started=started_time(options.started),
+                all_scenes=options.all_scenes,
+                follow=link.follow,
+                make_movies=False,
+            )
+            link.finish(EndEvent(validation.summary(problems) if queue is None else queue.stop_reason))
 
 
 class _SavedLines:
@@ -188,20 +206,7 @@ class _SavedLines:
 
 
 def _choose_shots(scenes: list[bpy.types.Scene], options: argparse.Namespace) -> None:
-    """Tick the shots named on the command line (in any of the scenes), or
-    exactly the plan's (scene, list index) shots."""
-    if options.plan is not None:
-        plan = _plan_from_json(options.plan)
-        missing = [name for name in plan if name not in {each.name for each in scenes}]
-        if missing:
-            # E.g. a scene made in Python with no user: Blender does not save it.
-            raise UsageError(
-                f"the saved copy has no scene {missing[0]!r} with shots (a scene without users is not saved)"
-            )
-        for each in scenes:
-            for index, shot in enumerate(scene_shots(each).shots):
-                shot.enabled = index in plan.get(each.name, ())
-        return
+    """Tick the shots named on the command line (in any of the scenes)."""
     wanted = list(options.shot)
     if options.shots:
         wanted += [name.strip() for name in options.shots.split(",") if name.strip()]
@@ -218,13 +223,12 @@ def _choose_shots(scenes: list[bpy.types.Scene], options: argparse.Namespace) ->
             shot.enabled = shot.name in wanted
 
 
-def _plan_from_json(text: str) -> dict[str, set[int]]:
-    """--plan: [[scene name, [list index, ...]], ...] (background.py writes it)."""
-    try:
-        plan = {str(name): {int(index) for index in indexes} for name, indexes in json.loads(text)}
-    except (ValueError, TypeError) as error:
-        raise UsageError(f"--plan: not a plan ({error})") from None
-    return plan
+def _tick_plan(scenes: list[bpy.types.Scene], plan: list[tuple[str, list[int]]]) -> None:
+    """Tick exactly the plan's (scene, list index) shots."""
+    wanted = dict(plan)
+    for each in scenes:
+        for index, shot in enumerate(scene_shots(each).shots):
+            shot.enabled = index in wanted.get(each.name, ())
 
 
 @contextlib.contextmanager

@@ -20,9 +20,9 @@ log = logger(__name__)
 
 MARKER = "@multi_render "
 
-# Commands on the process's standard input.
-PAUSE = "pause"
-RESUME = "resume"
+# Commands on the process's standard input: "shots" and a plan, the next
+# shots to render ([[scene name, [list index, ...]], ...]), one run each.
+SHOTS = "shots"
 
 # The process's exit status when its standard input closed: the Blender
 # that started it is gone (quit, crashed or killed), so nobody wants the rest.
@@ -52,12 +52,10 @@ class StatsEvent:
 
 @dataclass(frozen=True)
 class EndEvent:
-    """The run is over: why it stopped early (if it did), the contact sheet
-    it wrote and what its report says of it (". Contact sheet: ...")."""
+    """The run of a "shots" command is over: why it stopped early or was
+    refused, if it was (the process then waits for the next command)."""
 
     stop_reason: str = ""
-    contact_sheet: str = ""
-    contact_sheet_note: str = ""
 
 
 Event = ShotEvent | StatsEvent | EndEvent
@@ -73,6 +71,24 @@ def stats_line(text: str) -> str:
 
 def end_line(event: EndEvent) -> str:
     return _line("end", asdict(event))
+
+
+def shots_command(plan: Sequence[tuple[str, Sequence[int]]]) -> str:
+    """The command that gives a process its next shots (one line, no newline)."""
+    return f"{SHOTS} {json.dumps([[scene, list(indexes)] for scene, indexes in plan])}"
+
+
+def read_plan(line: str) -> list[tuple[str, list[int]]] | None:
+    """The plan a "shots" command carries; None for anything else. Read as
+    data: scene names and list indexes, nothing more."""
+    word, _space, rest = line.strip().partition(" ")
+    if word != SHOTS:
+        return None
+    try:
+        return [(str(scene), [int(index) for index in indexes]) for scene, indexes in json.loads(rest)]
+    except (ValueError, TypeError) as error:
+        log.warning("a damaged command from the Blender that started us: %s (%s)", line.strip()[:200], error)
+        return None
 
 
 def _line(kind: str, fields: dict[str, object]) -> str:
@@ -101,11 +117,7 @@ def read_line(line: str) -> Event | None:
         if kind == "stats":
             return StatsEvent(str(document["text"]))
         if kind == "end":
-            return EndEvent(
-                str(document.get("stop_reason", "")),
-                str(document.get("contact_sheet", "")),
-                str(document.get("contact_sheet_note", "")),
-            )
+            return EndEvent(str(document.get("stop_reason", "")))
     except (ValueError, KeyError, TypeError) as error:
         log.warning("a damaged line from the background process: %s (%s)", line.strip()[:200], error)
         return None

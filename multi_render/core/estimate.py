@@ -14,14 +14,16 @@ from .status import ShotStatus
 _AT_LEAST_SECONDS = 1.0
 
 
-def seconds_left(run: QueueRun, earlier: Mapping[int, float], now: float) -> float | None:
+def seconds_left(run: QueueRun, earlier: Mapping[int, float], now: float, parallel: int = 1) -> float | None:
     """Seconds until the last shot ends, or None when nothing tells yet.
     `earlier`: each shot's (by its place in the run) seconds in an earlier run, 0 if none;
-    `now` on the run's clock."""
+    `now` on the run's clock; `parallel`: processes rendering side by side
+    (the work shared out, but never less than the longest render under way)."""
     done = [shot for shot in run.shots if shot.status == ShotStatus.DONE and shot.seconds > 0]
     frames_done = sum(len(shot.output_paths) for shot in done)
     per_frame = sum(shot.seconds for shot in done) / frames_done if frames_done else None
     total = 0.0
+    longest = 0.0
     for position, shot in enumerate(run.shots):
         if shot.status not in (ShotStatus.PENDING, ShotStatus.RENDERING):
             continue
@@ -33,7 +35,9 @@ def seconds_left(run: QueueRun, earlier: Mapping[int, float], now: float) -> flo
             return None
         if shot.status == ShotStatus.RENDERING:
             expected = max(expected - (now - shot.started_at), _AT_LEAST_SECONDS)
+            longest = max(longest, expected)
         total += expected
+    total = max(total / max(1, parallel), longest)
     return total if total > 0 else None
 
 

@@ -11,6 +11,7 @@ from typing import Any
 import bpy
 from bpy.props import BoolProperty
 
+from .. import prefs
 from ..bl_types import OperatorResult
 from ..core import validation
 from ..core.run import Action
@@ -102,7 +103,9 @@ class MULTIRENDER_OT_render_shots(bpy.types.Operator):
         scene: bpy.types.Scene = context.scene  # type: ignore[assignment]
         queue: session.QueueSession | None
         if _in_background(context):
-            queue, problems = background.BackgroundSession.launch(scene, self.only_remaining, self.all_scenes)
+            queue, problems = background.BackgroundSession.launch(
+                scene, self.only_remaining, self.all_scenes, retries=prefs.preferences().retries
+            )
         else:
             queue, problems = session.QueueSession.prepare(
                 scene, self.only_remaining, sees_stop_keys=True, all_scenes=self.all_scenes

@@ -1,19 +1,22 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 """Render In: Background Process. The queue is checked here exactly as for
 This Blender, then a copy of the file (unsaved changes included) is saved
-to a temporary folder and a separate Blender renders it with the command
-line's code (`render --events`, child_link.py on its side). This Blender
-only follows: the shots' statuses, times and files as each one ends, the
-render's own progress, and the same report. The person's scene, file path
-and unsaved state are never touched, so they can edit, press F12 and save.
+to a temporary folder and separate Blenders render it with the command
+line's code (`render --serve`, child_link.py on their side): one, or as
+many as the scene's Processes, each taking the next shot when it is free
+(core/pool.py decides), the processor's cores shared out between them.
+This Blender only follows: the shots' statuses, times and files as each one
+ends, the renders' own progress, and the same report, contact sheet and
+movies. The person's scene, file path and unsaved state are never touched,
+so they can edit, press F12 and save.
 
-Stop ends the process at once; so do loading another file, disabling the
-add-on and quitting (and the process ends itself when our pipe to it
-closes, should this Blender die)."""
+Stop ends every process at once; so do loading another file, disabling the
+add-on and quitting (and each process ends itself when our pipe to it
+closes, should this Blender die). A process lost mid-shot has its shot
+tried again on a new one while the preferences' Retries allow."""
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
 import tempfile
@@ -24,10 +27,10 @@ from ..core import child_protocol, validation
 from ..core.child_process import ChildProcess
 from ..core.child_protocol import EndEvent, ShotEvent, StatsEvent
 from ..core.logs import logger
-from ..core.run import Action, FollowedRun, ShotRun
-from ..core.run_record import RunRecord
+from ..core.pool import PoolRun
+from ..core.run import Action, ShotRun
 from ..core.status import ShotStatus
-from ..props import runtime_state
+from ..props import scene_shots
 from ..shot import blender_names
 from . import output_keeping, session
 from .deferred import LayoutEnd
@@ -44,26 +47,34 @@ _LAUNCH = (
 )
 
 
+def threads_each(processes: int, cores: int | None = None) -> int:
+    """Render threads for each of `processes` processes: the cores shared
+    out, at least one each (0, Blender's own choice, for a single process)."""
+    if processes <= 1:
+        return 0
+    return max(1, (cores or os.cpu_count() or 1) // processes)
+
+
 class BackgroundSession(session.QueueSession):
     renders_here = False
 
     def __init__(self, prepared: PreparedRun) -> None:
         super().__init__(prepared)
-        assert isinstance(prepared.run, FollowedRun)  # preparing.py made it for a process to follow
-        self.followed = prepared.run
-        self.child: ChildProcess | None = None
+        assert isinstance(prepared.run, PoolRun)  # preparing.py made it for processes to follow
+        self.pool = prepared.run
+        self.processes: dict[int, ChildProcess] = {}  # slot -> its process (a lost one is replaced in its slot)
+        self.process_count = 1
+        self._stats: dict[int, str] = {}  # slot -> its render's own progress
+        self._busy: set[int] = set()  # slots whose process has not ended the run of its last command
+        self._argv: list[str] = []
         self._folder = ""  # the temporary folder of the copy
-        self._stop_reason = ""  # why we ended the process, once we have
-        self._child_sheet = ""  # the contact sheet the process wrote
-        self._child_finished = False  # it reported the end of its run
-        self._child_stop_reason = ""  # why its run stopped early, if it did
-        self._child_sheet_note = ""  # what its report said of the contact sheet
+        self._stop_reason = ""  # why we ended the processes, once we have
 
     @classmethod
     def launch(
-        cls, scene: bpy.types.Scene, only_remaining: bool = False, all_scenes: bool = False
+        cls, scene: bpy.types.Scene, only_remaining: bool = False, all_scenes: bool = False, retries: int = 0
     ) -> tuple[BackgroundSession | None, list[validation.Problem]]:
-        """Check the shots, save the copy and start the process; or the problems."""
+        """Check the shots, save the copy and start the processes; or the problems."""
         queue, problems = cls.prepare(scene, only_remaining, all_scenes=all_scenes)
         if queue is None:
             return None, problems
@@ -71,14 +82,20 @@ class BackgroundSession(session.QueueSession):
         if problems := _unsaved_scenes(queue):
             return None, problems
         queue.warnings.extend(_not_in_the_copy())
+        queue.pool.retries = retries
+        queue.process_count = max(1, min(scene_shots(scene).processes, len(queue.shots)))
+        queue.progress.parallel = queue.process_count
         try:
-            queue._start_process(scene)
+            queue._save_copy(scene)
+            for slot in range(queue.process_count):
+                queue._start_process(slot)
         except (OSError, RuntimeError) as error:
+            queue._end_processes()
             queue._remove_copy()
             return None, [validation.Problem(None, "run_in", f"Cannot start the background Blender: {error}")]
         return queue, []
 
-    def _start_process(self, scene: bpy.types.Scene) -> None:
+    def _save_copy(self, scene: bpy.types.Scene) -> None:
         self._folder = tempfile.mkdtemp(prefix="multi_render_")
         # The person's file name, so that Blender's {blend_name} is theirs in
         # the process too (an unsaved file: Blender's own word for it).
@@ -88,120 +105,175 @@ class BackgroundSession(session.QueueSession):
         # stay. Remapped, so its images and libraries are found from there.
         bpy.ops.wm.save_as_mainfile(filepath=copy, copy=True, check_existing=False, compress=False, relative_remap=True)
         _share_disk_caches(copy)
-        plan: dict[str, list[int]] = {}
-        for shot in self.run.shots:
-            plan.setdefault(shot.scene, []).append(shot.index)
         module = (__package__ or __name__).rpartition(".run")[0]  # the add-on: "bl_ext.<repo>.multi_render"
-        argv = [
+        threads = threads_each(self.process_count)
+        self._argv = [
             bpy.app.binary_path,
             "--background",
+            *(["--threads", str(threads)] if threads else []),
             "--python-expr",
             _LAUNCH.format(module=module),
             "--",
             "render",
             copy,
-            "--events",
+            "--serve",
             # name=value: a scene named "-x" must not read as an option
             f"--as-file={bpy.data.filepath}",
             f"--started={self.now.isoformat()}",
             f"--scene={scene.name}",
-            f"--plan={json.dumps(list(plan.items()))}",
         ]
+
+    def _start_process(self, slot: int) -> None:
         # The same profile (inherited environment) and working directory, so
         # that relative paths and add-ons are what this Blender has.
-        self.child = ChildProcess(argv, cwd=os.getcwd())
+        self.processes[slot] = ChildProcess(self._argv, cwd=os.getcwd())
+        self._stats.pop(slot, None)
+        self._busy.discard(slot)
+        self._give_next(slot)
+
+    @property
+    def process_ids(self) -> list[int]:
+        """The running processes' ids, by slot."""
+        return [child.pid for _slot, child in sorted(self.processes.items())]
+
+    def process_id_of(self, position: int) -> int | None:
+        """The id of the process given the shot at `position`, if one has it."""
+        return next((child.pid for slot, child in self.processes.items() if self.pool.held_by(slot) == position), None)
 
     # -- one step (the operator's timer) -------------------------------------------------
     def tick(self) -> Action:
-        child = self.child
-        if child is None:
-            self.run.abort("no background process")
-            return Action.FINISH
-        ended = child.done  # before reading: nothing printed after this goes unread
-        self._read(child)
-        if self._child_finished and not self.run.finished:
-            # Every file is written: no need to wait for Blender to shut down.
-            self.followed.child_done(self._child_stop_reason)
-        if ended and not self.run.finished:
-            self._process_ended(child)
+        for slot, child in list(self.processes.items()):
+            ended = child.done  # before reading: nothing printed after this goes unread
+            self._read(slot, child)
+            if ended:
+                self._process_ended(slot, child)
+        if not self.run.finished:
+            self._dispatch()
+        if not self.processes and not self.run.finished:
+            # Every process is gone (a stop ended them, or nothing was left to give).
+            self.run.abort(self._stop_reason or self.run.stop_reason or "stopped")
         if self.run.finished:
+            self._end_processes()
             return self._after_last_shot()
         if self.progress.due:
-            self.progress.show()  # the time left
+            self._show_progress()  # the time left
         self._autosave_if_due()
         return Action.WAIT
 
-    def _read(self, child: ChildProcess) -> None:
+    def _dispatch(self) -> None:
+        """Each free process gets the next shot; one with nothing left to
+        take ends (and a retried shot gets a new process in the lost one's slot)."""
+        for slot in range(self.process_count):
+            child = self.processes.get(slot)
+            if child is None:
+                if not self._stop_reason and not self.pool.all_given_out():
+                    self._start_process(slot)
+                continue
+            if slot in self._busy:
+                continue  # free once it has ended the run of its last shot
+            if not self._give_next(slot) and self.pool.all_given_out():
+                child.kill()  # idle: nothing is written
+                del self.processes[slot]
+
+    def _give_next(self, slot: int) -> bool:
+        position = self.pool.take_next(slot)
+        if position is None:
+            return False
+        shot = self.run.shots[position]
+        self.processes[slot].send(child_protocol.shots_command([(shot.scene, [shot.index])]))
+        self._busy.add(slot)
+        return True
+
+    def _read(self, slot: int, child: ChildProcess) -> None:
         for line in child.lines():
             event = child_protocol.read_line(line)
             if event is not None:
-                self._follow(event)
+                self._follow(slot, event)
 
-    def _follow(self, event: child_protocol.Event) -> None:
-        if isinstance(event, ShotEvent):
-            self._follow_shot(event)
-        elif isinstance(event, StatsEvent):
-            self.progress.render_progress = event.text
-            self.progress.show()
-        elif isinstance(event, EndEvent):
-            self._child_sheet, self._child_sheet_note = event.contact_sheet, event.contact_sheet_note
-            self._child_stop_reason = event.stop_reason
-            self._child_finished = True
-
-    def _follow_shot(self, event: ShotEvent) -> None:
-        shots = self.run.shots
-        if not 0 <= event.position < len(shots) or shots[event.position].name != event.name:
-            log.warning("the background process reported a shot this run does not have: %s", event)
+    def _follow(self, slot: int, event: child_protocol.Event) -> None:
+        position = self.pool.held_by(slot)
+        if isinstance(event, StatsEvent):
+            self._stats[slot] = event.text
+            self._show_progress()
             return
-        if event.status == ShotStatus.RENDERING:
-            self.followed.child_started(event.position, event.started_wall)
-        else:
-            self.followed.child_ended(event.position, event.status, event.reason, event.seconds, event.pass_files)
-        self.progress.render_progress = ""
-        if event.status == ShotStatus.RENDERING:
-            self._sync_shot(shots[event.position])
-        else:
-            self._settled(shots[event.position])  # its movie, if it asks for one, is made here
-        self.progress.show()
-
-    def _process_ended(self, child: ChildProcess) -> None:
-        """The process is gone before its end report."""
-        if self._stop_reason:
-            self.run.abort(self._stop_reason)  # the shot it rendered: cancelled
+        if isinstance(event, EndEvent):
+            self._busy.discard(slot)  # it waits for its next shot
+        if position is None:
+            if not isinstance(event, EndEvent):
+                log.warning("process %d reported %s with no shot of its own", slot, event)
             return
-        if self.run.current is None:
-            self.followed.child_done()
+        shot = self.run.shots[position]
+        if isinstance(event, EndEvent):
+            # Its run ended without settling the shot (e.g. refused it).
+            self.pool.child_ended(position, ShotStatus.FAILED, event.stop_reason or "not rendered", 0.0, ())
+            self._settled(shot)
+        elif isinstance(event, ShotEvent):
+            if (event.scene, event.name) != (shot.scene, shot.name):
+                log.warning("process %d reported a shot it was not given: %s", slot, event)
+            elif event.status == ShotStatus.RENDERING:
+                self.pool.child_started(position, event.started_wall)
+                self._sync_shot(shot)
+            else:
+                self.pool.child_ended(position, event.status, event.reason, event.seconds, event.pass_files)
+                self._stats.pop(slot, None)
+                self._settled(shot)  # its movie, if it asks for one, is made here
+        self._show_progress()
+
+    def _process_ended(self, slot: int, child: ChildProcess) -> None:
+        """A process is gone: expected once it had nothing left, else lost."""
+        del self.processes[slot]
+        self._stats.pop(slot, None)
+        self._busy.discard(slot)
+        if self._stop_reason or self.pool.held_by(slot) is None:
             return
         code = child.exit_code
         how = f"was killed (signal {-code})" if code is not None and code < 0 else f"ended with exit status {code}"
         tail = child.log_tail()
-        lost = self.run.current
-        self.followed.child_lost(f"the background Blender {how}" + (f": {tail}" if tail else ""))
-        if lost is not None and lost.status == ShotStatus.FAILED:
-            self._remove_unfinished(lost)  # a crash mid-write leaves a cut-off image or movie
+        position = self.pool.held_by(slot)
+        assert position is not None
+        shot = self.run.shots[position]
+        failed = self.pool.process_lost(slot, f"the background Blender {how}" + (f": {tail}" if tail else ""))
+        # A crash mid-write leaves a cut-off image or movie, also before a new try.
+        self._remove_unfinished(shot)
+        if failed is not None:
+            self._settled(failed)
+        else:
+            log.warning("process %d (pid %d) was lost on %s: it is tried again", slot, child.pid, shot.name)
+            self._sync_shot(shot)
+
+    def _show_progress(self) -> None:
+        """The shots in flight, each with its render's own progress."""
+        flying = self.pool.in_flight
+        texts = [
+            self._stats.get(slot, "")
+            for slot in sorted(self.processes)
+            if (position := self.pool.held_by(slot)) is not None and position in flying
+        ]
+        self.progress.render_progress = ", ".join(text for text in texts if text)
+        self.progress.show()
 
     # -- what the operators ask ------------------------------------------------------------
     def request_stop(self, reason: str) -> None:
-        """Stop means now: the process ends and its shot is cancelled."""
+        """Stop means now: the processes end and their shots are cancelled."""
         self.stopping = True
         self._stop_reason = self._stop_reason or reason
-        self._end_child()
+        self._end_processes()
 
     def set_paused(self, paused: bool) -> None:
-        """Pause: the process finishes its shot and holds before the next."""
-        if self.child is not None:
-            self.child.send(child_protocol.PAUSE if paused else child_protocol.RESUME)
+        """Pause: each process finishes its shot and gets no other."""
         super().set_paused(paused)
 
     def abort(self, reason: str, layout: LayoutEnd = "later") -> None:
-        # The process ends first, and what it said before it ended is read:
-        # a shot it finished is not taken for a cancelled one (and removed),
-        # nothing it writes afterwards is taken for a finished file.
-        self._end_child()
+        # The processes end first, and what they said before they ended is
+        # read: a shot one finished is not taken for a cancelled one (and
+        # removed), nothing written afterwards is taken for a finished file.
+        self._stop_reason = self._stop_reason or reason
+        self._end_processes()
         super().abort(reason, layout)
 
     def internal_error(self, error: Exception) -> None:
-        self._end_child()
+        self._stop_reason = self._stop_reason or "internal error"
+        self._end_processes()
         super().internal_error(error)
 
     def before_save(self) -> None:
@@ -214,28 +286,24 @@ class BackgroundSession(session.QueueSession):
         return True
 
     def end(self, layout: LayoutEnd = "later") -> str:
-        self._end_child()
+        self._stop_reason = self._stop_reason or "stopped"
+        self._end_processes()
         try:
             return super().end(layout)
         finally:
             self._remove_copy()
-
-    def _write_contact_sheet(self, record: RunRecord) -> str:
-        # The process wrote it (so this Blender never waits for it).
-        if self._child_sheet:
-            runtime_state().last_contact_sheet = self._child_sheet
-        return self._child_sheet_note
 
     def _remove_unfinished(self, shot: ShotRun) -> None:
         # A killed process may also leave a cut-off frame of a range.
         super()._remove_unfinished(shot)
         output_keeping.remove_broken(shot)
 
-    def _end_child(self) -> None:
-        if self.child is not None:
-            self.child.kill()
+    def _end_processes(self) -> None:
+        for slot, child in list(self.processes.items()):
+            child.kill()
             if not self.run.finished:
-                self._read(self.child)
+                self._read(slot, child)
+        self.processes.clear()
 
     def _remove_copy(self) -> None:
         if self._folder:

@@ -1,12 +1,14 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""The background process's side of background.py (`render --events`):
-report each shot's start and end and the render's own progress to the
-Blender that started it, hold between shots while it says pause, and end
-at once when it is gone (its pipe to our standard input closes)."""
+"""The background process's side of background.py (`render --events
+--serve`): take the shots to render from the Blender that started it, one
+"shots" command at a time, report each shot's start and end and the
+render's own progress, and end at once when that Blender is gone or done
+with us (its pipe to our standard input closes)."""
 
 from __future__ import annotations
 
 import os
+import queue
 import sys
 import threading
 import time
@@ -31,7 +33,7 @@ class ParentLink:
         """`out`: the file descriptor of the real standard output (everything
         else printed meanwhile goes to standard error)."""
         self._out = out
-        self._paused = threading.Event()
+        self._plans: queue.SimpleQueue[list[tuple[str, list[int]]]] = queue.SimpleQueue()
         self._positions: dict[int, int] = {}  # id(ShotRun) -> its place in the run
         self._sent: dict[int, ShotStatus] = {}  # place -> the status last sent
         self._stats_sent_at = 0.0
@@ -51,14 +53,18 @@ class ParentLink:
             _links.remove(self)
 
     # -- called by the run (session.run_blocking) -------------------------------------
+    def next_plan(self) -> list[tuple[str, list[int]]]:
+        """Wait for the next shots to render (the process ends when its
+        standard input closes)."""
+        return self._plans.get()
+
     def follow(self, session: QueueSession) -> None:
-        """Before the run and between shots: hold while paused."""
+        """Before a run and between its shots: report what changed."""
         if self._session is not session:
             self._session = session
             self._positions = {id(shot): position for position, shot in enumerate(session.shots)}
+            self._sent.clear()
             session.on_shot_change = self.shot_changed
-        while self._paused.is_set():
-            time.sleep(0.05)
 
     def shot_changed(self, shot: ShotRun) -> None:
         position = self._positions.get(id(shot))
@@ -102,14 +108,11 @@ class ParentLink:
                 os._exit(child_protocol.PARENT_GONE_EXIT)  # nobody reads us any more
 
     def _read_commands(self) -> None:
-        """On a helper thread: only flips a flag, or ends the process."""
+        """On a helper thread: only hands plans over, or ends the process."""
         try:
             for line in sys.stdin:
-                command = line.strip()
-                if command == child_protocol.PAUSE:
-                    self._paused.set()
-                elif command == child_protocol.RESUME:
-                    self._paused.clear()
+                if (plan := child_protocol.read_plan(line)) is not None:
+                    self._plans.put(plan)
         finally:
             # Standard input closed (or broke): the Blender that started us is
             # gone. Stop rendering for nobody.

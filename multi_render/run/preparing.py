@@ -13,7 +13,8 @@ import bpy
 
 from ..core import paths, validation
 from ..core.logs import logger
-from ..core.run import FollowedRun, QueueRun
+from ..core.pool import PoolRun
+from ..core.run import QueueRun
 from ..core.shots import ShotSpec
 from ..core.status import ShotStatus
 from ..props import scene_shots
@@ -60,7 +61,7 @@ def prepare_run(
     chosen = [(each, spec) for each in per_scene for spec in each.shots if spec.enabled]
     if renders_here and all_scenes and not bpy.app.background and (problems := _windowless_scene_problems(chosen)):
         return None, problems
-    run = (QueueRun if renders_here else FollowedRun)(
+    run = (QueueRun if renders_here else PoolRun)(
         [
             (spec.index, spec.name, spec.files, [node.absolute_folder for node in spec.node_outputs])
             for _each, spec in chosen

@@ -25,6 +25,7 @@ class ProgressText:
         self._earlier_seconds = earlier_seconds  # each shot's time in an earlier run (by place in the run)
         self.render_progress = ""  # the current render's own progress, when Blender does not show it
         self._shown_at = 0.0
+        self.parallel = 1  # processes rendering side by side
 
     @property
     def due(self) -> bool:
@@ -37,7 +38,7 @@ class ProgressText:
         if text and self.render_progress and run.rendering:
             text += f" - {self.render_progress}"
         if text and not run.paused:
-            text += estimate.left_text(estimate.seconds_left(run, self._earlier_seconds, run.now()))
+            text += estimate.left_text(estimate.seconds_left(run, self._earlier_seconds, run.now(), self.parallel))
         self._shown_at = time.monotonic()
         _show_text(text)
 

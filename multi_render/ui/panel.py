@@ -101,6 +101,8 @@ class MULTIRENDER_PT_shots(bpy.types.Panel):
         options.prop(data, "skip_existing")
         options.prop(data, "contact_sheet")
         layout.row().prop(data, "run_in", expand=True)
+        if data.run_in == "BACKGROUND":
+            layout.prop(data, "processes")
         column = layout.column()
         column.scale_y = 1.6
         # Greyed while a queue runs; its tooltip then says why.

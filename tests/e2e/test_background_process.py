@@ -18,8 +18,9 @@ from testkit.blender_app import BlenderApp
 RUNNING = "bpy.context.window_manager.multi_render.is_running"
 STATUSES = "[shot.status for shot in shots]"
 OUTPUTS = "[shot.output for shot in shots]"
-SESSION = "__import__('sys').modules['bl_ext.user_default.multi_render.run.session']"
-CHILD_PID = f"{SESSION}.active().child.pid"
+ADDON = "bl_ext.user_default.multi_render"
+SESSION = f"__import__('sys').modules['{ADDON}.run.session']"
+CHILD_PID = f"{SESSION}.active().process_ids[0]"
 
 # Three shots saved in a .blend: an absolute output, a "//" one and a
 # templated one; `{mode}` is THIS_BLENDER or BACKGROUND.
@@ -129,7 +130,8 @@ def test_stop_ends_the_process_and_leaves_no_unfinished_file(blender: BlenderApp
     assert "stopped" in blender.eval("bpy.context.window_manager.multi_render.last_report")
 
 
-def test_a_killed_process_fails_its_shot_and_the_rest_remain(blender: BlenderApp, tmp_path: Path) -> None:
+def test_a_killed_process_fails_its_shot_once_its_retries_ran_out(blender: BlenderApp, tmp_path: Path) -> None:
+    blender.exec(f"bpy.context.preferences.addons[{ADDON!r}].preferences.retries = 0")
     start(blender, tmp_path, "BACKGROUND", seconds=3)
     blender.wait_until("shots[0].status == 'DONE'", timeout=60)
     pid = wait_for_child_shot(blender, 2)

@@ -16,7 +16,7 @@ def test_events_survive_the_line_and_other_lines_are_not_events() -> None:
     shot = ShotEvent(2, "Night", 'Cam "A", {x}', ShotStatus.DONE, "", 1.5, 1700000000.25, ("/o/p_0001.exr",))
     assert child_protocol.read_line(child_protocol.shot_line(shot)) == shot
     assert child_protocol.read_line(child_protocol.stats_line("Sample 3/16")) == StatsEvent("Sample 3/16")
-    end = EndEvent("cancelled", "/o/sheet.png", ". Contact sheet: /o/sheet.png")
+    end = EndEvent("cancelled")
     assert child_protocol.read_line(child_protocol.end_line(end)) == end
     assert child_protocol.read_line("Fra:1 Mem:18.13M | Sample 3/16\n") is None
     assert child_protocol.read_line(child_protocol.MARKER + "{not json\n") is None
@@ -73,3 +73,12 @@ def test_kill_ends_the_process_at_once() -> None:
     assert child.exit_code is not None and (child.exit_code < 0 or sys.platform == "win32")
     assert time.monotonic() - started < 5
     wait_for(lambda: child.done)
+
+
+def test_a_shots_command_carries_a_plan_and_nothing_else() -> None:
+    line = child_protocol.shots_command([('Night "1"', [0, 3])])
+    assert "\n" not in line
+    assert child_protocol.read_plan(line + "\n") == [('Night "1"', [0, 3])]
+    assert child_protocol.read_plan("pause\n") is None
+    assert child_protocol.read_plan('shots [["Night", ["__import__(\'os\')"]]]') is None  # data only
+    assert child_protocol.read_plan("shots {not json") is None

@@ -1,5 +1,5 @@
 from multi_render.core import report
-from multi_render.core.run import Action, FollowedRun, QueueRun
+from multi_render.core.run import Action, QueueRun
 from multi_render.core.status import RenderEvent, ShotStatus, says_stopped
 
 
@@ -16,11 +16,6 @@ def make_run(count: int = 3, written: set[str] | None = None) -> tuple[QueueRun,
     files = written if written is not None else {f"/o/{i}.png" for i in range(count)}
     run = QueueRun([(i, f"s{i}", f"/o/{i}.png") for i in range(count)], clock=clock, is_written=files.__contains__)
     return run, clock
-
-
-def make_followed_run(count: int = 3) -> tuple[FollowedRun, Clock]:
-    clock = Clock()
-    return FollowedRun([(i, f"s{i}", f"/o/{i}.png") for i in range(count)], clock=clock), clock
 
 
 def render(run: QueueRun, *events: RenderEvent) -> None:
@@ -390,36 +385,6 @@ def test_skip_existing_is_each_shots_own() -> None:
     assert run.next_action(job_running=False) == Action.START
     assert run.current is run.shots[1]
     assert run.shots[0].status == ShotStatus.SKIPPED
-
-
-def test_a_background_process_run_is_followed_shot_by_shot() -> None:
-    run, clock = make_followed_run(3)
-    run.child_ended(0, ShotStatus.SKIPPED, "its file exists", 0.0, ())
-    run.child_started(1, started_wall=1234.5)
-    assert run.rendering and run.current is run.shots[1] and run.shots[1].started_wall == 1234.5
-    assert run.position_text == "Shot 2/3: s1"
-    clock.now += 3
-    run.child_ended(1, ShotStatus.DONE, "", 2.5, ("/o/pass.exr",))
-    assert not run.rendering and run.shots[1].pass_files == ("/o/pass.exr",)
-    run.child_started(2, started_wall=1240.0)
-    run.child_lost("the background Blender was killed (signal 9)")
-    assert run.finished
-    assert [s.status for s in run.shots] == [ShotStatus.SKIPPED, ShotStatus.DONE, ShotStatus.FAILED]
-    assert run.shots[2].reason == "the background Blender was killed (signal 9)"
-    assert "1 failed" in report.summary(run)
-
-
-def test_a_process_lost_before_its_first_shot_fails_that_shot_only() -> None:
-    run, _clock = make_followed_run(3)
-    run.child_lost("the background Blender ended with exit status 1: no such add-on")
-    assert [s.status for s in run.shots] == [ShotStatus.FAILED, ShotStatus.PENDING, ShotStatus.PENDING]
-
-
-def test_stopping_a_followed_run_cancels_its_shot() -> None:
-    run, _clock = make_followed_run(2)
-    run.child_started(0, started_wall=1.0)
-    run.abort("stopped")
-    assert [s.status for s in run.shots] == [ShotStatus.CANCELLED, ShotStatus.PENDING]
 
 
 def _listed(written: set[str]) -> QueueRun:

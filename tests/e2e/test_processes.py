@@ -1,0 +1,103 @@
+"""Render In: Background Process with several processes: each takes the
+next shot when it is free; Stop ends every one; a process killed mid-shot
+has its shot tried again on a new process while the others go on."""
+
+from __future__ import annotations
+
+import os
+import signal
+import time
+from pathlib import Path
+
+from setups import SHOT_PER_CAMERA
+from test_background_process import ADDON, SESSION, alive
+
+from testkit.blender_app import BlenderApp
+
+RUNNING = "bpy.context.window_manager.multi_render.is_running"
+STATUSES = "[shot.status for shot in shots]"
+ACTIVE = f"{SESSION}.active()"
+
+SIX_SHOTS = (
+    """
+import os
+from testkit import scenes
+cameras = scenes.build_color_cameras(6, size=32)
+"""
+    + SHOT_PER_CAMERA
+    + """
+scenes.make_timed(scene, {seconds})
+scenes.emit_object_colors(scene)
+scene.multi_render.run_in = "BACKGROUND"
+scene.multi_render.processes = 2
+"""
+)
+
+
+def start(blender: BlenderApp, output: Path, seconds: float) -> None:
+    blender.exec(SIX_SHOTS.format(output=str(output), seconds=seconds))
+    blender.exec("bpy.ops.multi_render.render_shots('INVOKE_DEFAULT')")
+
+
+def two_rendering(blender: BlenderApp) -> list[int]:
+    """Wait until two shots render side by side; the two processes' ids."""
+    blender.wait_until(f"sum(s.status == 'RENDERING' for s in shots) == 2 and len({ACTIVE}.process_ids) == 2", 90)
+    pids: list[int] = blender.eval(f"{ACTIVE}.process_ids")
+    assert len(set(pids)) == 2 and all(alive(pid) for pid in pids)
+    return pids
+
+
+def test_two_processes_render_six_shots_side_by_side(blender: BlenderApp, tmp_path: Path) -> None:
+    output = tmp_path / "out"
+    start(blender, output, seconds=1.0)
+    seen: set[int] = set()
+    deadline = time.monotonic() + 180
+    # Which process renders which shot, looked at until the run ends.
+    while blender.eval(RUNNING):
+        assert time.monotonic() < deadline, "the run did not end"
+        rendering = blender.eval(
+            f"[{ACTIVE}.process_id_of(i) for i, s in enumerate(shots) if s.status == 'RENDERING'] if {ACTIVE} else []"
+        )
+        seen.update(pid for pid in rendering if pid)
+        time.sleep(0.2)
+    assert len(seen) == 2, f"shots were rendered by processes {seen}"
+    assert blender.eval(STATUSES) == ["DONE"] * 6
+    cameras = blender.eval("[s.camera.name for s in shots]")
+    for camera, path in zip(cameras, blender.eval("[s.output for s in shots]"), strict=True):
+        assert blender.eval(f"scenes.wall_color({path!r})") == camera.removeprefix("Cam_")
+    report = blender.eval("bpy.context.window_manager.multi_render.last_report")
+    assert report.startswith("Rendered 6 shots"), report
+    assert blender.eval("len(scene.multi_render.history)") == 1  # one run, one record
+    assert not any(alive(pid) for pid in seen)
+
+
+def test_stop_ends_every_process(blender: BlenderApp, tmp_path: Path) -> None:
+    start(blender, tmp_path / "out", seconds=0)  # no time limit: rendering until stopped
+    pids = two_rendering(blender)
+    # The panel's progress names both shots.
+    blender.wait_until("bpy.context.window_manager.multi_render.progress_text.startswith('Shots 1, 2/6')", 20)
+    blender.exec("bpy.ops.multi_render.stop()")
+    blender.wait_until(f"not {RUNNING}", timeout=30)
+    assert not any(alive(pid) for pid in pids)
+    assert blender.eval(STATUSES) == ["CANCELLED"] * 2 + ["PENDING"] * 4
+    assert not (tmp_path / "out").exists() or not list((tmp_path / "out").iterdir())
+
+
+def test_a_killed_process_has_its_shot_retried_and_the_other_never_stops(blender: BlenderApp, tmp_path: Path) -> None:
+    blender.exec(f"bpy.context.preferences.addons[{ADDON!r}].preferences.retries = 1")
+    output = tmp_path / "out"
+    start(blender, output, seconds=3.0)
+    first, second = two_rendering(blender)
+    killed = blender.eval(f"{ACTIVE}.process_id_of(1)")
+    other = first if killed == second else second
+    os.kill(killed, signal.SIGKILL)
+    # A new process takes the shot again while the other one goes on.
+    blender.wait_until(f"len({ACTIVE}.process_ids) == 2 and {killed} not in {ACTIVE}.process_ids", timeout=30)
+    going_on = f"(a := {ACTIVE}) is None or a.run.finished or a.pool.all_given_out() or {other} in a.process_ids"
+    while blender.eval(RUNNING):
+        assert blender.eval(going_on), "the other process was stopped"
+        time.sleep(0.3)
+    assert blender.eval(STATUSES) == ["DONE"] * 6
+    reason = blender.eval("scene.multi_render.history[0].shots[1].reason")
+    assert "try 1: the background Blender was killed (signal 9)" in reason
+    assert blender.eval("scenes.wall_color(shots[1].output)") == blender.eval("shots[1].camera.name")[4:]
