@@ -265,6 +265,9 @@ class MULTIRENDER_PG_runtime(bpy.types.PropertyGroup):
     in_background: BoolProperty(
         name="In the Background", description="The running queue renders a copy in a separate Blender process"
     )
+    process_lines: StringProperty(
+        name="Processes", description="With several background processes: each one's shot and progress, a line each"
+    )
     last_contact_sheet: StringProperty(
         name="Last Contact Sheet", subtype="FILE_PATH", description="The contact sheet the last run wrote"
     )

@@ -431,6 +431,65 @@ def long_background(app: BlenderApp, folder: str, count: int, seconds: float) ->
     return {"count": count, "background_s": background, "exec_s": floor, "ratio": background / floor}
 
 
+# As _END_TIMER (a method has one wrapper at a time), and the processes' run kept.
+_KEEP_POOL = """
+ended, pools = [], []
+def _timed_end_keeping_pool(original, self, *args, **kwargs):
+    if hasattr(self, "pool"):
+        pools.append(self.pool)
+    try:
+        return original(self, *args, **kwargs)
+    finally:
+        ended.append(time.perf_counter())
+wrap_session_method("end", _timed_end_keeping_pool)
+"""
+
+# Each shot's process and, in that process, the time from the end of one
+# render to the start of the next (the child's clock): what dispatch costs.
+_DISPATCH_GAPS = """
+def dispatch_gaps(pool):
+    by_process = {}
+    for position, shot in enumerate(pool.shots):
+        by_process.setdefault(pool.given_to[position], []).append((shot.started_wall, shot.seconds))
+    gaps = []
+    for renders in by_process.values():
+        renders.sort()
+        gaps += [b[0] - (a[0] + a[1]) for a, b in zip(renders, renders[1:])]
+    return gaps
+"""
+
+
+def processes(app: BlenderApp, folder: str, count: int) -> dict[str, Any]:
+    """The farm benchmark's file (short Cycles shots of a file slow to open: a
+    big hidden mesh): one background process with every core against two
+    with one core each (each process opens the file); and the time a
+    process waits between shots."""
+    app.exec(_KEEP_POOL + _DISPATCH_GAPS)
+    app.exec(
+        f"scene = build('CYCLES', {count}, size=32); scene.render.filepath = {folder!r} + os.sep\n"
+        "bpy.ops.mesh.primitive_grid_add(x_subdivisions=2400, y_subdivisions=2400)\n"
+        "bpy.context.active_object.hide_render = True\n"
+        # Not drawn either: this Blender's software OpenGL would spend seconds a redraw on it.
+        "bpy.context.active_object.hide_set(True)\n"
+        "scene.multi_render.processes = 1"
+    )
+    one = _queue_seconds(app, "BACKGROUND", count)
+    shutil.rmtree(folder, ignore_errors=True)
+    app.exec("scene.multi_render.processes = 2")
+    two = _queue_seconds(app, "BACKGROUND", count)
+    gaps = app.eval("dispatch_gaps(pools[-1])")
+    app.exec("scene.multi_render.processes = 1; scene.multi_render.run_in = 'THIS_BLENDER'")
+    app.exec("[bpy.data.objects.remove(obj) for obj in list(bpy.data.objects) if obj.name.startswith('Grid')]")
+    return {
+        "count": count,
+        "one_process_s": one,
+        "two_processes_s": two,
+        "ratio": two / one,
+        "dispatch_median_ms": 1000 * statistics.median(gaps),
+        "dispatch_max_ms": 1000 * max(gaps),
+    }
+
+
 def median_runs(runs: list[dict[str, Any]]) -> dict[str, Any]:
     return {key: statistics.median(run[key] for run in runs) for key in runs[0] if not isinstance(runs[0][key], dict)}
 
@@ -478,6 +537,7 @@ def main() -> int:
         results["background_long"] = long_background(
             app, str(workdir / "out" / "bg_long"), 2 if options.smoke else 20, 1.0
         )
+        results["processes"] = processes(app, str(workdir / "out" / "processes"), 4 if options.smoke else 20)
     finally:
         app.quit()
         if xvfb is not None:
@@ -541,6 +601,13 @@ def render_table(results: dict[str, Any]) -> str:
     lines.append(
         f"- background process, {long_bg['count']} 1-second renders: {long_bg['background_s']:.2f} s against the "
         f"EXEC loop's {long_bg['exec_s']:.2f} s: ratio {long_bg['ratio']:.3f}"
+    )
+    pool = results["processes"]
+    lines.append(
+        f"- {pool['count']} Cycles shots of a file slow to open: 2 processes of 1 thread "
+        f"{pool['two_processes_s']:.2f} s against 1 process of every thread {pool['one_process_s']:.2f} s: "
+        f"ratio {pool['ratio']:.2f}; a process waits {pool['dispatch_median_ms']:.0f} ms between shots "
+        f"(median; max {pool['dispatch_max_ms']:.0f} ms)"
     )
     return "\n".join(lines)
 

@@ -21,6 +21,7 @@ class PoolRun(QueueRun):
         self.retries = 0  # new tries of a shot whose process was lost mid-shot
         self._holder: dict[int, int] = {}  # position -> the process (slot) it was given to
         self._lost_tries: dict[int, list[str]] = {}  # position -> why each earlier try's process was lost
+        self.given_to: dict[int, int] = {}  # position -> the process (slot) it was last given to, kept
 
     # -- what the processes ask and tell ----------------------------------------------
     def take_next(self, slot: int) -> int | None:
@@ -30,7 +31,7 @@ class PoolRun(QueueRun):
             return None
         for position, shot in enumerate(self.shots):
             if shot.status == ShotStatus.PENDING and position not in self._holder:
-                self._holder[position] = slot
+                self._holder[position] = self.given_to[position] = slot
                 return position
         return None
 
@@ -109,10 +110,6 @@ class PoolRun(QueueRun):
     @property
     def rendering(self) -> bool:
         return bool(self.in_flight)
-
-    @property
-    def render_ended(self) -> bool:
-        return False  # each process reports its shots settled; no render of this Blender's ends
 
     @property
     def position_text(self) -> str:

@@ -147,7 +147,7 @@ class MULTIRENDER_OT_render_shots(bpy.types.Operator):
                     stop_keys.watch(context, queue)
                 elif action == Action.FINISH:
                     return self._finish(queue)
-                self._set_tick(context, FAST_TICK_SECONDS if queue.render_ended else TICK_SECONDS)
+                self._set_tick(context, FAST_TICK_SECONDS if queue.wants_fast_ticks else TICK_SECONDS)
         except Exception as error:
             # An exception would make Blender drop this operator and leave the
             # scene changed: end the queue here, restored and reported.

@@ -32,7 +32,7 @@ from ..core.run import Action, ShotRun
 from ..core.status import ShotStatus
 from ..props import scene_shots
 from ..shot import blender_names
-from . import output_keeping, session
+from . import output_keeping, progress, session
 from .deferred import LayoutEnd
 from .preparing import PreparedRun
 
@@ -130,6 +130,13 @@ class BackgroundSession(session.QueueSession):
         self._stats.pop(slot, None)
         self._busy.discard(slot)
         self._give_next(slot)
+
+    @property
+    def wants_fast_ticks(self) -> bool:
+        # A process that ends a shot waits for the next until this Blender's
+        # next tick: while processes run, look at them often (a tick that
+        # finds nothing costs well under a millisecond).
+        return bool(self.processes)
 
     @property
     def process_ids(self) -> list[int]:
@@ -242,7 +249,8 @@ class BackgroundSession(session.QueueSession):
             self._sync_shot(shot)
 
     def _show_progress(self) -> None:
-        """The shots in flight, each with its render's own progress."""
+        """The shots in flight, each with its render's own progress; with
+        several processes, a line for each in the panel."""
         flying = self.pool.in_flight
         texts = [
             self._stats.get(slot, "")
@@ -251,6 +259,22 @@ class BackgroundSession(session.QueueSession):
         ]
         self.progress.render_progress = ", ".join(text for text in texts if text)
         self.progress.show()
+        if self.process_count > 1:
+            progress.show_lines([self._process_line(slot) for slot in range(self.process_count)])
+
+    def _process_line(self, slot: int) -> str:
+        """E.g. "Process 2 (pid 4242): shot 3, Cam_Red - Sample 5/16"."""
+        child = self.processes.get(slot)
+        if child is None:
+            return f"Process {slot + 1}: ended"
+        position = self.pool.held_by(slot)
+        shot = None if position is None else self.run.shots[position]
+        if position is None or shot is None or shot.status != ShotStatus.RENDERING:
+            return f"Process {slot + 1} (pid {child.pid}): " + ("paused" if self.run.paused else "starting")
+        stats = self._stats.get(slot, "")
+        return f"Process {slot + 1} (pid {child.pid}): shot {position + 1}, {shot.name}" + (
+            f" - {stats}" if stats else ""
+        )
 
     # -- what the operators ask ------------------------------------------------------------
     def request_stop(self, reason: str) -> None:

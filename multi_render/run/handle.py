@@ -44,8 +44,9 @@ class QueueHandle:
         return self.run.rendering
 
     @property
-    def render_ended(self) -> bool:
-        """The current render reported its end; Blender's job may linger."""
+    def wants_fast_ticks(self) -> bool:
+        """Something is due within milliseconds: the next shot, as soon as
+        the render that ended lets go of Blender's render job."""
         return self.run.render_ended
 
     @property

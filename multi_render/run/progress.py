@@ -48,6 +48,15 @@ def show_encoding(count: int) -> None:
     _show_text(f"Making {count} movie{'s' if count != 1 else ''} (a background Blender each)")
 
 
+def show_lines(lines: list[str]) -> None:
+    """The background processes' lines under the progress text ([] clears them)."""
+    runtime = runtime_state()
+    text = "\n".join(lines)
+    if runtime.process_lines != text:
+        runtime.process_lines = text
+        redraw()
+
+
 def _show_text(text: str) -> None:
     """The progress text in the sidebar and status bar (redrawn on change only)."""
     runtime = runtime_state()

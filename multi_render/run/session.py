@@ -223,7 +223,7 @@ class QueueSession(QueueHandle):
             log.exception("could not keep the run's record")
             self.report_text += f". Could not keep the run's record: {type(error).__name__}: {error}"
         runtime = runtime_state()
-        runtime.progress_text = ""
+        runtime.progress_text = runtime.process_lines = ""
         runtime.is_paused = False
         runtime.in_background = False
         runtime.last_report = self.report_text

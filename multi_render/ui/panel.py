@@ -139,6 +139,8 @@ class MULTIRENDER_PT_shots(bpy.types.Panel):
         )
         row.operator("multi_render.stop", text="Stop", icon="CANCEL")
         if runtime.in_background:
+            for line in runtime.process_lines.splitlines():
+                layout.label(text=line, icon="CONSOLE")
             layout.label(text="Renders a copy saved at the start: edits made now do not change it", icon="INFO")
             layout.label(text="Esc over this panel stops it too")
         else:

@@ -49,6 +49,7 @@ def two_rendering(blender: BlenderApp) -> list[int]:
 
 def test_two_processes_render_six_shots_side_by_side(blender: BlenderApp, tmp_path: Path) -> None:
     output = tmp_path / "out"
+    blender.exec("bpy.context.scene.multi_render.contact_sheet = True")
     start(blender, output, seconds=1.0)
     seen: set[int] = set()
     deadline = time.monotonic() + 180
@@ -67,6 +68,9 @@ def test_two_processes_render_six_shots_side_by_side(blender: BlenderApp, tmp_pa
         assert blender.eval(f"scenes.wall_color({path!r})") == camera.removeprefix("Cam_")
     report = blender.eval("bpy.context.window_manager.multi_render.last_report")
     assert report.startswith("Rendered 6 shots"), report
+    # This Blender makes the contact sheet of both processes' shots.
+    sheet = blender.eval("bpy.context.window_manager.multi_render.last_contact_sheet")
+    assert "Contact sheet" in report and os.path.isfile(sheet)
     assert blender.eval("len(scene.multi_render.history)") == 1  # one run, one record
     assert not any(alive(pid) for pid in seen)
 
@@ -76,6 +80,9 @@ def test_stop_ends_every_process(blender: BlenderApp, tmp_path: Path) -> None:
     pids = two_rendering(blender)
     # The panel's progress names both shots.
     blender.wait_until("bpy.context.window_manager.multi_render.progress_text.startswith('Shots 1, 2/6')", 20)
+    # And a line for each process, with its id.
+    lines = blender.eval("bpy.context.window_manager.multi_render.process_lines").splitlines()
+    assert [line.split(":")[0] for line in lines] == [f"Process 1 (pid {pids[0]})", f"Process 2 (pid {pids[1]})"]
     blender.exec("bpy.ops.multi_render.stop()")
     blender.wait_until(f"not {RUNNING}", timeout=30)
     assert not any(alive(pid) for pid in pids)
