@@ -98,15 +98,16 @@ def queue_scenes(scene: bpy.types.Scene, all_scenes: bool) -> list[bpy.types.Sce
 
 
 def _specs_of(scene: bpy.types.Scene, now: datetime, only_remaining: bool) -> list[ShotSpec]:
-    """The scene's shots as checked facts; with `only_remaining`, a shot the
-    last run finished counts as unticked."""
+    """The scene's ticked shots as checked facts; with `only_remaining`, a
+    shot the last run finished counts as unticked. Unticked shots are not
+    read: nothing renders or checks them."""
     items = scene_shots(scene).shots
-    return [
-        dataclasses.replace(
-            spec, enabled=spec.enabled and not (only_remaining and items[spec.index].status == ShotStatus.DONE)
-        )
-        for spec in scene_reader.read_shots(scene, now)
-    ]
+    wanted = {
+        index
+        for index, item in enumerate(items)
+        if item.enabled and not (only_remaining and item.status == ShotStatus.DONE)
+    }
+    return scene_reader.read_shots(scene, now, only=wanted)
 
 
 # Blender 4.3 (tested; older ones likely, 5.2 does not) dies with an X

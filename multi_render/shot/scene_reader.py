@@ -7,6 +7,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import os
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -446,13 +447,19 @@ def read_property_overrides(
     )
 
 
-def read_shots(scene: bpy.types.Scene, now: datetime | None = None) -> list[ShotSpec]:
+def read_shots(
+    scene: bpy.types.Scene, now: datetime | None = None, only: Collection[int] | None = None
+) -> list[ShotSpec]:
+    """The scene's shots as facts; `only`: just the shots at these list
+    indexes (a run reads the shots it renders: a background process reads
+    one shot of a long list at a time)."""
     now = now or datetime.now()
     known: dict[tuple[Any, ...], NamingFacts] = {}  # Blender is asked once for stills of the same settings
     objects = _objects_of(scene)
     return [
         read_shot(scene, shot, index, now, known=known, scene_objects=objects)
         for index, shot in enumerate(scene_shots(scene).shots)
+        if only is None or index in only
     ]
 
 
