@@ -6,7 +6,7 @@ before committing it.
   shot's details with its image;
 - overrides.png: the same, scrolled down: its overrides and property overrides;
 - progress.png: a queue running: Shot i/N with the time left, Pause and Stop;
-- background.png: a queue running in a background process, with the render's
+- background.png: a queue running in two background processes, with each render's
   own progress;
 - contact_sheet.png: the contact sheet of that run;
 - notification.png: the preferences of what happens when a run ends, and the
@@ -29,6 +29,7 @@ REPO = Path(__file__).resolve().parent.parent
 IMAGES = REPO / "docs" / "images"
 WINDOW_HEIGHT = 800  # testkit's Xvfb screen is 1280x800
 PROGRESS = "bpy.context.window_manager.multi_render.progress_text"
+PROCESS_LINES = "bpy.context.window_manager.multi_render.process_lines"
 
 SCENE = """
 import os
@@ -147,13 +148,13 @@ def main() -> int:
         written.append(crop(app, "progress"))
         app.exec("bpy.ops.multi_render.stop()")
         app.wait_until(f"not {RUNNING}", timeout=60)
-        # The same shots in a background process: the render's own progress.
-        app.exec("data.run_in = 'BACKGROUND'\nbpy.ops.multi_render.render_shots('INVOKE_DEFAULT')")
-        app.wait_until("shots[1].status == 'RENDERING' and ' - Sample ' in " + PROGRESS, timeout=60)
+        # The same shots in two background processes: a line each, with the render's own progress.
+        app.exec("data.run_in = 'BACKGROUND'\ndata.processes = 2\nbpy.ops.multi_render.render_shots('INVOKE_DEFAULT')")
+        app.wait_until(f"{PROCESS_LINES}.count(' - Sample ') == 2", timeout=60)
         written.append(crop(app, "background"))
         app.exec("bpy.ops.multi_render.stop()")
         app.wait_until(f"not {RUNNING}", timeout=60)
-        app.exec("data.run_in = 'THIS_BLENDER'")
+        app.exec("data.run_in = 'THIS_BLENDER'\ndata.processes = 1")
         # The whole run in Workbench's flat colours: thumbnails, details, contact sheet.
         app.exec("scene.render.engine = 'BLENDER_WORKBENCH'\nbpy.ops.multi_render.render_shots('INVOKE_DEFAULT')")
         app.wait_until(RUNNING, timeout=10)

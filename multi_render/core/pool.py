@@ -15,6 +15,14 @@ from .status import ShotStatus
 LOST_EARLY = "the background Blender ended early"
 
 
+def threads_each(processes: int, cores: int | None) -> int:
+    """Render threads for each of `processes` processes: the cores shared
+    out, at least one each; 0 (Blender's own choice) for a single process."""
+    if processes <= 1:
+        return 0
+    return max(1, (cores or 1) // processes)
+
+
 class PoolRun(QueueRun):
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]

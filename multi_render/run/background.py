@@ -27,7 +27,7 @@ from ..core import child_protocol, validation
 from ..core.child_process import ChildProcess
 from ..core.child_protocol import EndEvent, ShotEvent, StatsEvent
 from ..core.logs import logger
-from ..core.pool import PoolRun
+from ..core.pool import PoolRun, threads_each
 from ..core.run import Action, ShotRun
 from ..core.status import ShotStatus
 from ..props import scene_shots
@@ -45,14 +45,6 @@ _LAUNCH = (
     "addon_utils.enable({module!r}, default_set=False); "
     "sys.exit(importlib.import_module({module!r} + '.cli').execute(sys.argv[sys.argv.index('--') + 1:]))"
 )
-
-
-def threads_each(processes: int, cores: int | None = None) -> int:
-    """Render threads for each of `processes` processes: the cores shared
-    out, at least one each (0, Blender's own choice, for a single process)."""
-    if processes <= 1:
-        return 0
-    return max(1, (cores or os.cpu_count() or 1) // processes)
 
 
 class BackgroundSession(session.QueueSession):
@@ -106,7 +98,7 @@ class BackgroundSession(session.QueueSession):
         bpy.ops.wm.save_as_mainfile(filepath=copy, copy=True, check_existing=False, compress=False, relative_remap=True)
         _share_disk_caches(copy)
         module = (__package__ or __name__).rpartition(".run")[0]  # the add-on: "bl_ext.<repo>.multi_render"
-        threads = threads_each(self.process_count)
+        threads = threads_each(self.process_count, os.cpu_count())
         self._argv = [
             bpy.app.binary_path,
             "--background",

@@ -4,7 +4,7 @@ which shot, what their reports do, and the retries of a lost process."""
 from __future__ import annotations
 
 from multi_render.core import estimate, report
-from multi_render.core.pool import LOST_EARLY, PoolRun
+from multi_render.core.pool import LOST_EARLY, PoolRun, threads_each
 from multi_render.core.status import ShotStatus
 
 KILLED = "the background Blender was killed (signal 9)"
@@ -169,3 +169,11 @@ def test_the_time_left_counts_every_process() -> None:
     # Two shots of about 10 s each left, rendering side by side: about 10 s, not 20.
     assert estimate.seconds_left(run, {}, clock.now, parallel=2) == 10.0
     assert estimate.seconds_left(run, {}, clock.now) == 20.0
+
+
+def test_the_cores_are_shared_out_between_processes() -> None:
+    assert threads_each(1, 16) == 0  # one process: Blender's own choice
+    assert threads_each(2, 8) == 4
+    assert threads_each(3, 8) == 2
+    assert threads_each(4, 2) == 1  # never none
+    assert threads_each(2, None) == 1  # cores unknown
