@@ -1,10 +1,10 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""What a background render process (`render --events`, see child_link.py)
+"""What a background render process (`render --serve`, see child_link.py)
 tells the Blender that started it (background.py), and what it is told.
 
 One JSON object a line on standard output, after a marker, so that a stray
 line that Blender or another add-on prints is never taken for an event.
-Commands go the other way, one word a line on standard input."""
+Commands go the other way, one a line on standard input: the next shots."""
 
 from __future__ import annotations
 

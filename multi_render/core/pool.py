@@ -66,12 +66,13 @@ class PoolRun(QueueRun):
             self.stop_reason = self.stop_reason or "cancelled"
         self._finish_if_settled()
 
-    def process_lost(self, slot: int, reason: str) -> ShotRun | None:
+    def process_lost(self, slot: int, reason: str, *, proven: bool = False) -> ShotRun | None:
         """The process `slot` ended with a shot still its own. The shot goes
         back to the queue for a new process while retries are left, if its
-        render had started (a process that never got as far as rendering
-        will not do better on the next try: the run stops). Returns the
-        shot when it failed for good (its unfinished files are removed)."""
+        render had started or the process had rendered before (`proven`): a
+        process that never got as far as rendering will not do better on
+        the next try, and the run stops. Returns the shot when it failed for
+        good (its unfinished files are removed)."""
         position = self.held_by(slot)
         if position is None:
             return None
@@ -82,7 +83,7 @@ class PoolRun(QueueRun):
             shot.seconds = self._clock() - shot.started_at
         tries = self._lost_tries.setdefault(position, [])
         tries.append(reason)
-        if started and len(tries) <= self.retries and not self.stop_reason:
+        if (started or proven) and len(tries) <= self.retries and not self.stop_reason:
             shot.status = ShotStatus.PENDING  # taken again by the next free process
             return None
         shot.status, shot.reason = (
@@ -92,6 +93,12 @@ class PoolRun(QueueRun):
         self.stop_reason = self.stop_reason or LOST_EARLY  # the shots not given out yet stay pending
         self._finish_if_settled()
         return shot
+
+    def child_stopped(self, reason: str) -> None:
+        """A process's run stopped early for `reason` (it cancelled its shot,
+        which stopped the pool as "cancelled"): the report says why."""
+        if reason and self.stop_reason == "cancelled":
+            self.stop_reason = reason
 
     def tries_of(self, position: int) -> int:
         """How many processes were lost on the shot so far."""

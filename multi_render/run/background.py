@@ -58,6 +58,7 @@ class BackgroundSession(session.QueueSession):
         self.process_count = 1
         self._stats: dict[int, str] = {}  # slot -> its render's own progress
         self._busy: set[int] = set()  # slots whose process has not ended the run of its last command
+        self._proven: set[int] = set()  # slots whose process has started a render: it can render
         self._argv: list[str] = []
         self._folder = ""  # the temporary folder of the copy
         self._stop_reason = ""  # why we ended the processes, once we have
@@ -98,7 +99,7 @@ class BackgroundSession(session.QueueSession):
         bpy.ops.wm.save_as_mainfile(filepath=copy, copy=True, check_existing=False, compress=False, relative_remap=True)
         _share_disk_caches(copy)
         module = (__package__ or __name__).rpartition(".run")[0]  # the add-on: "bl_ext.<repo>.multi_render"
-        threads = threads_each(self.process_count, os.cpu_count())
+        threads = threads_each(self.process_count, _usable_cores())
         self._argv = [
             bpy.app.binary_path,
             "--background",
@@ -121,6 +122,7 @@ class BackgroundSession(session.QueueSession):
         self.processes[slot] = ChildProcess(self._argv, cwd=os.getcwd())
         self._stats.pop(slot, None)
         self._busy.discard(slot)
+        self._proven.discard(slot)
         self._give_next(slot)
 
     @property
@@ -128,7 +130,7 @@ class BackgroundSession(session.QueueSession):
         # A process that ends a shot waits for the next until this Blender's
         # next tick: while processes run, look at them often (a tick that
         # finds nothing costs well under a millisecond).
-        return bool(self.processes)
+        return bool(self.processes) and not self.run.paused
 
     @property
     def process_ids(self) -> list[int]:
@@ -165,7 +167,9 @@ class BackgroundSession(session.QueueSession):
         for slot in range(self.process_count):
             child = self.processes.get(slot)
             if child is None:
-                if not self._stop_reason and not self.pool.all_given_out():
+                # Paused: a new process would only wait (and one that cannot
+                # start would be started again and again).
+                if not (self._stop_reason or self.run.paused or self.pool.all_given_out()):
                     self._start_process(slot)
                 continue
             if slot in self._busy:
@@ -198,7 +202,9 @@ class BackgroundSession(session.QueueSession):
         if isinstance(event, EndEvent):
             self._busy.discard(slot)  # it waits for its next shot
         if position is None:
-            if not isinstance(event, EndEvent):
+            if isinstance(event, EndEvent):
+                self.pool.child_stopped(event.stop_reason)  # e.g. why its shot was cancelled
+            else:
                 log.warning("process %d reported %s with no shot of its own", slot, event)
             return
         shot = self.run.shots[position]
@@ -211,6 +217,7 @@ class BackgroundSession(session.QueueSession):
                 log.warning("process %d reported a shot it was not given: %s", slot, event)
             elif event.status == ShotStatus.RENDERING:
                 self.pool.child_started(position, event.started_wall)
+                self._proven.add(slot)
                 self._sync_shot(shot)
             else:
                 self.pool.child_ended(position, event.status, event.reason, event.seconds, event.pass_files)
@@ -231,9 +238,10 @@ class BackgroundSession(session.QueueSession):
         position = self.pool.held_by(slot)
         assert position is not None
         shot = self.run.shots[position]
-        failed = self.pool.process_lost(slot, f"the background Blender {how}" + (f": {tail}" if tail else ""))
+        reason = f"the background Blender {how}" + (f": {tail}" if tail else "")
+        failed = self.pool.process_lost(slot, reason, proven=slot in self._proven)
         # A crash mid-write leaves a cut-off image or movie, also before a new try.
-        self._remove_unfinished(shot)
+        output_keeping.remove_left_by_lost_process(shot)
         if failed is not None:
             self._settled(failed)
         else:
@@ -325,6 +333,14 @@ class BackgroundSession(session.QueueSession):
         if self._folder:
             shutil.rmtree(self._folder, ignore_errors=True)
             self._folder = ""
+
+
+def _usable_cores() -> int | None:
+    """The cores this Blender may use (a container or `taskset` may allow
+    fewer than the machine has)."""
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count()
 
 
 def _unsaved_scenes(queue: BackgroundSession) -> list[validation.Problem]:

@@ -1,9 +1,9 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""The background process's side of background.py (`render --events
---serve`): take the shots to render from the Blender that started it, one
-"shots" command at a time, report each shot's start and end and the
-render's own progress, and end at once when that Blender is gone or done
-with us (its pipe to our standard input closes)."""
+"""The background process's side of background.py (`render --serve`):
+take the shots to render from the Blender that started it, one "shots"
+command at a time, report each shot's start and end and the render's own
+progress, and end at once when that Blender is gone or done with us (its
+pipe to our standard input closes)."""
 
 from __future__ import annotations
 

@@ -33,3 +33,16 @@ def remove_broken(shot: ShotRun) -> None:
     "Saved"): remove those this run wrote."""
     if shot.started_wall:  # 0.0: never started
         output_files.remove_broken((*shot.output_paths, *shot.pass_files), shot.started_wall)
+
+
+def remove_left_by_lost_process(shot: ShotRun) -> None:
+    """A background process that died mid-shot writes nothing more: remove
+    now what it left unfinished (no late file to wait for, so a new try's
+    files are never taken for it)."""
+    started = shot.started_wall
+    if started and not shot.frames_are_files:
+        for path in shot.output_paths:
+            output_files.remove_if_written_since(path, started)
+        for folder in shot.pass_folders:
+            output_files.remove_written_since_in(folder, started)
+    remove_broken(shot)

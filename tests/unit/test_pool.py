@@ -61,7 +61,7 @@ def test_free_processes_take_the_next_shot_so_long_and_short_shots_balance() -> 
         if following is not None:
             run.child_started(following, started_wall=2.0)
     assert run.held_by(1) == 4 and run.held_by(0) == 0
-    assert run.take_next(0) is None  # busy processes are not asked; nothing is left anyway
+    assert run.take_next(0) is None  # nothing is left
     run.child_ended(4, ShotStatus.DONE, "", 1.0, ())
     assert not run.finished  # shot 0 still renders
     run.child_ended(0, ShotStatus.DONE, "", 9.0, ())
@@ -93,7 +93,7 @@ def test_a_process_lost_mid_shot_has_it_tried_again_and_history_keeps_why() -> N
     run, _clock = make_pool(2, retries=1)
     lose_the_first_of_two(run)
     assert run.shots[0].status == ShotStatus.PENDING and not run.stop_reason
-    assert run.take_next(2) == 0  # a new process takes it before anything else
+    assert run.take_next(2) == 0  # the next free process takes it: the first shot not given out
     run.child_started(0, started_wall=2.0)
     run.child_ended(0, ShotStatus.DONE, "", 1.0, ())
     run.child_ended(1, ShotStatus.DONE, "", 1.0, ())
@@ -125,6 +125,29 @@ def test_a_process_lost_before_it_rendered_is_not_tried_again() -> None:
     failed = run.process_lost(0, "the background Blender ended with exit status 1: no such add-on")
     assert failed is run.shots[0]
     assert run.finished and statuses(run) == [ShotStatus.FAILED, ShotStatus.PENDING, ShotStatus.PENDING]
+
+
+def test_a_process_that_rendered_before_has_a_shot_it_lost_early_tried_again() -> None:
+    # E.g. killed for memory while preparing its second shot.
+    run, _clock = make_pool(2, retries=1)
+    assert run.take_next(0) == 0
+    run.child_started(0, started_wall=1.0)
+    run.child_ended(0, ShotStatus.DONE, "", 1.0, ())
+    assert run.take_next(0) == 1
+    assert run.process_lost(0, KILLED, proven=True) is None
+    assert run.shots[1].status == ShotStatus.PENDING and not run.stop_reason
+    assert run.take_next(0) == 1
+
+
+def test_a_process_that_cancelled_says_why() -> None:
+    run, _clock = make_pool(2)
+    assert run.take_next(0) == 0
+    run.child_started(0, started_wall=1.0)
+    run.child_ended(0, ShotStatus.CANCELLED, "", 1.0, ())
+    run.child_stopped("internal error: KeyError: 'x'")
+    assert run.stop_reason == "internal error: KeyError: 'x'"
+    run.child_stopped("")
+    assert run.stop_reason == "internal error: KeyError: 'x'"
 
 
 def test_an_engine_error_is_the_shots_own_and_not_retried() -> None:
