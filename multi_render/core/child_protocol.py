@@ -21,8 +21,11 @@ log = logger(__name__)
 MARKER = "@multi_render "
 
 # Commands on the process's standard input: "shots" and a plan, the next
-# shots to render ([[scene name, [list index, ...]], ...]), one run each.
+# shots to render ([[scene name, [list index, ...]], ...]), one run each in
+# the order given; "pause" holds it before its next run, "resume" lets it go.
 SHOTS = "shots"
+PAUSE = "pause"
+RESUME = "resume"
 
 # The process's exit status when its standard input closed: the Blender
 # that started it is gone (quit, crashed or killed), so nobody wants the rest.

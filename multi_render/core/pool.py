@@ -44,8 +44,22 @@ class PoolRun(QueueRun):
         return None
 
     def held_by(self, slot: int) -> int | None:
-        """The place of the shot the process `slot` was given, if any."""
+        """The place of the shot the process `slot` renders or renders next
+        (the oldest it was given and has not settled), if any."""
         return next((position for position, holder in self._holder.items() if holder == slot), None)
+
+    def plenty_left(self, processes: int) -> bool:
+        """More shots wait than there are processes: a process may be given
+        its next shot while it renders (it never waits for this Blender
+        between shots), and the last shots still go to whichever is free."""
+        if self.paused or self.stop_reason:
+            return False
+        waiting = sum(
+            1
+            for position, shot in enumerate(self.shots)
+            if shot.status == ShotStatus.PENDING and position not in self._holder
+        )
+        return waiting > processes
 
     def child_started(self, position: int, started_wall: float) -> None:
         shot = self.shots[position]
@@ -76,7 +90,8 @@ class PoolRun(QueueRun):
         position = self.held_by(slot)
         if position is None:
             return None
-        del self._holder[position]
+        for given in [given for given, holder in self._holder.items() if holder == slot]:
+            del self._holder[given]  # a shot given ahead, never started: simply waits again
         shot = self.shots[position]
         started = shot.status == ShotStatus.RENDERING
         if started:

@@ -17,6 +17,7 @@ tried again on a new one while the preferences' Retries allow."""
 
 from __future__ import annotations
 
+import collections
 import os
 import shutil
 import tempfile
@@ -57,7 +58,9 @@ class BackgroundSession(session.QueueSession):
         self.processes: dict[int, ChildProcess] = {}  # slot -> its process (a lost one is replaced in its slot)
         self.process_count = 1
         self._stats: dict[int, str] = {}  # slot -> its render's own progress
-        self._busy: set[int] = set()  # slots whose process has not ended the run of its last command
+        # Per slot, the shots its process was sent and has not ended the run
+        # of, oldest first: its events are about the first.
+        self._sent: dict[int, collections.deque[int]] = {}
         self._proven: set[int] = set()  # slots whose process has started a render: it can render
         self._argv: list[str] = []
         self._folder = ""  # the temporary folder of the copy
@@ -121,7 +124,7 @@ class BackgroundSession(session.QueueSession):
         # that relative paths and add-ons are what this Blender has.
         self.processes[slot] = ChildProcess(self._argv, cwd=os.getcwd())
         self._stats.pop(slot, None)
-        self._busy.discard(slot)
+        self._sent[slot] = collections.deque()
         self._proven.discard(slot)
         self._give_next(slot)
 
@@ -172,11 +175,12 @@ class BackgroundSession(session.QueueSession):
                 if not (self._stop_reason or self.run.paused or self.pool.all_given_out()):
                     self._start_process(slot)
                 continue
-            if slot in self._busy:
-                continue  # free once it has ended the run of its last shot
-            if not self._give_next(slot) and self.pool.all_given_out():
+            sent = len(self._sent[slot])
+            if sent == 0 and not self._give_next(slot) and self.pool.all_given_out():
                 child.kill()  # idle: nothing is written
                 del self.processes[slot]
+            elif sent == 1 and self.pool.plenty_left(self.process_count):
+                self._give_next(slot)  # its next, so that it never waits for this Blender
 
     def _give_next(self, slot: int) -> bool:
         position = self.pool.take_next(slot)
@@ -184,7 +188,7 @@ class BackgroundSession(session.QueueSession):
             return False
         shot = self.run.shots[position]
         self.processes[slot].send(child_protocol.shots_command([(shot.scene, [shot.index])]))
-        self._busy.add(slot)
+        self._sent[slot].append(position)
         return True
 
     def _read(self, slot: int, child: ChildProcess) -> None:
@@ -194,26 +198,27 @@ class BackgroundSession(session.QueueSession):
                 self._follow(slot, event)
 
     def _follow(self, slot: int, event: child_protocol.Event) -> None:
-        position = self.pool.held_by(slot)
         if isinstance(event, StatsEvent):
             self._stats[slot] = event.text
-            self._show_progress()
+            if self.progress.due:  # at most once a second: each redraw takes a core from the renders
+                self._show_progress()
             return
+        sent = self._sent[slot]
+        position = sent[0] if sent else None
         if isinstance(event, EndEvent):
-            self._busy.discard(slot)  # it waits for its next shot
-        if position is None:
-            if isinstance(event, EndEvent):
-                self.pool.child_stopped(event.stop_reason)  # e.g. why its shot was cancelled
+            if position is None:
+                log.warning("process %d ended a run it was not given", slot)
+                return
+            sent.popleft()  # it goes on with its next shot, or waits for one
+            if self.pool.held_by(slot) == position:
+                # Its run ended without settling the shot (e.g. refused it).
+                self.pool.child_ended(position, ShotStatus.FAILED, event.stop_reason or "not rendered", 0.0, ())
+                self._settled(self.run.shots[position])
             else:
-                log.warning("process %d reported %s with no shot of its own", slot, event)
-            return
-        shot = self.run.shots[position]
-        if isinstance(event, EndEvent):
-            # Its run ended without settling the shot (e.g. refused it).
-            self.pool.child_ended(position, ShotStatus.FAILED, event.stop_reason or "not rendered", 0.0, ())
-            self._settled(shot)
+                self.pool.child_stopped(event.stop_reason)  # e.g. why its shot was cancelled
         elif isinstance(event, ShotEvent):
-            if (event.scene, event.name) != (shot.scene, shot.name):
+            shot = None if position is None else self.run.shots[position]
+            if position is None or shot is None or (event.scene, event.name) != (shot.scene, shot.name):
                 log.warning("process %d reported a shot it was not given: %s", slot, event)
             elif event.status == ShotStatus.RENDERING:
                 self.pool.child_started(position, event.started_wall)
@@ -229,7 +234,7 @@ class BackgroundSession(session.QueueSession):
         """A process is gone: expected once it had nothing left, else lost."""
         del self.processes[slot]
         self._stats.pop(slot, None)
-        self._busy.discard(slot)
+        self._sent[slot].clear()
         if self._stop_reason or self.pool.held_by(slot) is None:
             return
         code = child.exit_code
@@ -284,7 +289,10 @@ class BackgroundSession(session.QueueSession):
         self._end_processes()
 
     def set_paused(self, paused: bool) -> None:
-        """Pause: each process finishes its shot and gets no other."""
+        """Pause: each process finishes its shot and holds before the next
+        (one it was given ahead included); no shot is given out meanwhile."""
+        for child in self.processes.values():
+            child.send(child_protocol.PAUSE if paused else child_protocol.RESUME)
         super().set_paused(paused)
 
     def abort(self, reason: str, layout: LayoutEnd = "later") -> None:

@@ -34,6 +34,7 @@ class ParentLink:
         else printed meanwhile goes to standard error)."""
         self._out = out
         self._plans: queue.SimpleQueue[list[tuple[str, list[int]]]] = queue.SimpleQueue()
+        self._paused = threading.Event()
         self._positions: dict[int, int] = {}  # id(ShotRun) -> its place in the run
         self._sent: dict[int, ShotStatus] = {}  # place -> the status last sent
         self._stats_sent_at = 0.0
@@ -54,9 +55,12 @@ class ParentLink:
 
     # -- called by the run (session.run_blocking) -------------------------------------
     def next_plan(self) -> list[tuple[str, list[int]]]:
-        """Wait for the next shots to render (the process ends when its
-        standard input closes)."""
-        return self._plans.get()
+        """Wait for the next shots to render, and hold while paused (the
+        process ends when its standard input closes)."""
+        plan = self._plans.get()
+        while self._paused.is_set():
+            time.sleep(0.05)
+        return plan
 
     def follow(self, session: QueueSession) -> None:
         """Before a run and between its shots: report what changed."""
@@ -108,10 +112,15 @@ class ParentLink:
                 os._exit(child_protocol.PARENT_GONE_EXIT)  # nobody reads us any more
 
     def _read_commands(self) -> None:
-        """On a helper thread: only hands plans over, or ends the process."""
+        """On a helper thread: only hands plans over, flips the pause, or ends the process."""
         try:
             for line in sys.stdin:
-                if (plan := child_protocol.read_plan(line)) is not None:
+                command = line.strip()
+                if command == child_protocol.PAUSE:
+                    self._paused.set()
+                elif command == child_protocol.RESUME:
+                    self._paused.clear()
+                elif (plan := child_protocol.read_plan(line)) is not None:
                     self._plans.put(plan)
         finally:
             # Standard input closed (or broke): the Blender that started us is

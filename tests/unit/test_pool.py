@@ -200,3 +200,23 @@ def test_the_cores_are_shared_out_between_processes() -> None:
     assert threads_each(3, 8) == 2
     assert threads_each(4, 2) == 1  # never none
     assert threads_each(2, None) == 1  # cores unknown
+
+
+def test_a_process_is_given_its_next_shot_ahead_only_while_plenty_wait() -> None:
+    run, _clock = make_pool(5)
+    assert (run.take_next(0), run.take_next(1)) == (0, 1)
+    assert run.plenty_left(2)  # 3 wait for 2 processes
+    assert run.take_next(0) == 2  # ahead, behind shot 0
+    assert not run.plenty_left(2)  # the last 2 go to whichever process is free
+    run.pause()
+    assert not run.plenty_left(1)
+
+
+def test_a_lost_process_gives_back_the_shot_it_was_given_ahead() -> None:
+    run, _clock = make_pool(4, retries=1)
+    assert (run.take_next(0), run.take_next(0)) == (0, 1)  # shot 1 given ahead
+    run.child_started(0, started_wall=1.0)
+    assert run.process_lost(0, KILLED) is None
+    assert statuses(run)[:2] == [ShotStatus.PENDING, ShotStatus.PENDING]
+    assert run.tries_of(0) == 1 and run.tries_of(1) == 0  # shot 1 never started: no try counted
+    assert (run.take_next(1), run.take_next(1)) == (0, 1)
