@@ -262,7 +262,8 @@ class BackgroundSession(session.QueueSession):
             for slot in sorted(self.processes)
             if (position := self.pool.held_by(slot)) is not None and position in flying
         ]
-        self.progress.render_progress = ", ".join(text for text in texts if text)
+        # With several processes each one's line shows its render's progress.
+        self.progress.render_progress = texts[0] if self.process_count == 1 and texts else ""
         self.progress.show()
         if self.process_count > 1:
             progress.show_lines([self._process_line(slot) for slot in range(self.process_count)])
