@@ -384,9 +384,12 @@ def long_renders(app: BlenderApp, folder: str, count: int, seconds: float) -> di
 
 
 # Records when each queue session ends (either mode), on Blender's clock.
+# When each run ended; and a background run's pool of processes, kept.
 _END_TIMER = """
-ended = []
+ended, pools = [], []
 def _timed_end(original, self, *args, **kwargs):  # end(layout) from abort() and the subclass
+    if hasattr(self, "pool"):
+        pools.append(self.pool)
     try:
         return original(self, *args, **kwargs)
     finally:
@@ -431,19 +434,6 @@ def long_background(app: BlenderApp, folder: str, count: int, seconds: float) ->
     return {"count": count, "background_s": background, "exec_s": floor, "ratio": background / floor}
 
 
-# As _END_TIMER (a method has one wrapper at a time), and the processes' run kept.
-_KEEP_POOL = """
-ended, pools = [], []
-def _timed_end_keeping_pool(original, self, *args, **kwargs):
-    if hasattr(self, "pool"):
-        pools.append(self.pool)
-    try:
-        return original(self, *args, **kwargs)
-    finally:
-        ended.append(time.perf_counter())
-wrap_session_method("end", _timed_end_keeping_pool)
-"""
-
 # Each shot's process and, in that process, the time from the end of one
 # render to the start of the next (the child's clock): what dispatch costs.
 _DISPATCH_GAPS = """
@@ -464,7 +454,7 @@ def processes(app: BlenderApp, folder: str, count: int) -> dict[str, Any]:
     big hidden mesh): one background process with every core against two
     with one core each (each process opens the file); and the time a
     process waits between shots."""
-    app.exec(_KEEP_POOL + _DISPATCH_GAPS)
+    app.exec(_END_TIMER + _DISPATCH_GAPS)
     app.exec(
         f"scene = build('CYCLES', {count}, size=32); scene.render.filepath = {folder!r} + os.sep\n"
         "bpy.ops.mesh.primitive_grid_add(x_subdivisions=2400, y_subdivisions=2400)\n"

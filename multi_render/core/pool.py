@@ -7,7 +7,8 @@ shot tried again on a new one while retries are left."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import itertools
+from collections.abc import Iterator, Sequence
 
 from .run import Action, QueueRun, ShotRun
 from .status import ShotStatus
@@ -37,11 +38,10 @@ class PoolRun(QueueRun):
         (none left, stopped, or paused: the process waits)."""
         if self.finished or self.stop_reason or self.paused:
             return None
-        for position, shot in enumerate(self.shots):
-            if shot.status == ShotStatus.PENDING and position not in self._holder:
-                self._holder[position] = self.given_to[position] = slot
-                return position
-        return None
+        position = next(self._waiting(), None)
+        if position is not None:
+            self._holder[position] = self.given_to[position] = slot
+        return position
 
     def held_by(self, slot: int) -> int | None:
         """The place of the shot the process `slot` renders or renders next
@@ -54,12 +54,7 @@ class PoolRun(QueueRun):
         between shots), and the last shots still go to whichever is free."""
         if self.paused or self.stop_reason:
             return False
-        waiting = sum(
-            1
-            for position, shot in enumerate(self.shots)
-            if shot.status == ShotStatus.PENDING and position not in self._holder
-        )
-        return waiting > processes
+        return len(list(itertools.islice(self._waiting(), processes + 1))) > processes
 
     def child_started(self, position: int, started_wall: float) -> None:
         shot = self.shots[position]
@@ -172,9 +167,14 @@ class PoolRun(QueueRun):
 
     def all_given_out(self) -> bool:
         """No shot waits for a process (so a free process may end)."""
-        return self.stop_reason != "" or not any(
-            shot.status == ShotStatus.PENDING and position not in self._holder
+        return self.stop_reason != "" or next(self._waiting(), None) is None
+
+    def _waiting(self) -> Iterator[int]:
+        """The places of the pending shots no process was given, in order."""
+        return (
+            position
             for position, shot in enumerate(self.shots)
+            if shot.status == ShotStatus.PENDING and position not in self._holder
         )
 
     def _finish_if_settled(self) -> None:
@@ -182,9 +182,6 @@ class PoolRun(QueueRun):
             return
         if self.stop_reason or all(shot.status != ShotStatus.PENDING for shot in self.shots):
             self.ended_at = self._clock()
-
-    def _finish(self) -> None:
-        self.ended_at = self._clock()
 
 
 def _earlier_tries(reasons: list[str]) -> str:

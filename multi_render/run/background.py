@@ -62,6 +62,10 @@ class BackgroundSession(session.QueueSession):
         # of, oldest first: its events are about the first.
         self._sent: dict[int, collections.deque[int]] = {}
         self._proven: set[int] = set()  # slots whose process has started a render: it can render
+        # Shots are handed out only after something changed (a process's
+        # report, a process gone, a resume): this Blender ticks 100 times a
+        # second while processes run, and a long list is not walked each time.
+        self._dispatch_due = True
         self._argv: list[str] = []
         self._folder = ""  # the temporary folder of the copy
         self._stop_reason = ""  # why we ended the processes, once we have
@@ -151,7 +155,8 @@ class BackgroundSession(session.QueueSession):
             self._read(slot, child)
             if ended:
                 self._process_ended(slot, child)
-        if not self.run.finished:
+        if self._dispatch_due and not self.run.finished:
+            self._dispatch_due = False
             self._dispatch()
         if not self.processes and not self.run.finished:
             # Every process is gone (a stop ended them, or nothing was left to give).
@@ -203,6 +208,7 @@ class BackgroundSession(session.QueueSession):
             if self.progress.due:  # at most once a second: each redraw takes a core from the renders
                 self._show_progress()
             return
+        self._dispatch_due = True
         sent = self._sent[slot]
         position = sent[0] if sent else None
         if isinstance(event, EndEvent):
@@ -235,6 +241,7 @@ class BackgroundSession(session.QueueSession):
         del self.processes[slot]
         self._stats.pop(slot, None)
         self._sent[slot].clear()
+        self._dispatch_due = True
         if self._stop_reason or self.pool.held_by(slot) is None:
             return
         code = child.exit_code
@@ -246,7 +253,7 @@ class BackgroundSession(session.QueueSession):
         reason = f"the background Blender {how}" + (f": {tail}" if tail else "")
         failed = self.pool.process_lost(slot, reason, proven=slot in self._proven)
         # A crash mid-write leaves a cut-off image or movie, also before a new try.
-        output_keeping.remove_left_by_lost_process(shot)
+        self._remove_unfinished(shot)
         if failed is not None:
             self._settled(failed)
         else:
@@ -295,6 +302,7 @@ class BackgroundSession(session.QueueSession):
         for child in self.processes.values():
             child.send(child_protocol.PAUSE if paused else child_protocol.RESUME)
         super().set_paused(paused)
+        self._dispatch_due = True
 
     def abort(self, reason: str, layout: LayoutEnd = "later") -> None:
         # The processes end first, and what they said before they ended is
@@ -327,8 +335,9 @@ class BackgroundSession(session.QueueSession):
             self._remove_copy()
 
     def _remove_unfinished(self, shot: ShotRun) -> None:
-        # A killed process may also leave a cut-off frame of a range.
-        super()._remove_unfinished(shot)
+        # Its process is gone (killed, lost or done): nothing comes late. A
+        # killed process may also leave a cut-off frame of a range.
+        output_keeping.remove_unfinished(shot, more_may_come=False)
         output_keeping.remove_broken(shot)
 
     def _end_processes(self) -> None:

@@ -12,20 +12,24 @@ from ..core.run import ShotRun
 late_files = output_files.LateFiles()
 
 
-def remove_unfinished(shot: ShotRun) -> None:
+def remove_unfinished(shot: ShotRun, *, more_may_come: bool = True) -> None:
     """A render stopped with the progress bar's X, or by a file load, still
     writes its unfinished image (each view of it), and a stopped movie is cut
     short: remove what this run wrote (Esc writes no image). A file load
-    stops the render after load_pre, so the files are looked for again once
-    the load is done."""
+    stops the render after load_pre, so with `more_may_come` the files are
+    looked for again once the load is done; a background process that is
+    gone writes nothing more (and a new try's files must never be taken
+    for late ones)."""
     started = shot.started_wall  # 0.0: never started
     if started and not shot.frames_are_files:  # a range's written frames are whole
         for path in shot.output_paths:
             output_files.remove_if_written_since(path, started)
-            late_files.expect(path, started)
+            if more_may_come:
+                late_files.expect(path, started)
         for folder in shot.pass_folders:  # the shot's own folders
             output_files.remove_written_since_in(folder, started)
-            late_files.expect_folder(folder, started)
+            if more_may_come:
+                late_files.expect_folder(folder, started)
 
 
 def remove_broken(shot: ShotRun) -> None:
@@ -33,16 +37,3 @@ def remove_broken(shot: ShotRun) -> None:
     "Saved"): remove those this run wrote."""
     if shot.started_wall:  # 0.0: never started
         output_files.remove_broken((*shot.output_paths, *shot.pass_files), shot.started_wall)
-
-
-def remove_left_by_lost_process(shot: ShotRun) -> None:
-    """A background process that died mid-shot writes nothing more: remove
-    now what it left unfinished (no late file to wait for, so a new try's
-    files are never taken for it)."""
-    started = shot.started_wall
-    if started and not shot.frames_are_files:
-        for path in shot.output_paths:
-            output_files.remove_if_written_since(path, started)
-        for folder in shot.pass_folders:
-            output_files.remove_written_since_in(folder, started)
-    remove_broken(shot)
