@@ -11,7 +11,17 @@ import bpy
 from . import cli, keymap, log_output, notify, prefs, props
 from .core import child_process
 from .farm import flamenco_follow
-from .operators import farm_export, flamenco, import_export, render_shots, shot_image, shot_overrides, shots, stop_keys
+from .operators import (
+    farm_export,
+    flamenco,
+    import_export,
+    queue_offers,
+    render_shots,
+    shot_image,
+    shot_overrides,
+    shots,
+    stop_keys,
+)
 from .results import thumbnails
 from .run import file_events, session
 from .ui import menus, panel
@@ -26,6 +36,7 @@ _CLASSES = (
     *import_export.CLASSES,
     *farm_export.CLASSES,
     *flamenco.CLASSES,
+    *queue_offers.CLASSES,
     *panel.CLASSES,
 )
 
@@ -43,10 +54,12 @@ def register() -> None:
     notify.register()
     cli.register()
     child_process.end_all_at_exit()
+    queue_offers.register()
 
 
 def unregister() -> None:
     session.abort_active("the add-on was disabled", layout="now")
+    queue_offers.unregister()
     child_process.end_all_at_exit(watch=False)
     cli.unregister()
     notify.unregister()

@@ -257,6 +257,15 @@ class MULTIRENDER_PG_scene(bpy.types.PropertyGroup):
     )
 
 
+class MULTIRENDER_PG_queue_offer(bpy.types.PropertyGroup):
+    """A queue a Blender left unfinished (it quit or crashed), offered for a resume."""
+
+    path: StringProperty(name="Queue File", subtype="FILE_PATH")
+    text: StringProperty(name="Queue", description="How many shots, when it stopped, how many are done")
+    blend: StringProperty(name="Blend File", subtype="FILE_PATH", description="The file the queue renders")
+    problem: StringProperty(name="Problem", description="Why the queue file cannot be used, if it cannot")
+
+
 class MULTIRENDER_PG_runtime(bpy.types.PropertyGroup):
     is_running: BoolProperty(name="Running", description="A shot queue is running")
     progress_text: StringProperty(name="Progress")
@@ -274,6 +283,7 @@ class MULTIRENDER_PG_runtime(bpy.types.PropertyGroup):
     farm_job: StringProperty(name="Farm Job", description="The Flamenco job whose shots the list follows")
     farm_name: StringProperty(name="Farm Job Name", description="The followed Flamenco job's name")
     farm_text: StringProperty(name="Farm Job State", description="The followed Flamenco job's state")
+    queue_offers: CollectionProperty(type=MULTIRENDER_PG_queue_offer, name="Unfinished Queues")
 
 
 def scene_shots(scene: bpy.types.Scene) -> MULTIRENDER_PG_scene:
@@ -293,6 +303,7 @@ CLASSES = (
     MULTIRENDER_PG_history_shot,
     MULTIRENDER_PG_history_run,
     MULTIRENDER_PG_scene,
+    MULTIRENDER_PG_queue_offer,
     MULTIRENDER_PG_runtime,
 )
 

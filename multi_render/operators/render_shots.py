@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 import bpy
-from bpy.props import BoolProperty
+from bpy.props import BoolProperty, StringProperty
 
 from .. import prefs
 from ..bl_types import OperatorResult
@@ -17,7 +17,7 @@ from ..core import validation
 from ..core.run import Action
 from ..farm import flamenco_follow
 from ..props import scene_shots
-from ..run import background, blocking, session
+from ..run import background, blocking, queue_keeping, session
 from ..ui.panel import CATEGORY
 from . import stop_keys
 
@@ -44,6 +44,11 @@ class MULTIRENDER_OT_render_shots(bpy.types.Operator):
         name="All Scenes",
         description="Render the ticked shots of every scene of the file, scene by scene",
         options={"SKIP_SAVE"},
+    )
+    resume_file: StringProperty(
+        name="Resume Queue",
+        description="A queue kept when Blender quit or crashed: render the shots it did not finish",
+        options={"HIDDEN", "SKIP_SAVE"},
     )
 
     _session: session.QueueSession | None = None
@@ -94,25 +99,39 @@ class MULTIRENDER_OT_render_shots(bpy.types.Operator):
             window = context.window_manager.windows[0]
             with context.temp_override(window=window):
                 return bpy.ops.multi_render.render_shots(  # type: ignore[attr-defined,no-any-return]
-                    "INVOKE_DEFAULT", only_remaining=self.only_remaining, all_scenes=self.all_scenes
+                    "INVOKE_DEFAULT",
+                    only_remaining=self.only_remaining,
+                    all_scenes=self.all_scenes,
+                    resume_file=self.resume_file,
                 )
         return self._start(context)
 
     # -- the non-blocking queue ---------------------------------------------------------
     def _start(self, context: bpy.types.Context) -> OperatorResult:
         scene: bpy.types.Scene = context.scene  # type: ignore[assignment]
+        places = None
+        if self.resume_file:
+            places, why_not = queue_keeping.resume_places(self.resume_file)
+            if why_not:
+                self.report({"ERROR"}, "Cannot resume the queue: " + "; ".join(why_not))
+                return {"CANCELLED"}
+        all_scenes = self.all_scenes or (places is not None and set(places) != {scene.name})
         queue: session.QueueSession | None
         if _in_background(context):
             queue, problems = background.BackgroundSession.launch(
-                scene, self.only_remaining, self.all_scenes, retries=prefs.preferences().retries
+                scene, self.only_remaining, all_scenes, retries=prefs.preferences().retries, only_places=places
             )
         else:
             queue, problems = session.QueueSession.prepare(
-                scene, self.only_remaining, sees_stop_keys=True, all_scenes=self.all_scenes
+                scene, self.only_remaining, sees_stop_keys=True, all_scenes=all_scenes, only_places=places
             )
         if queue is None:
             self.report({"ERROR"}, validation.summary(problems))
             return {"CANCELLED"}
+        if self.resume_file:
+            # The resumed run keeps its own file from here on.
+            queue_keeping.discard(self.resume_file)
+            queue_keeping.refresh_offers()
         for warning in queue.warnings[:3]:
             self.report({"WARNING"}, warning)
         window_manager = context.window_manager
@@ -158,7 +177,7 @@ class MULTIRENDER_OT_render_shots(bpy.types.Operator):
     def cancel(self, _context: bpy.types.Context) -> None:
         # Blender ends the modal itself (window closed, file loaded).
         if self._session is not None:
-            self._session.abort("Blender ended the queue")
+            self._session.abort("Blender ended the queue", keep_queue_file=True)
 
     def _finish(self, queue: session.QueueSession) -> OperatorResult:
         stop_keys.forget()

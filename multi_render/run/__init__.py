@@ -9,3 +9,7 @@ loop of background mode (blocking.py); Render In: Background Process
 (background.py here, child_link.py in the process).
 
 May import: shot, results, guards, props, core."""
+
+# The add-on's own module ("bl_ext.<repo>.multi_render"): the name Blender
+# knows it by (its user folder, enabling it in a background process).
+ADDON_MODULE = (__package__ or __name__).rpartition(".")[0] or "multi_render"

@@ -21,6 +21,7 @@ import collections
 import os
 import shutil
 import tempfile
+from collections.abc import Collection, Mapping
 
 import bpy
 
@@ -33,7 +34,7 @@ from ..core.run import Action, ShotRun
 from ..core.status import ShotStatus
 from ..props import scene_shots
 from ..shot import blender_names
-from . import output_keeping, progress, session
+from . import ADDON_MODULE, output_keeping, progress, session
 from .deferred import LayoutEnd
 from .preparing import PreparedRun
 
@@ -72,10 +73,15 @@ class BackgroundSession(session.QueueSession):
 
     @classmethod
     def launch(
-        cls, scene: bpy.types.Scene, only_remaining: bool = False, all_scenes: bool = False, retries: int = 0
+        cls,
+        scene: bpy.types.Scene,
+        only_remaining: bool = False,
+        all_scenes: bool = False,
+        retries: int = 0,
+        only_places: Mapping[str, Collection[int]] | None = None,
     ) -> tuple[BackgroundSession | None, list[validation.Problem]]:
         """Check the shots, save the copy and start the processes; or the problems."""
-        queue, problems = cls.prepare(scene, only_remaining, all_scenes=all_scenes)
+        queue, problems = cls.prepare(scene, only_remaining, all_scenes=all_scenes, only_places=only_places)
         if queue is None:
             return None, problems
         assert isinstance(queue, BackgroundSession)
@@ -105,14 +111,13 @@ class BackgroundSession(session.QueueSession):
         # stay. Remapped, so its images and libraries are found from there.
         bpy.ops.wm.save_as_mainfile(filepath=copy, copy=True, check_existing=False, compress=False, relative_remap=True)
         _share_disk_caches(copy)
-        module = (__package__ or __name__).rpartition(".run")[0]  # the add-on: "bl_ext.<repo>.multi_render"
         threads = threads_each(self.process_count, _usable_cores())
         self._argv = [
             bpy.app.binary_path,
             "--background",
             *(["--threads", str(threads)] if threads else []),
             "--python-expr",
-            _LAUNCH.format(module=module),
+            _LAUNCH.format(module=ADDON_MODULE),
             "--",
             "render",
             copy,
@@ -304,13 +309,13 @@ class BackgroundSession(session.QueueSession):
         super().set_paused(paused)
         self._dispatch_due = True
 
-    def abort(self, reason: str, layout: LayoutEnd = "later") -> None:
+    def abort(self, reason: str, layout: LayoutEnd = "later", keep_queue_file: bool = False) -> None:
         # The processes end first, and what they said before they ended is
         # read: a shot one finished is not taken for a cancelled one (and
         # removed), nothing written afterwards is taken for a finished file.
         self._stop_reason = self._stop_reason or reason
         self._end_processes()
-        super().abort(reason, layout)
+        super().abort(reason, layout, keep_queue_file)
 
     def internal_error(self, error: Exception) -> None:
         self._stop_reason = self._stop_reason or "internal error"

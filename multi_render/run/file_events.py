@@ -9,7 +9,7 @@ from typing import Any
 import bpy
 
 from ..results import thumbnails
-from . import output_keeping, session
+from . import output_keeping, queue_keeping, session
 
 
 @bpy.app.handlers.persistent  # type: ignore[untyped-decorator]
@@ -23,6 +23,8 @@ def on_load_post(*_args: Any) -> None:
     # writes its unfinished image then.
     output_keeping.late_files.remove_all()
     thumbnails.clear()
+    if not bpy.app.background:
+        queue_keeping.refresh_offers()
 
 
 @bpy.app.handlers.persistent  # type: ignore[untyped-decorator]

@@ -7,6 +7,7 @@ each naming its shot and field."""
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Collection, Mapping
 from datetime import datetime
 
 import bpy
@@ -41,14 +42,21 @@ def prepare_run(
     started: datetime | None = None,
     all_scenes: bool = False,
     renders_here: bool = True,
+    only_places: Mapping[str, Collection[int]] | None = None,
 ) -> tuple[PreparedRun | None, list[validation.Problem]]:
     """The scene's ticked shots (with `only_remaining`, those not done by the
     last run), or the problems that stop the run. With `all_scenes`, the
     ticked shots of every scene of the file, scene by scene in the file's
-    order, each from its own scene. `sees_stop_keys`: see QueueRun."""
+    order, each from its own scene. `only_places`: instead, the shots at
+    these list places by scene name, ticked or not (a resumed queue).
+    `sees_stop_keys`: see QueueRun."""
     now = started or datetime.now()  # a farm task gives its job's time: one {date} for all tasks
-    scenes = queue_scenes(scene, all_scenes)
-    specs = {each.name: _specs_of(each, now, only_remaining) for each in scenes}
+    if only_places is None:
+        scenes = queue_scenes(scene, all_scenes)
+        specs = {each.name: _specs_of(each, now, only_remaining) for each in scenes}
+    else:
+        scenes = [bpy.data.scenes[name] for name in only_places]
+        specs = {each.name: _specs_at(each, now, only_places[each.name]) for each in scenes}
     if sum(1 for found in specs.values() if any(spec.enabled for spec in found)) > 1:
         # Messages name the scene when shots of several scenes render.
         specs = {name: [dataclasses.replace(spec, in_scene=name) for spec in found] for name, found in specs.items()}
@@ -108,6 +116,11 @@ def _specs_of(scene: bpy.types.Scene, now: datetime, only_remaining: bool) -> li
         if item.enabled and not (only_remaining and item.status == ShotStatus.DONE)
     }
     return scene_reader.read_shots(scene, now, only=wanted)
+
+
+def _specs_at(scene: bpy.types.Scene, now: datetime, places: Collection[int]) -> list[ShotSpec]:
+    """The shots at `places`, rendered whether ticked or not."""
+    return [dataclasses.replace(spec, enabled=True) for spec in scene_reader.read_shots(scene, now, only=places)]
 
 
 # Blender 4.3 (tested; older ones likely, 5.2 does not) dies with an X

@@ -8,7 +8,7 @@ background.py's subclass follows a separate process instead."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection, Mapping
 from datetime import datetime
 
 import bpy
@@ -22,7 +22,7 @@ from ..guards.layout import LayoutGuard
 from ..guards.popups import PopupGuard
 from ..props import runtime_state
 from ..results.movies import MovieEncodes
-from . import autosave, deferred, ending, output_keeping, progress, render_events
+from . import autosave, deferred, ending, output_keeping, progress, queue_keeping, render_events
 from .deferred import LayoutEnd
 from .handle import QueueHandle
 from .preparing import PreparedRun, prepare_run
@@ -69,6 +69,10 @@ class QueueSession(QueueHandle):
         self.layout: LayoutGuard | None = None  # only with a window manager to guard
         self.popups: PopupGuard | None = None  # likewise
         self._autosave: autosave.BetweenShots | None = None  # likewise
+        self._keeper: queue_keeping.QueueKeeper | None = None  # likewise: the queue kept for a resume
+        # Blender itself ended the queue (quit, its window closed): its file
+        # stays, and the next Blender offers to finish it.
+        self.keeps_queue_file = False
         self.report_text = ""
         self.contact_sheet_note = ""  # what the report says of the contact sheet
         self.record: RunRecord | None = None  # the finished run (history, --json)
@@ -87,6 +91,8 @@ class QueueSession(QueueHandle):
         sees_stop_keys: bool = False,
         started: datetime | None = None,
         all_scenes: bool = False,
+        *,
+        only_places: Mapping[str, Collection[int]] | None = None,
     ) -> tuple[QueueSession | None, list[validation.Problem]]:
         """A session for the scene's ticked shots, or the problems that stop it
         (preparing.prepare_run). With `sees_stop_keys` the caller reports
@@ -99,6 +105,7 @@ class QueueSession(QueueHandle):
             started=started,
             all_scenes=all_scenes,
             renders_here=cls.renders_here,
+            only_places=only_places,
         )
         return (None if prepared is None else cls(prepared)), problems
 
@@ -116,6 +123,8 @@ class QueueSession(QueueHandle):
             render_events.add()
         for shot in self.run.shots:
             self._sync_shot(shot, force=True)
+        if guard_layout:
+            self._keeper = queue_keeping.QueueKeeper.start(self.run.shots, self.now.isoformat(timespec="seconds"))
         runtime = runtime_state()
         runtime.is_running = True
         runtime.in_background = not self.renders_here
@@ -196,7 +205,10 @@ class QueueSession(QueueHandle):
         self.stopping = True
         self.run.abort(f"internal error: {type(error).__name__}: {error}")
 
-    def abort(self, reason: str, layout: LayoutEnd = "later") -> None:
+    def abort(self, reason: str, layout: LayoutEnd = "later", keep_queue_file: bool = False) -> None:
+        """End the queue now. `keep_queue_file`: Blender itself ends it, and
+        the next Blender may offer to finish it."""
+        self.keeps_queue_file = self.keeps_queue_file or keep_queue_file
         self.stopping = True
         self.run.abort(reason)
         self.end(layout)
@@ -245,6 +257,7 @@ class QueueSession(QueueHandle):
             deferred.cancel,
             self._remove_cancelled_outputs,
             self._sync_all_shots,
+            self._end_keeping,
         )
         for step in steps:
             try:
@@ -269,6 +282,10 @@ class QueueSession(QueueHandle):
         for shot in self.run.shots:
             self._sync_shot(shot)
 
+    def _end_keeping(self) -> None:
+        if self._keeper is not None and not self.keeps_queue_file:
+            self._keeper.discard()
+
     def _write_contact_sheet(self, record: RunRecord) -> str:
         return ending.write_contact_sheet(record, self.contact_sheet)
 
@@ -285,6 +302,8 @@ class QueueSession(QueueHandle):
         if self.on_shot_change is not None:
             self.on_shot_change(shot)
         progress.sync_shot(shot, force)
+        if self._keeper is not None:
+            self._keeper.note()
 
     def _autosave_if_due(self) -> None:
         if self._autosave is not None:

@@ -20,6 +20,23 @@ _WROTE = {ShotStatus.DONE.value, ShotStatus.SKIPPED.value}
 CATEGORY = "Render Shots"  # the sidebar tab
 
 
+def draw_queue_offers(layout: bpy.types.UILayout, runtime: Any, boxed: bool = True) -> None:
+    """Each queue a Blender left unfinished, with Resume and Discard (a box
+    each in the panel; a popup is its own box)."""
+    for offer in runtime.queue_offers:
+        box = layout.box() if boxed else layout.column()
+        if offer.problem:
+            box.label(text="A kept queue cannot be read", icon="ERROR")
+            box.label(text=offer.problem)
+        else:
+            box.label(text=offer.text, icon="RECOVER_LAST")
+            box.label(text=bpy.path.basename(offer.blend), icon="FILE_BLEND")
+        row = box.row(align=True)
+        if not offer.problem:
+            row.operator("multi_render.queue_resume", icon="PLAY").path = offer.path
+        row.operator("multi_render.queue_discard", icon="TRASH").path = offer.path
+
+
 class MULTIRENDER_UL_shots(bpy.types.UIList):
     bl_idname = "MULTIRENDER_UL_shots"
 
@@ -114,6 +131,7 @@ class MULTIRENDER_PT_shots(bpy.types.Panel):
         if runtime.is_running:
             self._draw_running(layout, runtime)
             return
+        draw_queue_offers(layout, runtime)
         if runtime.farm_job:
             layout.label(text=f"Flamenco job '{runtime.farm_name}'", icon="NETWORK_DRIVE")
             layout.label(text=runtime.farm_text)

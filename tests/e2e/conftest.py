@@ -57,6 +57,9 @@ def _artifact_dir(node_name: str) -> Path:
 def blender(request: pytest.FixtureRequest, x_display: str, profile: Path) -> Iterator[BlenderApp]:
     """A fresh Blender window with the extension enabled, quit afterwards."""
     app = BlenderApp(BLENDER, profile, x_display, _artifact_dir(request.node.name))
+    # A queue an earlier test's Blender left running (quit mid-queue) would
+    # be offered for a resume in a popup: each test starts without one.
+    shutil.rmtree(profile / "extensions" / ".user" / "user_default" / "multi_render" / "queues", ignore_errors=True)
     app.start()
     yield app
     app.quit()

@@ -11,15 +11,20 @@ bpy.ops.multi_render.shots_from_cameras()
 shots = scene.multi_render.shots
 """
 
-# Three colour cameras with one shot each.
-THREE_SHOTS = (
-    """
+
+def color_shots(count: int) -> str:
+    """`count` colour cameras with one shot each."""
+    return (
+        f"""
 import os
 from testkit import scenes
-cameras = scenes.build_color_cameras(3, size=32)
+cameras = scenes.build_color_cameras({count}, size=32)
 """
-    + SHOT_PER_CAMERA
-)
+        + SHOT_PER_CAMERA
+    )
+
+
+THREE_SHOTS = color_shots(3)
 
 # The add-on's handlers that stay while it is enabled (file load and save;
 # a Flamenco job is no longer followed once another file loads);

@@ -9,7 +9,7 @@ import signal
 import time
 from pathlib import Path
 
-from setups import SHOT_PER_CAMERA
+from setups import color_shots
 from test_background_process import ADDON, SESSION, alive
 
 from testkit.blender_app import BlenderApp
@@ -19,12 +19,7 @@ STATUSES = "[shot.status for shot in shots]"
 ACTIVE = f"{SESSION}.active()"
 
 SIX_SHOTS = (
-    """
-import os
-from testkit import scenes
-cameras = scenes.build_color_cameras(6, size=32)
-"""
-    + SHOT_PER_CAMERA
+    color_shots(6)
     + """
 scenes.make_timed(scene, {seconds})
 scenes.emit_object_colors(scene)
