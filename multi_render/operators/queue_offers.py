@@ -111,7 +111,10 @@ CLASSES = (MULTIRENDER_OT_queue_resume, MULTIRENDER_OT_queue_discard)
 def register() -> None:
     # After registration, once Blender's window is up (at startup, a timer
     # runs after the first event loop; enabling the add-on later, at once).
-    bpy.app.timers.register(_offer_at_startup, first_interval=0.5)
+    # Not without a window: the bpy module crashes at exit on a timer that
+    # never ran (measured on the 4.2 wheel).
+    if not bpy.app.background:
+        bpy.app.timers.register(_offer_at_startup, first_interval=0.5)
 
 
 def unregister() -> None:
