@@ -16,6 +16,7 @@ from ..props import scene_shots
 from ..run import preparing
 from ..shot import builtin_overrides, scene_reader
 from . import farm as farm_commands
+from . import files
 from . import render as render_command
 from .usage import UsageError
 
@@ -50,17 +51,32 @@ def execute(argv: list[str]) -> int:
     try:
         if options.command == "render":
             render_command.take_task_file(options)
+            return files.render_files(options, _open_for_render)
         scene = _open(options.file, getattr(options, "scene", None), getattr(options, "all_scenes", False))
         commands = {
             "list": _list_scenes,
             "bundle": farm_commands.bundle,
             "flamenco": farm_commands.submit_flamenco,
-            "render": render_command.render,
         }
         return commands[options.command](scene, options)
     except UsageError as problem:
         print(f"multi_render: {problem}", file=sys.stderr)
         return 1
+
+
+def _open_for_render(path: str, options: argparse.Namespace) -> bpy.types.Scene | None:
+    """Open one file of `render`; its scene, or None when it has no shots
+    and --no-shots says what to render of it instead."""
+    try:
+        return _open(path, options.scene, options.all_scenes)
+    except NoShotsError:
+        if options.no_shots:
+            return None
+        raise
+
+
+class NoShotsError(UsageError):
+    """The file opened has no shots."""
 
 
 def _open(path: str, scene_name: str | None, all_scenes: bool) -> bpy.types.Scene:
@@ -79,7 +95,7 @@ def _open(path: str, scene_name: str | None, all_scenes: bool) -> bpy.types.Scen
     scenes = preparing.queue_scenes(scene, all_scenes) if scene is not None else []
     if not any(len(scene_shots(each).shots) for each in scenes):
         where = f"{path}: no scene of it has" if all_scenes else f"{path} has"
-        raise UsageError(f"{where} no shots (add them in the 3D Viewport's sidebar, Render Shots tab)")
+        raise NoShotsError(f"{where} no shots (add them in the 3D Viewport's sidebar, Render Shots tab)")
     assert scene is not None
     return scene
 

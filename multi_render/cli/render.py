@@ -28,7 +28,15 @@ from .usage import UsageError, names_from_json, started_time
 
 def add_parser(commands: Any) -> None:
     render = commands.add_parser("render", help="render the ticked shots (or the named ones)")
-    render.add_argument("file", help="the .blend file")
+    render.add_argument(
+        "file", nargs="+", help="the .blend file; several are rendered one after another, each on its own"
+    )
+    render.add_argument(
+        "--no-shots",
+        choices=("still", "animation"),
+        help="for a file without shots: render what F12 (a still of its current frame) or Ctrl+F12 (its "
+        "animation) would, to its own output path; without it such a file is an error",
+    )
     render.add_argument("--shots", help="comma-separated shot names to render instead of the ticked ones")
     render.add_argument("--shot", action="append", default=[], help="a shot to render, by its exact name (repeatable)")
     render.add_argument("--skip-existing", action="store_true", help="do not render shots whose files exist")
@@ -72,6 +80,8 @@ def add_parser(commands: Any) -> None:
     # For the background process (background.py): not for people.
     render.add_argument("--serve", action="store_true", help=argparse.SUPPRESS)
     render.add_argument("--as-file", help=argparse.SUPPRESS)
+    # Started by a Blender that follows it (Other Files): end when it is gone.
+    render.add_argument("--followed", action="store_true", help=argparse.SUPPRESS)
     render.add_argument(
         "--json",
         action="store_true",
@@ -139,7 +149,7 @@ def render(scene: bpy.types.Scene, options: argparse.Namespace) -> int:
 def _render_once(scene: bpy.types.Scene, options: argparse.Namespace) -> int:
     # With --json, standard output carries the document alone: what Blender
     # and the queue print meanwhile goes to standard error.
-    with _stdout_to_stderr() if options.json else contextlib.nullcontext():
+    with stdout_to_stderr() if options.json else contextlib.nullcontext():
         saved_lines = _SavedLines() if not options.json else None
         queue, problems = blocking.run_blocking(
             scene,
@@ -171,7 +181,7 @@ def _serve(scene: bpy.types.Scene, scenes: list[bpy.types.Scene], options: argpa
     contact sheet of every process's shots, and the movies."""
     for each in scenes:
         scene_shots(each).contact_sheet = False
-    with _stdout_to_stderr() as out:
+    with stdout_to_stderr() as out:
         link = child_link.ParentLink(out)
         link.start()
         while True:
@@ -232,7 +242,7 @@ def _tick_plan(scenes: list[bpy.types.Scene], plan: list[tuple[str, list[int]]])
 
 
 @contextlib.contextmanager
-def _stdout_to_stderr() -> Iterator[int]:
+def stdout_to_stderr() -> Iterator[int]:
     """Send everything written to standard output, by Python or by Blender's
     own C code, to standard error for a while; yields the real standard
     output's file descriptor."""

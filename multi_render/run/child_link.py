@@ -12,7 +12,7 @@ import queue
 import sys
 import threading
 import time
-from typing import Any
+from typing import Any, NoReturn
 
 import bpy
 
@@ -123,9 +123,27 @@ class ParentLink:
                 elif (plan := child_protocol.read_plan(line)) is not None:
                     self._plans.put(plan)
         finally:
-            # Standard input closed (or broke): the Blender that started us is
-            # gone. Stop rendering for nobody.
-            os._exit(child_protocol.PARENT_GONE_EXIT)
+            _parent_gone()
+
+
+def end_with_parent() -> None:
+    """A process a Blender follows without sending it commands (Other Files):
+    end when that Blender is gone."""
+
+    def watch() -> None:
+        try:
+            for _line in sys.stdin:
+                pass
+        finally:
+            _parent_gone()
+
+    threading.Thread(target=watch, name="multi_render parent watch", daemon=True).start()
+
+
+def _parent_gone() -> NoReturn:
+    # Standard input closed (or broke): the Blender that started us is gone.
+    # Stop rendering for nobody.
+    os._exit(child_protocol.PARENT_GONE_EXIT)
 
 
 _links: list[ParentLink] = []

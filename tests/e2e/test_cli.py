@@ -266,3 +266,46 @@ def test_frame_lists_from_the_command_line(profile: Path, x_display: str, tmp_pa
     wrong = cli(profile, x_display, "render", str(path), *options, "--frames", "3, x")
     assert wrong.returncode != 0 and "--frames: part 2 'x': not a frame N" in wrong.stderr
     assert "Traceback" not in wrong.stderr
+
+
+# A file without shots: the default cube scene's camera, two frames, its own output path.
+MAKE_PLAIN = """
+import bpy
+scene = bpy.context.scene
+scene.render.engine = "BLENDER_WORKBENCH"
+scene.render.resolution_x = scene.render.resolution_y = 32
+scene.frame_start, scene.frame_end, scene.frame_current = 3, 4, 7
+scene.render.filepath = "//plain/frame_"
+bpy.ops.wm.save_as_mainfile(filepath={path!r})
+"""
+
+
+def test_several_files_each_with_its_shots_or_as_f12_and_ctrl_f12(
+    blend: Path, profile: Path, x_display: str, tmp_path: Path
+) -> None:
+    plain = tmp_path / "plain.blend"
+    blender(profile, x_display, "--factory-startup", "-b", "--python-expr", MAKE_PLAIN.format(path=str(plain)))
+    assert plain.is_file()
+    not_blend = tmp_path / "notes.blend"
+    not_blend.write_text("not a blend file")
+    # Without --no-shots a file with no shots is an error, named; the others go on.
+    result = cli(profile, x_display, "render", str(plain), str(blend))
+    assert result.returncode == 1
+    assert f"{plain} has no shots" in result.stderr
+    assert [line.split()[1] for line in lines(result, ("DONE",))] == ["Cam_Blue", "Cam_Green"]
+    assert f"multi_render: 1 of 2 files rendered; failed: {plain}" in result.stdout
+    # As Ctrl+F12: the animation, to the file's own output path, as Blender names it.
+    result = cli(profile, x_display, "render", str(plain), str(not_blend), str(blend), "--no-shots", "animation")
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert sorted(p.name for p in (tmp_path / "plain").iterdir()) == ["frame_0003.png", "frame_0004.png"]
+    assert f"cannot open {not_blend}" in result.stderr
+    assert "multi_render: 2 of 3 files rendered" in result.stdout
+    # As F12: the still of its current frame.
+    result = cli(profile, x_display, "render", str(plain), "--no-shots", "still", "--json")
+    assert result.returncode == 0, result.stdout + result.stderr
+    record = json.loads(result.stdout[result.stdout.index("{") :])
+    assert record["shots"][0]["files"] == [str(tmp_path / "plain" / "frame_0007.png")]
+    assert (tmp_path / "plain" / "frame_0007.png").is_file()
+    # Options of one file's shots are refused with several.
+    result = cli(profile, x_display, "render", str(plain), str(blend), "--json")
+    assert result.returncode == 1 and "--json: only with one file" in result.stderr
