@@ -15,6 +15,7 @@ from .operators import (
     farm_export,
     flamenco,
     import_export,
+    other_files,
     queue_offers,
     render_shots,
     shot_image,
@@ -24,7 +25,9 @@ from .operators import (
 )
 from .results import thumbnails
 from .run import file_events, session
+from .run import other_files as other_files_run
 from .ui import menus, panel
+from .ui import other_files as other_files_ui
 
 _CLASSES = (
     *prefs.CLASSES,
@@ -37,7 +40,9 @@ _CLASSES = (
     *farm_export.CLASSES,
     *flamenco.CLASSES,
     *queue_offers.CLASSES,
+    *other_files.CLASSES,
     *panel.CLASSES,
+    *other_files_ui.CLASSES,
 )
 
 
@@ -59,6 +64,7 @@ def register() -> None:
 
 def unregister() -> None:
     session.abort_active("the add-on was disabled", layout="now")
+    other_files_run.abort_active("the add-on was disabled")
     queue_offers.unregister()
     child_process.end_all_at_exit(watch=False)
     cli.unregister()

@@ -209,8 +209,28 @@ class MULTIRENDER_PG_history_run(bpy.types.PropertyGroup):
     shots: CollectionProperty(type=MULTIRENDER_PG_history_shot)
 
 
+class MULTIRENDER_PG_other_file(bpy.types.PropertyGroup):
+    """A .blend file the Other Files list renders in a background process (never opened here)."""
+
+    filepath: StringProperty(name="File", subtype="FILE_PATH", description="The .blend file to render")
+    enabled: BoolProperty(name="Render", default=True, description="Render this file with Render Other Files")
+    without_shots: EnumProperty(
+        name="Without Shots",
+        items=(
+            ("STILL", "Still (F12)", "A file without shots renders its current frame, to its own output path"),
+            ("ANIMATION", "Animation (Ctrl+F12)", "A file without shots renders its frame range, to its own output"),
+        ),
+        default="STILL",
+        description="What a file without shots renders (a file with shots renders its ticked shots)",
+    )
+    status: StringProperty(name="Status", default=ShotStatus.PENDING.value)
+    result: StringProperty(name="Result", description="What it rendered, its progress, or why it failed")
+
+
 class MULTIRENDER_PG_scene(bpy.types.PropertyGroup):
     shots: CollectionProperty(type=MULTIRENDER_PG_shot)
+    other_files: CollectionProperty(type=MULTIRENDER_PG_other_file, description="Other .blend files to render")
+    active_other_file_index: IntProperty(name="Active Other File", min=0)
     active_shot_index: IntProperty(name="Active Shot", min=0)
     skip_existing: BoolProperty(
         name="Skip Existing Files", description="Do not render shots whose files are already on disk"
@@ -284,6 +304,7 @@ class MULTIRENDER_PG_runtime(bpy.types.PropertyGroup):
     farm_name: StringProperty(name="Farm Job Name", description="The followed Flamenco job's name")
     farm_text: StringProperty(name="Farm Job State", description="The followed Flamenco job's state")
     queue_offers: CollectionProperty(type=MULTIRENDER_PG_queue_offer, name="Unfinished Queues")
+    files_running: BoolProperty(name="Other Files Rendering", description="The Other Files list is rendering")
 
 
 def scene_shots(scene: bpy.types.Scene) -> MULTIRENDER_PG_scene:
@@ -302,6 +323,7 @@ CLASSES = (
     MULTIRENDER_PG_shot,
     MULTIRENDER_PG_history_shot,
     MULTIRENDER_PG_history_run,
+    MULTIRENDER_PG_other_file,
     MULTIRENDER_PG_scene,
     MULTIRENDER_PG_queue_offer,
     MULTIRENDER_PG_runtime,

@@ -35,7 +35,7 @@ def render_files(options: argparse.Namespace, open_file: Opener) -> int:
     """Render each file of `options.file` in turn. `open_file` opens one and
     returns its scene, or None when it has no shots."""
     if options.followed:
-        child_link.end_with_parent()
+        child_link.follow_without_commands()
     files: list[str] = options.file
     if len(files) > 1 and (given := [name for name in _ONE_FILE_ONLY if getattr(options, name, None)]):
         flags = ", ".join("--" + name.replace("_", "-") for name in given)

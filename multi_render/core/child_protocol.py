@@ -133,6 +133,10 @@ def read_line(line: str) -> Event | None:
 _COUNT = re.compile(r"\d+\s*/\s*\d+")
 
 
+# A followed process's render statistics on standard error (Other Files).
+STATS_PREFIX = "multi_render stats: "
+
+
 def render_progress(stats: str) -> str:
     """The render's own progress in a line of Blender's render statistics
     ("Fra:1 Mem:... | Time:00:00.12 | ... | Scene, ViewLayer | Sample 5/16"):

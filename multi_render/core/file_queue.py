@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from dataclasses import dataclass
 from typing import Any
 
+from . import child_protocol
 from .status import ShotStatus
 
 # What a file without shots renders: Blender's own two render commands.
@@ -21,6 +23,7 @@ WITHOUT_SHOTS = ("STILL", "ANIMATION")
 # or gzip-compressed (saved by Blender before 3.0).
 _BLEND_STARTS = (b"BLENDER", b"\x28\xb5\x2f\xfd", b"\x1f\x8b")
 _WROTE = {ShotStatus.DONE.value, ShotStatus.SKIPPED.value}
+_FRAME = re.compile(r"\bFra:\s*(-?\d+)")
 
 
 def blend_problem(path: str) -> str:
@@ -95,8 +98,13 @@ def _last_reason(error_tail: str) -> str:
 
 
 def render_progress(error_tail: str) -> str:
-    """The render's last progress line Blender printed ("Fra:3 ... | Sample 5/16")."""
+    """The render's progress in the last statistics the process printed
+    (child_protocol.STATS_PREFIX): "Sample 5/16", with its frame when
+    Blender says it ("Fra:3 Mem:... | Sample 5/16": 4.x)."""
     for line in reversed(error_tail.splitlines()):
-        if line.startswith("Fra:"):
-            return " | ".join(part.strip() for part in line.split("|")[-2:])
+        if not line.startswith(child_protocol.STATS_PREFIX):
+            continue
+        progress = child_protocol.render_progress(line)
+        frame = _FRAME.search(line)
+        return f"Frame {frame.group(1)}: {progress}" if frame and progress else progress
     return ""

@@ -111,22 +111,18 @@ class BackgroundSession(session.QueueSession):
         # stay. Remapped, so its images and libraries are found from there.
         bpy.ops.wm.save_as_mainfile(filepath=copy, copy=True, check_existing=False, compress=False, relative_remap=True)
         _share_disk_caches(copy)
-        threads = threads_each(self.process_count, _usable_cores())
-        self._argv = [
-            bpy.app.binary_path,
-            "--background",
-            *(["--threads", str(threads)] if threads else []),
-            "--python-expr",
-            _LAUNCH.format(module=ADDON_MODULE),
-            "--",
-            "render",
-            copy,
-            "--serve",
-            # name=value: a scene named "-x" must not read as an option
-            f"--as-file={bpy.data.filepath}",
-            f"--started={self.now.isoformat()}",
-            f"--scene={scene.name}",
-        ]
+        self._argv = command_line(
+            [
+                "render",
+                copy,
+                "--serve",
+                # name=value: a scene named "-x" must not read as an option
+                f"--as-file={bpy.data.filepath}",
+                f"--started={self.now.isoformat()}",
+                f"--scene={scene.name}",
+            ],
+            threads_each(self.process_count, usable_cores()),
+        )
 
     def _start_process(self, slot: int) -> None:
         # The same profile (inherited environment) and working directory, so
@@ -358,7 +354,22 @@ class BackgroundSession(session.QueueSession):
             self._folder = ""
 
 
-def _usable_cores() -> int | None:
+def command_line(arguments: list[str], threads: int) -> list[str]:
+    """A background Blender of this one's binary and profile that enables
+    this add-on and runs its command line with `arguments`; `threads`: its
+    render threads (0: Blender's choice)."""
+    return [
+        bpy.app.binary_path,
+        "--background",
+        *(["--threads", str(threads)] if threads else []),
+        "--python-expr",
+        _LAUNCH.format(module=ADDON_MODULE),
+        "--",
+        *arguments,
+    ]
+
+
+def usable_cores() -> int | None:
     """The cores this Blender may use (a container or `taskset` may allow
     fewer than the machine has)."""
     if hasattr(os, "sched_getaffinity"):

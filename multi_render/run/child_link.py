@@ -126,9 +126,12 @@ class ParentLink:
             _parent_gone()
 
 
-def end_with_parent() -> None:
+def follow_without_commands() -> None:
     """A process a Blender follows without sending it commands (Other Files):
-    end when that Blender is gone."""
+    end when that Blender is gone, and print the render's statistics on
+    standard error at once (Blender's own lines wait in its output buffer
+    while standard output is a pipe)."""
+    bpy.app.handlers.render_stats.append(_print_stats)
 
     def watch() -> None:
         try:
@@ -138,6 +141,17 @@ def end_with_parent() -> None:
             _parent_gone()
 
     threading.Thread(target=watch, name="multi_render parent watch", daemon=True).start()
+
+
+_stats_printed_at = [0.0]
+
+
+@bpy.app.handlers.persistent  # type: ignore[untyped-decorator]
+def _print_stats(text: Any, *_args: Any) -> None:  # registered before the file loads: kept by loads
+    now = time.monotonic()
+    if now - _stats_printed_at[0] >= STATS_SECONDS:
+        _stats_printed_at[0] = now
+        print(child_protocol.STATS_PREFIX + str(text), file=sys.stderr, flush=True)
 
 
 def _parent_gone() -> NoReturn:

@@ -9,12 +9,13 @@ from typing import Any
 import bpy
 
 from ..results import thumbnails
-from . import output_keeping, queue_keeping, session
+from . import other_files, output_keeping, queue_keeping, session
 
 
 @bpy.app.handlers.persistent  # type: ignore[untyped-decorator]
 def on_load_pre(*_args: Any) -> None:
     session.abort_active("another file was loaded", layout="leave")
+    other_files.abort_active("another file was loaded")
 
 
 @bpy.app.handlers.persistent  # type: ignore[untyped-decorator]
