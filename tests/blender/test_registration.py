@@ -18,8 +18,19 @@ OPERATORS = (
     "shots_from_cameras",
     "submit_flamenco",
     "save_flamenco_job_type",
+    "queue_resume",
+    "queue_discard",
+    "other_files_add",
+    "other_file_remove",
+    "render_other_files",
+    "stop_other_files",
 )
-CLASS_NAMES = ("MULTIRENDER_PT_shots", "MULTIRENDER_UL_shots")
+CLASS_NAMES = (
+    "MULTIRENDER_PT_shots",
+    "MULTIRENDER_UL_shots",
+    "MULTIRENDER_PT_other_files",
+    "MULTIRENDER_UL_other_files",
+)
 
 
 def _ours(functions: object, module: str) -> list[object]:
@@ -53,7 +64,9 @@ def operator_exists(name: str) -> bool:
 def property_groups(module: str) -> list[type]:
     """The add-on's PropertyGroup classes, taken while it is enabled."""
     groups = list(sys.modules[module].props.CLASSES)
-    assert len(groups) == 7  # collection visibility, property override, shot, history shot and run, scene, runtime
+    # collection visibility, property override, shot, history shot and run,
+    # other file, scene, queue offer, runtime
+    assert len(groups) == 9
     return groups
 
 
