@@ -11,7 +11,10 @@ before committing it.
 - contact_sheet.png: the contact sheet of that run;
 - notification.png: the preferences of what happens when a run ends, and the
   desktop notification of a run (dunst, a notification service, on a session
-  bus of this session's own)."""
+  bus of this session's own);
+- other_files.png: the Other Files list after a run: a file's shots, a file
+  rendered as Ctrl+F12, and a file that is no .blend;
+- resume.png: the offer of a queue a Blender left unfinished, Resume and Discard."""
 
 from __future__ import annotations
 
@@ -52,6 +55,47 @@ item.data_path, item.value = 'bpy.data.cameras["Cam_Red"].lens', '35.0'
 data.active_shot_index = 2
 """
 RUNNING = "bpy.context.window_manager.multi_render.is_running"
+
+# Two files beside the shots' own: one with shots, one without; the panel
+# then lists them and a file that is no .blend. Other Files opened, the
+# shot details closed, as a person looking at that list does.
+OTHER_FILES = """
+import json, os, sys, time
+folder = {folder!r}
+bpy.ops.wm.save_as_mainfile(filepath=os.path.join(folder, "product_shots.blend"), copy=True)
+shots.clear()
+scene.frame_start, scene.frame_end = 1, 3
+scene.camera = bpy.data.objects["Cam_Blue"]
+bpy.ops.wm.save_as_mainfile(filepath=os.path.join(folder, "turntable.blend"), copy=True)
+with open(os.path.join(folder, "notes.blend"), "w") as note:
+    note.write("not a .blend file")
+bpy.ops.wm.read_homefile(use_empty=False)
+bpy.context.preferences.view.render_display_type = "NONE"
+names = ["product_shots.blend", "turntable.blend", "notes.blend"]
+bpy.ops.multi_render.other_files_add(directory=folder + os.sep, files=[{{"name": n}} for n in names])
+data = bpy.context.scene.multi_render
+data.other_files[1].without_shots = "ANIMATION"
+data.active_other_file_index = 1
+data.processes = 2
+for panel in (bpy.types.MULTIRENDER_PT_other_files,):
+    bpy.utils.unregister_class(panel)
+    panel.bl_options = set()
+    bpy.utils.register_class(panel)
+"""
+# A queue a Blender died in: its file beside the add-on's own queues.
+LEFT_QUEUE = """
+keeping = sys.modules[next(n for n in sys.modules if n.endswith("multi_render.run.queue_keeping"))]
+blend = os.path.join(folder, "product_shots.blend")
+bpy.ops.wm.open_mainfile(filepath=blend)
+shots = bpy.context.scene.multi_render.shots
+queue = {{"format": "multi_render.queue", "version": 1, "blend": blend, "owner": 999999999,
+         "started": "2026-11-29T13:02:11", "updated": time.time() - 600,
+         "shots": [{{"scene": "Scene", "index": i, "name": s.name, "status": "DONE" if i < 2 else "PENDING",
+                    "output": ""}} for i, s in enumerate(shots)]}}
+with open(os.path.join(keeping.folder(), "999999999-1.queue.json"), "w") as kept:
+    json.dump(queue, kept)
+keeping.refresh_offers()
+"""
 
 # The add-on's preferences in the 3D Viewport's place, filtered and expanded
 # as a person opens them; a run is told when it ends.
@@ -120,6 +164,22 @@ def notification_picture(app: BlenderApp) -> Path:
     return target
 
 
+def other_files_pictures(app: BlenderApp, workdir: Path) -> list[Path]:
+    """Other Files after a run, then a queue left unfinished offered in the panel."""
+    app.exec(OTHER_FILES.format(folder=str(workdir)))
+    app.open_render_shots_tab()
+    app.exec("bpy.ops.multi_render.render_other_files('INVOKE_DEFAULT')")
+    app.wait_until("bpy.context.window_manager.multi_render.files_running", timeout=10)
+    app.wait_until("not bpy.context.window_manager.multi_render.files_running", timeout=180)
+    app.exec("[region.tag_redraw() for area in bpy.context.screen.areas for region in area.regions]")
+    pictures = [crop(app, "other_files")]
+    app.exec(LEFT_QUEUE.format())  # doubled braces: the JSON's own
+    app.open_render_shots_tab()
+    pictures.append(crop(app, "resume"))
+    app.exec("bpy.ops.multi_render.queue_discard(path=os.path.join(keeping.folder(), '999999999-1.queue.json'))")
+    return pictures
+
+
 def session_bus(folder: Path) -> subprocess.Popen[bytes]:
     """A session bus of this session's own (Blender and dunst find it in the environment)."""
     address = f"unix:path={folder / 'bus'}"
@@ -169,6 +229,7 @@ def main() -> int:
         shutil.copyfile(sheet, IMAGES / "contact_sheet.png")
         written.append(IMAGES / "contact_sheet.png")
         written.append(notification_picture(app))
+        written.extend(other_files_pictures(app, workdir))
     finally:
         app.quit()
         if xvfb is not None:

@@ -66,6 +66,7 @@ class MULTIRENDER_PT_other_files(bpy.types.Panel):
             chosen = data.other_files[data.active_other_file_index]
             layout.prop(chosen, "filepath", text="")
             layout.prop(chosen, "without_shots")
+        layout.prop(data, "processes")  # shared with Render In: Background Process
         column = layout.column()
         column.scale_y = 1.4
         if runtime_state(context.window_manager).files_running:
