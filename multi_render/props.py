@@ -275,6 +275,13 @@ class MULTIRENDER_PG_scene(bpy.types.PropertyGroup):
         soft_max=8,
         max=64,
     )
+    process_peak_mb: IntProperty(
+        name="Process Memory",
+        description="The most memory one background process used in the last runs (MB): what the next run "
+        "expects each process to need",
+        min=0,
+        options={"HIDDEN"},
+    )
 
 
 class MULTIRENDER_PG_queue_offer(bpy.types.PropertyGroup):

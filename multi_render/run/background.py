@@ -25,7 +25,7 @@ from collections.abc import Collection, Mapping
 
 import bpy
 
-from ..core import child_protocol, validation
+from ..core import child_protocol, memory, validation
 from ..core.child_process import ChildProcess
 from ..core.child_protocol import EndEvent, ShotEvent, StatsEvent
 from ..core.logs import logger
@@ -90,6 +90,8 @@ class BackgroundSession(session.QueueSession):
         queue.warnings.extend(_not_in_the_copy())
         queue.pool.retries = retries
         queue.process_count = max(1, min(scene_shots(scene).processes, len(queue.shots)))
+        if warning := _memory_warning(scene, queue.process_count):
+            queue.warnings.insert(0, warning)
         queue.progress.parallel = queue.process_count
         try:
             queue._save_copy(scene)
@@ -233,9 +235,20 @@ class BackgroundSession(session.QueueSession):
                 self._sync_shot(shot)
             else:
                 self.pool.child_ended(position, event.status, event.reason, event.seconds, event.pass_files)
+                self._note_peak(slot)
                 self._stats.pop(slot, None)
                 self._settled(shot)  # its movie, if it asks for one, is made here
         self._show_progress()
+
+    def _note_peak(self, slot: int) -> None:
+        """A process's peak memory once it has rendered: the next run's
+        estimate of what one process needs (scene.multi_render.process_peak_mb)."""
+        child = self.processes.get(slot)
+        peak = None if child is None else memory.peak(child.pid)
+        scene = bpy.data.scenes.get(self.scene_name)
+        megabytes = (peak or 0) // 1024**2
+        if scene is not None and megabytes > scene_shots(scene).process_peak_mb:
+            scene_shots(scene).process_peak_mb = megabytes
 
     def _process_ended(self, slot: int, child: ChildProcess) -> None:
         """A process is gone: expected once it had nothing left, else lost."""
@@ -352,6 +365,17 @@ class BackgroundSession(session.QueueSession):
         if self._folder:
             shutil.rmtree(self._folder, ignore_errors=True)
             self._folder = ""
+
+
+def _memory_warning(scene: bpy.types.Scene, processes: int) -> str:
+    """Whether `processes` processes may not fit in memory, each needing what
+    one needed in the last run (its peak), else what this Blender holds now
+    with the scene open."""
+    measured = scene_shots(scene).process_peak_mb * 1024**2
+    warning = memory.too_many(processes, measured or memory.resident(), memory.available())
+    if warning:
+        log.warning("%s", warning)
+    return warning
 
 
 def command_line(arguments: list[str], threads: int) -> list[str]:

@@ -68,6 +68,18 @@ def test_two_processes_render_six_shots_side_by_side(blender: BlenderApp, tmp_pa
     assert "Contact sheet" in report and os.path.isfile(sheet)
     assert blender.eval("len(scene.multi_render.history)") == 1  # one run, one record
     assert not any(alive(pid) for pid in seen)
+    # Each process's peak memory was measured: the next run's estimate of one.
+    assert 30 < blender.eval("scene.multi_render.process_peak_mb") < 100_000
+
+
+def test_processes_that_may_not_fit_in_memory_are_warned_about(blender: BlenderApp, tmp_path: Path) -> None:
+    blender.exec(SIX_SHOTS.format(output=str(tmp_path / "out"), seconds=0.2))
+    blender.exec("scene.multi_render.process_peak_mb = 50_000_000  # as if a process had needed 50 TB")
+    blender.exec("bpy.ops.multi_render.render_shots('INVOKE_DEFAULT')")
+    blender.wait_until(f"not {RUNNING}", timeout=120)
+    warning = "2 processes may need about 95367.4 GB of memory (47683.7 GB each)"
+    assert warning in blender.log_text()  # the operator's report
+    assert blender.eval(STATUSES) == ["DONE"] * 6  # a warning, not a refusal
 
 
 def test_stop_ends_every_process(blender: BlenderApp, tmp_path: Path) -> None:
