@@ -79,14 +79,19 @@ def result_of(exit_code: int | None, output: str, error_tail: str) -> FileResult
 
 
 def _record(output: str) -> dict[str, Any] | None:
-    start = output.find("{")
-    if start < 0:
-        return None
-    try:
-        document = json.loads(output[start:])
-    except ValueError:
-        return None
-    return document if isinstance(document, dict) and document.get("format") == "multi_render.run" else None
+    """The run's JSON record: the last document that starts a line (Blender
+    and other add-ons may print lines before it, or after)."""
+    decoder = json.JSONDecoder()
+    starts = [0] if output.startswith("{") else []
+    starts += [at + 1 for at, char in enumerate(output) if char == "\n" and output.startswith("{", at + 1)]
+    for start in reversed(starts):
+        try:
+            document, _end = decoder.raw_decode(output, start)
+        except ValueError:
+            continue
+        if isinstance(document, dict) and document.get("format") == "multi_render.run":
+            return document
+    return None
 
 
 def _last_reason(error_tail: str) -> str:

@@ -8,8 +8,9 @@ finish it after a quit or a crash.
                 "output": "/work/renders/Front.png"}]}
 
 A shot's "output" is its file once done ("" until then). `owner` is the
-process id of the Blender that runs the queue: while it lives, its queue is
-its own. The file is written whole under a temporary
+process id of the Blender that ran the queue (for people reading the file).
+That Blender holds a lock on the file's lock file (core/file_lock.py) while
+it lives: a queue whose lock nobody holds was left behind. The file is written whole under a temporary
 name and renamed over the old one, so a crash mid-write leaves the previous
 version. Reading checks every field and refuses anything else with a
 message (QueueFileError); nothing in the file is ever run."""
@@ -227,17 +228,22 @@ class LeftBehind:
     problem: str = ""
 
 
-def left_behind(folder: str, alive: Callable[[int], bool]) -> list[LeftBehind]:
-    """The queue files in `folder` whose Blender no longer runs, oldest first."""
+def lock_path(path: str) -> str:
+    """The lock file of the queue file at `path`."""
+    return path.removesuffix(SUFFIX) + ".queue.lock"
+
+
+def left_behind(folder: str, held: Callable[[str], bool]) -> list[LeftBehind]:
+    """The queue files in `folder` whose lock nobody holds (their Blender is
+    gone), oldest first. `held(lock file)`: whether a living process holds it."""
     found = []
     for path in _queue_files(folder):
+        if held(lock_path(path)):
+            continue
         try:
-            record = read(path)
+            found.append(LeftBehind(path, read(path)))
         except QueueFileError as error:
             found.append(LeftBehind(path, None, str(error)))
-            continue
-        if not alive(record.owner):
-            found.append(LeftBehind(path, record))
     return sorted(found, key=lambda each: each.record.updated if each.record else 0.0)
 
 

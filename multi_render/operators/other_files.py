@@ -16,9 +16,12 @@ from bpy.props import CollectionProperty, StringProperty
 from bpy_extras.io_utils import ImportHelper
 
 from ..bl_types import OperatorResult
+from ..core.logs import logger
 from ..core.status import ShotStatus
 from ..props import scene_shots
 from ..run import other_files
+
+log = logger(__name__)
 
 
 def _not_while_rendering(cls: Any) -> bool:
@@ -101,42 +104,54 @@ class MULTIRENDER_OT_render_other_files(bpy.types.Operator):
         return self.execute(context)
 
     def execute(self, context: bpy.types.Context) -> OperatorResult:
+        if context.window is None:
+            # From a timer or a script without a window: the modal needs one
+            # for its timer events.
+            with context.temp_override(window=context.window_manager.windows[0]):
+                return bpy.ops.multi_render.render_other_files("INVOKE_DEFAULT")  # type: ignore[no-any-return]
         run, problem = other_files.FilesRun.start(context.scene)  # type: ignore[arg-type]
         if run is None:
             self.report({"ERROR"}, problem)
             return {"CANCELLED"}
-        window = context.window or context.window_manager.windows[0]
         self._run = run
-        self._timer = context.window_manager.event_timer_add(0.1, window=window)
+        self._timer = context.window_manager.event_timer_add(0.1, window=context.window)
+        run.on_end = self._remove_timer
         context.window_manager.modal_handler_add(self)
         return {"RUNNING_MODAL"}
 
-    def modal(self, context: bpy.types.Context, event: bpy.types.Event) -> OperatorResult:
+    def modal(self, _context: bpy.types.Context, event: bpy.types.Event) -> OperatorResult:
         run = self._run
         if run is None or run.ended:
-            return self._finish(context)
+            return self._finish()
         if event.type == "TIMER":
             try:
                 going_on = run.tick()
             except Exception:
+                # Blender would drop this operator and leave the run and its
+                # processes behind: end them here.
+                log.exception("Other Files: internal error")
                 run.stop("internal error")
-                raise
+                self._finish()
+                return {"CANCELLED"}
             if not going_on:
-                return self._finish(context)
+                return self._finish()
         return {"PASS_THROUGH"}
 
-    def cancel(self, context: bpy.types.Context) -> None:
-        self._finish(context)
+    def cancel(self, _context: bpy.types.Context) -> None:
+        self._finish()
 
-    def _finish(self, context: bpy.types.Context) -> OperatorResult:
-        if self._timer is not None:
-            context.window_manager.event_timer_remove(self._timer)
-            self._timer = None
-        if self._run is not None:
-            text = self._run.end()
-            self.report({"ERROR" if self._run.has_failures else "INFO"}, text)
-            self._run = None
+    def _finish(self) -> OperatorResult:
+        run, self._run = self._run, None
+        if run is not None:
+            text = run.end()  # removes the timer
+            self.report({"ERROR" if run.has_failures else "INFO"}, text)
+        self._remove_timer()
         return {"FINISHED"}
+
+    def _remove_timer(self) -> None:
+        if self._timer is not None:
+            bpy.context.window_manager.event_timer_remove(self._timer)
+            self._timer = None
 
 
 class MULTIRENDER_OT_stop_other_files(bpy.types.Operator):

@@ -16,7 +16,7 @@ from ..bl_types import OperatorResult
 from ..core import queue_file
 from ..core.logs import logger
 from ..props import runtime_state
-from ..run import queue_keeping, session
+from ..run import queue_keeping
 from ..ui import panel
 
 log = logger(__name__)
@@ -35,10 +35,8 @@ class MULTIRENDER_OT_queue_resume(bpy.types.Operator):
 
     @classmethod
     def poll(cls, _context: bpy.types.Context) -> bool:
-        if session.active() is not None:
-            cls.poll_message_set("A shot queue is already running")
-            return False
-        return True
+        # Whatever keeps Render Shots from starting keeps a resume from it.
+        return bool(bpy.ops.multi_render.render_shots.poll())  # type: ignore[attr-defined]
 
     def execute(self, _context: bpy.types.Context) -> OperatorResult:
         try:
@@ -47,7 +45,10 @@ class MULTIRENDER_OT_queue_resume(bpy.types.Operator):
             self.report({"ERROR"}, f"Cannot resume: the queue file {error}")
             return {"CANCELLED"}
         if queue_keeping.is_open_file(record.blend):
-            return _render_rest(self.path)
+            problem = _render_rest(self.path)
+            if problem:
+                self.report({"ERROR"}, problem)
+            return {"CANCELLED"} if problem else {"FINISHED"}
         if not os.path.isfile(record.blend):
             self.report({"ERROR"}, f"Cannot resume: the queue's file {record.blend} is gone")
             return {"CANCELLED"}
@@ -72,21 +73,29 @@ class MULTIRENDER_OT_queue_discard(bpy.types.Operator):
         if self.path not in {offer.path for offer in runtime_state().queue_offers}:
             self.report({"ERROR"}, "No such unfinished queue")
             return {"CANCELLED"}
-        queue_keeping.discard(self.path)
+        if problem := queue_keeping.claim(self.path):
+            self.report({"ERROR"}, f"Cannot discard the queue: {problem}")
+            return {"CANCELLED"}
+        queue_keeping.unclaim(self.path, remove=True)
         queue_keeping.refresh_offers()
         return {"FINISHED"}
 
 
-def _render_rest(path: str) -> OperatorResult:
-    result: OperatorResult = bpy.ops.multi_render.render_shots("EXEC_DEFAULT", resume_file=path)  # type: ignore[attr-defined]
-    return result
+def _render_rest(path: str) -> str | None:
+    """Start the queue's unfinished shots; why not, if they could not start
+    (also the panel's report: after a file load nobody else would say it)."""
+    try:
+        bpy.ops.multi_render.render_shots("EXEC_DEFAULT", resume_file=path)  # type: ignore[attr-defined]
+    except RuntimeError as error:  # the operator's own error report
+        message = str(error).removeprefix("Error: ").strip()
+        log.error("%s", message)
+        runtime_state().last_report = message
+        return message
+    return None
 
 
 def _render_rest_later(path: str) -> None:
-    try:
-        _render_rest(path)
-    except RuntimeError as error:  # the operator's own error report, raised when called from a timer
-        log.error("%s", error)
+    _render_rest(path)  # a timer: its return value would be its next interval
 
 
 def _offer_at_startup() -> None:
@@ -114,7 +123,9 @@ def register() -> None:
     # Not without a window: the bpy module crashes at exit on a timer that
     # never ran (measured on the 4.2 wheel).
     if not bpy.app.background:
-        bpy.app.timers.register(_offer_at_startup, first_interval=0.5)
+        # Persistent: a file given on the command line loads before the
+        # first event loop, and a load drops the timers that are not.
+        bpy.app.timers.register(_offer_at_startup, first_interval=0.5, persistent=True)
 
 
 def unregister() -> None:

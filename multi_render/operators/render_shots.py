@@ -126,12 +126,10 @@ class MULTIRENDER_OT_render_shots(bpy.types.Operator):
                 scene, self.only_remaining, sees_stop_keys=True, all_scenes=all_scenes, only_places=places
             )
         if queue is None:
+            if self.resume_file:
+                queue_keeping.unclaim(self.resume_file)
             self.report({"ERROR"}, validation.summary(problems))
             return {"CANCELLED"}
-        if self.resume_file:
-            # The resumed run keeps its own file from here on.
-            queue_keeping.discard(self.resume_file)
-            queue_keeping.refresh_offers()
         for warning in queue.warnings[:3]:
             self.report({"WARNING"}, warning)
         window_manager = context.window_manager
@@ -142,6 +140,10 @@ class MULTIRENDER_OT_render_shots(bpy.types.Operator):
         queue.on_end = self._remove_timer
         queue.begin(guard_layout=True)
         window_manager.modal_handler_add(self)
+        if self.resume_file:
+            # The resumed run keeps its own file from here on.
+            queue_keeping.unclaim(self.resume_file, remove=True)
+            queue_keeping.refresh_offers()
         return {"RUNNING_MODAL"}
 
     def modal(self, context: bpy.types.Context, event: bpy.types.Event) -> OperatorResult:

@@ -11,6 +11,7 @@ disabling the add-on and quitting end every process."""
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -59,6 +60,9 @@ class FilesRun:
         self.counts = dict.fromkeys((ShotStatus.DONE, ShotStatus.FAILED, ShotStatus.CANCELLED), 0)
         self.report_text = ""
         self.ended = False
+        # Called once when the run ends, e.g. to remove the operator's timer
+        # (disabling the add-on frees the operator without telling it).
+        self.on_end: Callable[[], None] | None = None
 
     @classmethod
     def start(cls, scene: bpy.types.Scene) -> tuple[FilesRun | None, str]:
@@ -152,6 +156,8 @@ class FilesRun:
         runtime = runtime_state()
         runtime.files_running = False
         runtime.last_report = self.report_text
+        if self.on_end is not None:
+            self.on_end()
         return self.report_text
 
     @property

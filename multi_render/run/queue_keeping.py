@@ -2,8 +2,9 @@
 """The running queue kept in the add-on's user folder (core/queue_file.py)
 whenever a shot's status changes, and removed when the queue ends. Only a
 Blender that quits or dies mid-queue leaves its file behind: the next one
-finds it (`left_behind`) and offers Resume or Discard. A file that was never
-saved has nothing to reopen, so its queue is not kept."""
+finds it (`left_behind`: nobody holds its lock) and offers Resume or
+Discard. A file that was never saved has nothing to reopen, so its queue is
+not kept."""
 
 from __future__ import annotations
 
@@ -13,7 +14,8 @@ from collections.abc import Sequence
 
 import bpy
 
-from ..core import processes, queue_file
+from ..core import queue_file
+from ..core.file_lock import FileLock, LockHeldError, is_held
 from ..core.logs import logger
 from ..core.queue_file import LeftBehind, QueuedShot, QueueRecord
 from ..core.run import ShotRun
@@ -22,6 +24,15 @@ from ..props import runtime_state, scene_shots
 from . import ADDON_MODULE
 
 log = logger(__name__)
+
+# Queues this Blender kept when its window closed mid-queue (it lives on):
+# their locks stay held, so no other Blender offers them, until this one
+# starts another queue (the person has moved on) or ends (the next Blender
+# offers them).
+_kept_here: list[QueueKeeper] = []
+# Left-behind queues this Blender is resuming: claimed (locked) so that no
+# other Blender resumes or discards them meanwhile.
+_claims: dict[str, FileLock] = {}
 
 
 def folder() -> str:
@@ -36,19 +47,22 @@ def folder() -> str:
 
 
 class QueueKeeper:
-    """Keeps one run's file up to date while it runs."""
+    """Keeps one run's file up to date while it runs, holding its lock."""
 
     def __init__(self, shots: Sequence[ShotRun], blend: str, started: str) -> None:
         self._shots = shots
         self._blend = blend
         self._started = started
         self.path = os.path.join(folder(), queue_file.file_name(os.getpid(), started))
+        self._lock = FileLock(queue_file.lock_path(self.path))
         self._written: tuple[str, ...] = ()
 
     @classmethod
     def start(cls, shots: Sequence[ShotRun], started: str) -> QueueKeeper | None:
         """A keeper for a run of the open file; None when the file was never
         saved or the folder cannot be made (the run goes on unkept)."""
+        while _kept_here:
+            _kept_here.pop().discard()
         if not bpy.data.filepath:
             return None
         try:
@@ -80,9 +94,19 @@ class QueueKeeper:
         except OSError as error:
             log.warning("could not keep the queue for a resume: %s", error)
 
+    def end(self, blender_ended_it: bool) -> None:
+        """The queue ended. Kept only if Blender itself ended it (quit, its
+        window closed) with shots left to render; else removed."""
+        self.note()
+        unfinished = any(shot.status not in {ShotStatus.DONE, ShotStatus.SKIPPED} for shot in self._shots)
+        if blender_ended_it and unfinished:
+            _kept_here.append(self)  # the lock stays held while this Blender lives
+        else:
+            self.discard()
+
     def discard(self) -> None:
-        """The queue ended here: nothing is left to resume."""
-        discard(self.path)
+        _remove(self.path)
+        self._lock.release(remove=True)
 
 
 def _finished_output(shot: ShotRun) -> str:
@@ -90,7 +114,7 @@ def _finished_output(shot: ShotRun) -> str:
     return shot.output_path if shot.status == ShotStatus.DONE else ""
 
 
-def discard(path: str) -> None:
+def _remove(path: str) -> None:
     try:
         os.remove(path)
     except FileNotFoundError:
@@ -101,8 +125,7 @@ def discard(path: str) -> None:
 
 def left_behind() -> list[LeftBehind]:
     """Queues whose Blender quit or died before they ended."""
-    found = queue_file.left_behind(folder(), alive=processes.running)
-    return [each for each in found if each.record is None or each.record.owner != os.getpid()]
+    return queue_file.left_behind(folder(), held=is_held)
 
 
 # -- the queues offered for a resume -------------------------------------------------
@@ -133,9 +156,41 @@ def is_open_file(blend: str) -> bool:
     return bool(bpy.data.filepath) and os.path.normcase(os.path.abspath(bpy.data.filepath)) == os.path.normcase(blend)
 
 
+def claim(path: str) -> str:
+    """Hold a left-behind queue for this Blender ("" once held, else why not)."""
+    if path in _claims:
+        return ""
+    try:
+        _claims[path] = FileLock(queue_file.lock_path(path))
+    except LockHeldError:
+        return "another Blender is resuming or running this queue"
+    except OSError as error:
+        return f"its lock cannot be taken: {error}"
+    return ""
+
+
+def unclaim(path: str, remove: bool = False) -> None:
+    """Let a claimed queue go: removed (resumed or discarded), or left as it was."""
+    lock = _claims.pop(path, None)
+    if remove:
+        _remove(path)
+    if lock is not None:
+        lock.release(remove=remove)
+
+
 def resume_places(path: str) -> tuple[dict[str, list[int]], list[str]]:
-    """The shots a resume of the queue at `path` renders, by scene, from the
-    open file; or why it cannot. The shots it finished show as such again."""
+    """Claim the queue at `path`; the shots its resume renders, by scene,
+    from the open file, or why it cannot (unclaimed again). The shots it
+    finished show as such again."""
+    if problem := claim(path):
+        return {}, [problem]
+    chosen, problems = _places_in_open_file(path)
+    if problems:
+        unclaim(path)
+    return chosen, problems
+
+
+def _places_in_open_file(path: str) -> tuple[dict[str, list[int]], list[str]]:
     try:
         record = queue_file.read(path)
     except queue_file.QueueFileError as error:

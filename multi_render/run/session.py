@@ -283,8 +283,8 @@ class QueueSession(QueueHandle):
             self._sync_shot(shot)
 
     def _end_keeping(self) -> None:
-        if self._keeper is not None and not self.keeps_queue_file:
-            self._keeper.discard()
+        if self._keeper is not None:
+            self._keeper.end(blender_ended_it=self.keeps_queue_file)
 
     def _write_contact_sheet(self, record: RunRecord) -> str:
         return ending.write_contact_sheet(record, self.contact_sheet)

@@ -58,6 +58,11 @@ def test_a_file_whose_shots_are_all_done_is_done() -> None:
     assert result == file_queue.FileResult(ShotStatus.DONE, "2 shots done (A, B), 2 files", ("/r/A.png", "/r/B.png"))
 
 
+def test_the_record_is_found_among_other_lines() -> None:
+    output = 'Read blend: "/w/{odd}.blend"\n' + record(("A", "DONE", ["/r/A.png"], "")) + "\nAn add-on says bye {}\n"
+    assert file_queue.result_of(0, output, "").status == ShotStatus.DONE
+
+
 def test_a_failed_shot_fails_the_file_with_its_reason() -> None:
     output = record(("A", "DONE", ["/r/A.png"], ""), ("B", "FAILED", [], "the engine reported an error"))
     result = file_queue.result_of(1, output, "")

@@ -13,7 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from multi_render.core import processes, queue_file
+from multi_render.core import queue_file
+from multi_render.core.file_lock import FileLock, LockHeldError, is_held
 from multi_render.core.queue_file import QueuedShot, QueueFileError, QueueRecord
 from multi_render.core.status import ShotStatus
 
@@ -110,18 +111,53 @@ def test_an_oversized_or_unreadable_file_is_refused(tmp_path: Path) -> None:
         queue_file.read(str(tmp_path / "missing.queue.json"))
 
 
-def test_left_behind_are_the_queues_of_blenders_that_are_gone(tmp_path: Path) -> None:
+def test_left_behind_are_the_queues_whose_lock_nobody_holds(tmp_path: Path) -> None:
     queue_file.write(str(tmp_path / "1-1.queue.json"), record(owner=1, updated=200.0))
     queue_file.write(str(tmp_path / "2-2.queue.json"), record(owner=2, updated=100.0))
     (tmp_path / "3-3.queue.json").write_text("{broken")
     (tmp_path / "notes.txt").write_text("not a queue")
     (tmp_path / ".writing-x.queue.json").write_text("{half")  # a write under way
-    found = queue_file.left_behind(str(tmp_path), alive=lambda pid: pid == 1)
+    running = FileLock(queue_file.lock_path(str(tmp_path / "1-1.queue.json")))  # its Blender lives
+    try:
+        found = queue_file.left_behind(str(tmp_path), held=is_held)
+    finally:
+        running.release()
     assert [(os.path.basename(each.path), bool(each.problem)) for each in found] == [
         ("3-3.queue.json", True),
         ("2-2.queue.json", False),
     ]
-    assert queue_file.left_behind(str(tmp_path / "nowhere"), alive=lambda _pid: False) == []
+    assert queue_file.left_behind(str(tmp_path / "nowhere"), held=is_held) == []
+
+
+def test_a_lock_is_held_until_released_or_its_process_ends(tmp_path: Path) -> None:
+    path = str(tmp_path / "a.queue.lock")
+    assert not is_held(path)
+    lock = FileLock(path)
+    assert is_held(path)
+    with pytest.raises(LockHeldError):
+        FileLock(path)
+    lock.release()
+    assert not is_held(path) and os.path.exists(path)
+    FileLock(path).release(remove=True)
+    assert not os.path.exists(path)
+    # Another process holds it while it lives; killed, the lock is gone with it.
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            f"import fcntl, sys, time; f = open({path!r}, 'a'); "
+            "fcntl.flock(f, fcntl.LOCK_EX); print('held', flush=True); time.sleep(60)",
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout is not None and holder.stdout.readline() == "held\n"
+        assert is_held(path)
+    finally:
+        holder.kill()
+        holder.wait()
+    assert not is_held(path)
 
 
 def test_a_resume_renders_every_shot_not_done_or_skipped_where_it_still_is() -> None:
@@ -138,19 +174,3 @@ def test_a_resume_renders_every_shot_not_done_or_skipped_where_it_still_is() -> 
     assert queue_file.resume_places(record(statuses="DS"), lists)[1] == [
         "Every shot of the queue is done: nothing remains to render"
     ]
-
-
-def test_a_process_runs_until_it_ends() -> None:
-    child = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)"])
-    try:
-        assert processes.running(child.pid) and processes.running(os.getpid())
-    finally:
-        child.kill()
-    # Dead but not reaped (a zombie): no longer running.
-    deadline = time.monotonic() + 30
-    while processes.running(child.pid):
-        assert time.monotonic() < deadline
-        time.sleep(0.05)
-    child.wait()
-    assert not processes.running(child.pid)
-    assert not processes.running(0) and not processes.running(-5)
