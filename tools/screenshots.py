@@ -92,7 +92,7 @@ queue = {{"format": "multi_render.queue", "version": 1, "blend": blend, "owner":
          "started": "2026-11-29T13:02:11", "updated": time.time() - 600,
          "shots": [{{"scene": "Scene", "index": i, "name": s.name, "status": "DONE" if i < 2 else "PENDING",
                     "output": ""}} for i, s in enumerate(shots)]}}
-with open(os.path.join(keeping.folder(), "999999999-1.queue.json"), "w") as kept:
+with open(os.path.join(keeping.folder(), "999999999-1.queue.jsonl"), "w") as kept:
     json.dump(queue, kept)
 keeping.refresh_offers()
 """
@@ -176,7 +176,7 @@ def other_files_pictures(app: BlenderApp, workdir: Path) -> list[Path]:
     app.exec(LEFT_QUEUE.format())  # doubled braces: the JSON's own
     app.open_render_shots_tab()
     pictures.append(crop(app, "resume"))
-    app.exec("bpy.ops.multi_render.queue_discard(path=os.path.join(keeping.folder(), '999999999-1.queue.json'))")
+    app.exec("bpy.ops.multi_render.queue_discard(path=os.path.join(keeping.folder(), '999999999-1.queue.jsonl'))")
     return pictures
 
 

@@ -1,19 +1,25 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 """A running queue kept on disk, so that the next Blender can offer to
-finish it after a quit or a crash.
+finish it after a quit or a crash. JSON lines: the queue as it started,
+then one line per change of a shot's status, appended as it happens (a
+queue of thousands of shots costs a short line per change, not the whole
+list again):
 
-    {"format": "multi_render.queue", "version": 1, "blend": "/work/shop.blend",
-     "owner": 4242, "started": "2026-11-29T13:02:11", "updated": 1796560931.5,
-     "shots": [{"scene": "Scene", "index": 0, "name": "Front", "status": "DONE",
-                "output": "/work/renders/Front.png"}]}
+    {"format": "multi_render.queue", "version": 1, "blend": "/work/shop.blend", "owner": 4242,
+     "started": "2026-11-29T13:02:11", "updated": 1796560931.5,
+     "shots": [{"scene": "Scene", "index": 0, "name": "Front", "status": "PENDING", "output": ""}]}
+    {"shot": 0, "status": "RENDERING", "output": "", "updated": 1796560932.0}
+    {"shot": 0, "status": "DONE", "output": "/work/renders/Front.png", "updated": 1796560940.2}
 
-A shot's "output" is its file once done ("" until then). `owner` is the
-process id of the Blender that ran the queue (for people reading the file).
-That Blender holds a lock on the file's lock file (core/file_lock.py) while
-it lives: a queue whose lock nobody holds was left behind. The file is written whole under a temporary
-name and renamed over the old one, so a crash mid-write leaves the previous
-version. Reading checks every field and refuses anything else with a
-message (QueueFileError); nothing in the file is ever run."""
+(each document on one line). "shot" is a place in "shots", from 0; a shot's
+"output" is its file once done ("" until then). `owner` is the process id
+of the Blender that ran the queue (for people reading the file). That
+Blender holds a lock on the queue's lock file (core/file_lock.py) while it
+lives: a queue whose lock nobody holds was left behind. The first line is
+written whole under a temporary name and renamed into place; a change line
+cut short by a crash (the last line) is ignored. Reading checks every field
+and refuses anything else with a message (QueueFileError); nothing in the
+file is ever run."""
 
 from __future__ import annotations
 
@@ -23,7 +29,7 @@ import math
 import os
 import tempfile
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
@@ -31,8 +37,9 @@ from .status import ShotStatus
 
 FORMAT = "multi_render.queue"
 VERSION = 1
-SUFFIX = ".queue.json"
+SUFFIX = ".queue.jsonl"
 _TOP_KEYS = {"format", "version", "blend", "owner", "started", "updated", "shots"}
+_CHANGE_KEYS = {"shot", "status", "output", "updated"}
 _SHOT_KEYS = {"scene", "index", "name", "status", "output"}
 _FINISHED = {ShotStatus.DONE, ShotStatus.SKIPPED}
 # Larger files are not ours: a queue of 100 000 shots is about 10 MB.
@@ -83,31 +90,72 @@ class QueueRecord:
 
 
 def dumps(record: QueueRecord) -> str:
-    return json.dumps(
-        {
-            "format": FORMAT,
-            "version": VERSION,
-            "blend": record.blend,
-            "owner": record.owner,
-            "started": record.started,
-            "updated": record.updated,
-            "shots": [
-                {
-                    "scene": shot.scene,
-                    "index": shot.index,
-                    "name": shot.name,
-                    "status": shot.status.value,
-                    "output": shot.output,
-                }
-                for shot in record.shots
-            ],
-        },
-        indent=1,
+    """The queue's first line."""
+    return (
+        json.dumps(
+            {
+                "format": FORMAT,
+                "version": VERSION,
+                "blend": record.blend,
+                "owner": record.owner,
+                "started": record.started,
+                "updated": record.updated,
+                "shots": [
+                    {
+                        "scene": shot.scene,
+                        "index": shot.index,
+                        "name": shot.name,
+                        "status": shot.status.value,
+                        "output": shot.output,
+                    }
+                    for shot in record.shots
+                ],
+            },
+            ensure_ascii=False,
+        )
+        + "\n"
     )
 
 
+def change_line(place: int, shot: QueuedShot, updated: float) -> str:
+    """The line that says the shot at `place` changed."""
+    change = {"shot": place, "status": shot.status.value, "output": shot.output, "updated": updated}
+    return json.dumps(change, ensure_ascii=False) + "\n"
+
+
 def loads(text: str) -> QueueRecord:
-    """The record in `text`, every field checked; QueueFileError otherwise."""
+    """The queue in `text` with every change applied, every field checked;
+    QueueFileError otherwise."""
+    first, _newline, rest = text.partition("\n")
+    record = _first_line(first)
+    shots, updated = list(record.shots), record.updated
+    lines = rest.splitlines()
+    for number, line in enumerate(lines, start=2):
+        try:
+            change = json.loads(line)
+        except (ValueError, RecursionError) as error:
+            if number == len(lines) + 1:
+                break  # the last change, cut short by a crash: as if not made
+            raise QueueFileError(f"line {number}: not JSON ({error})") from None
+        place, status, output, updated = _change(change, number, len(shots))
+        shots[place] = replace(shots[place], status=status, output=output)
+    return replace(record, shots=tuple(shots), updated=updated)
+
+
+def _change(change: Any, number: int, count: int) -> tuple[int, ShotStatus, str, float]:
+    where = f"line {number}"
+    if not isinstance(change, dict) or set(change) != _CHANGE_KEYS:
+        raise QueueFileError(f"{where}: must have exactly the keys {sorted(_CHANGE_KEYS)}")
+    place = _whole(change, "shot", where)
+    if place >= count:
+        raise QueueFileError(f"{where}: no shot {place} (the queue has {count})")
+    status = _text(change, "status", where)
+    if not ShotStatus.known(status):
+        raise QueueFileError(f"{where}: unknown status {status!r}")
+    return place, ShotStatus(status), _text(change, "output", where), _number(change, "updated", where)
+
+
+def _first_line(text: str) -> QueueRecord:
     try:
         data = json.loads(text)
     except (ValueError, RecursionError) as error:
@@ -165,10 +213,10 @@ def _whole(data: dict[str, Any], key: str, where: str = "") -> int:
     return value
 
 
-def _number(data: dict[str, Any], key: str) -> float:
+def _number(data: dict[str, Any], key: str, where: str = "") -> float:
     value = data.get(key)
     if not isinstance(value, (int, float)) or isinstance(value, bool) or not math.isfinite(value):
-        raise QueueFileError(f"'{key}' must be a number")
+        raise QueueFileError(f"{where + ': ' if where else ''}'{key}' must be a number")
     return float(value)
 
 
@@ -195,8 +243,8 @@ def resume_places(record: QueueRecord, lists: dict[str, list[str]]) -> tuple[dic
 
 
 def write(path: str, record: QueueRecord) -> None:
-    """Write the record whole, then rename it over `path`: a reader (or the
-    next Blender after a crash) sees the old version or the new, never half."""
+    """Write the queue's first line, then rename it over `path`: a reader (or
+    the next Blender after a crash) sees the old file or the new, never half."""
     folder = os.path.dirname(path)
     handle, temporary = tempfile.mkstemp(prefix=".writing-", suffix=SUFFIX, dir=folder)
     try:
@@ -207,6 +255,12 @@ def write(path: str, record: QueueRecord) -> None:
         with contextlib.suppress(OSError):
             os.remove(temporary)
         raise
+
+
+def append(path: str, lines: str) -> None:
+    """Add change lines (change_line) at the end of the file."""
+    with open(path, "a", encoding="utf-8") as stream:
+        stream.write(lines)
 
 
 def read(path: str) -> QueueRecord:

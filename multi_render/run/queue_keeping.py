@@ -55,7 +55,8 @@ class QueueKeeper:
         self._started = started
         self.path = os.path.join(folder(), queue_file.file_name(os.getpid(), started))
         self._lock = FileLock(queue_file.lock_path(self.path))
-        self._written: tuple[str, ...] = ()
+        self._written: list[QueuedShot] = []  # the shots as the file says them
+        self._places = {id(shot): place for place, shot in enumerate(shots)}
 
     @classmethod
     def start(cls, shots: Sequence[ShotRun], started: str) -> QueueKeeper | None:
@@ -73,24 +74,26 @@ class QueueKeeper:
             return None
         return keeper
 
-    def note(self) -> None:
-        """Write the file again if a status changed since the last write."""
-        statuses = tuple(shot.status.value for shot in self._shots)
-        if statuses == self._written:
-            return
-        record = QueueRecord(
-            blend=self._blend,
-            owner=os.getpid(),
-            started=self._started,
-            updated=time.time(),
-            shots=tuple(
-                QueuedShot(shot.scene, shot.index, shot.name, shot.status, _finished_output(shot))
-                for shot in self._shots
-            ),
-        )
+    def note(self, shot: ShotRun | None = None) -> None:
+        """Write what changed: the whole queue the first time, then a line
+        when `shot` (or, without one, any shot) changed since it was written."""
         try:
-            queue_file.write(self.path, record)
-            self._written = statuses
+            if not self._written:
+                self._written = [_queued(each) for each in self._shots]
+                record = QueueRecord(self._blend, os.getpid(), self._started, time.time(), tuple(self._written))
+                queue_file.write(self.path, record)
+                return
+            places = (
+                [self._places[id(shot)]] if shot is not None and id(shot) in self._places else range(len(self._shots))
+            )
+            now, lines = time.time(), []
+            for place in places:
+                queued = _queued(self._shots[place])
+                if queued != self._written[place]:
+                    self._written[place] = queued
+                    lines.append(queue_file.change_line(place, queued, now))
+            if lines:
+                queue_file.append(self.path, "".join(lines))
         except OSError as error:
             log.warning("could not keep the queue for a resume: %s", error)
 
@@ -109,9 +112,10 @@ class QueueKeeper:
         self._lock.release(remove=True)
 
 
-def _finished_output(shot: ShotRun) -> str:
-    """What the list shows as the shot's file (run/progress.py): a done shot's."""
-    return shot.output_path if shot.status == ShotStatus.DONE else ""
+def _queued(shot: ShotRun) -> QueuedShot:
+    # Its file as the list shows it (run/progress.py): a done shot's.
+    output = shot.output_path if shot.status == ShotStatus.DONE else ""
+    return QueuedShot(shot.scene, shot.index, shot.name, shot.status, output)
 
 
 def _remove(path: str) -> None:

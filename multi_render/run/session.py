@@ -303,7 +303,7 @@ class QueueSession(QueueHandle):
             self.on_shot_change(shot)
         progress.sync_shot(shot, force)
         if self._keeper is not None:
-            self._keeper.note()
+            self._keeper.note(shot)
 
     def _autosave_if_due(self) -> None:
         if self._autosave is not None:

@@ -53,15 +53,17 @@ def test_the_keeper_writes_on_each_change_and_discards_at_the_end(
         shot.scene = scene.name
     keeper = keeping.QueueKeeper.start(run.shots, "2026-11-29T13:02:11")
     path = Path(keeper.path)
-    assert path.parent == folder and path.name == f"{os.getpid()}-20261129130211.queue.json"
+    assert path.parent == folder and path.name == f"{os.getpid()}-20261129130211.queue.jsonl"
     kept = json.loads(path.read_text())
     assert kept["blend"] == blend and kept["owner"] == os.getpid()
     assert [shot["status"] for shot in kept["shots"]] == ["PENDING"] * 3
-    before = path.stat().st_mtime_ns
+    before = path.read_text()
     keeper.note()  # nothing changed: nothing written
-    assert path.stat().st_mtime_ns == before
+    assert path.read_text() == before
     run.shots[0].status = ShotStatus.DONE
-    keeper.note()
+    keeper.note(run.shots[0])
+    # One line more, for that shot.
+    assert path.read_text().startswith(before) and len(path.read_text().splitlines()) == 2
     first = queue_file.read(str(path)).shots[0]
     assert (first.status, first.output) == (ShotStatus.DONE, f"/r/{run.shots[0].name}.png")
     # Its own Blender runs: not offered.
@@ -77,7 +79,7 @@ def test_an_unsaved_file_s_queue_is_not_kept(scene: bpy.types.Scene, folder: Pat
 
 
 def left_queue(folder: Path, blend: str, statuses: list[str], names: list[str]) -> str:
-    path = folder / "999999999-1.queue.json"  # no such process
+    path = folder / "999999999-1.queue.jsonl"  # no such process
     shots = [
         {"scene": "Scene", "index": index, "name": name, "status": status, "output": ""}
         for index, (name, status) in enumerate(zip(names, statuses, strict=True))

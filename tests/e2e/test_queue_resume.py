@@ -45,9 +45,15 @@ def start_queue(blender: BlenderApp, tmp_path: Path, mode: str = "THIS_BLENDER")
 
 
 def kept_queue(profile: Path) -> dict:  # type: ignore[type-arg]
-    files = list(queue_folder(profile).glob("*.queue.json"))
+    """The kept queue, its change lines applied (JSON lines: the queue, then a line per change)."""
+    files = list(queue_folder(profile).glob("*.queue.jsonl"))
     assert len(files) == 1, files
-    return json.loads(files[0].read_text())  # type: ignore[no-any-return]
+    first, *changes = files[0].read_text().splitlines()
+    queue = json.loads(first)
+    for line in changes:
+        change = json.loads(line)
+        queue["shots"][change["shot"]].update(status=change["status"], output=change["output"])
+    return queue  # type: ignore[no-any-return]
 
 
 def second_blender(blender: BlenderApp, *arguments: str) -> BlenderApp:
@@ -98,7 +104,7 @@ def test_a_killed_blender_s_queue_is_offered_and_resume_renders_only_the_rest(
         assert all(os.path.isfile(path) for path in again.eval(OUTPUTS))
         # Nothing is offered any more, and the resumed run's own file is gone.
         assert again.eval(f"len({OFFERS})") == 0
-        assert not list(queue_folder(blender.profile).glob("*.queue.json"))
+        assert not list(queue_folder(blender.profile).glob("*.queue.jsonl"))
     finally:
         again.quit()
 
@@ -113,6 +119,8 @@ def test_quitting_mid_queue_keeps_it_and_discard_forgets_it(blender: BlenderApp,
         again.wait_until(f"len({OFFERS}) == 1", timeout=30)
         text, _blend, _problem, path = again.eval(OFFERS)[0]
         assert text.endswith("(0 done)"), text
+        time.sleep(1.0)  # the popup, also when Blender opens with a file
+        again.screenshot("offer-with-file")
         # Discard: the offer and the kept file are gone, nothing renders.
         again.exec(f"bpy.ops.multi_render.queue_discard(path={path!r})")
         assert again.eval(f"len({OFFERS})") == 0 and not again.eval(RUNNING)
@@ -128,20 +136,20 @@ def test_a_queue_that_ends_leaves_nothing_to_resume(blender: BlenderApp, tmp_pat
     kept_queue(blender.profile)  # kept while it runs
     blender.exec("bpy.ops.multi_render.stop()")
     blender.wait_until(f"not {RUNNING}", timeout=60)
-    assert not list(queue_folder(blender.profile).glob("*.queue.json"))
+    assert not list(queue_folder(blender.profile).glob("*.queue.jsonl"))
     blender.exec("bpy.ops.multi_render.render_shots('INVOKE_DEFAULT')")
     blender.wait_until(f"{STATUSES}[0] == 'RENDERING'", timeout=120)
     blender.exec("bpy.ops.wm.read_homefile()")
     blender.wait_until(f"not {RUNNING}", timeout=60)
-    assert not list(queue_folder(blender.profile).glob("*.queue.json"))
+    assert not list(queue_folder(blender.profile).glob("*.queue.jsonl"))
 
 
 def test_a_damaged_or_foreign_queue_file_is_refused_with_a_message(blender: BlenderApp, tmp_path: Path) -> None:
     folder = queue_folder(blender.profile)
     folder.mkdir(parents=True, exist_ok=True)
     marker = tmp_path / "ran"
-    (folder / "1-1.queue.json").write_text('{"format": "multi_render.queue", "version": 1, "blend": "/x.blend"')
-    (folder / "2-2.queue.json").write_text(
+    (folder / "1-1.queue.jsonl").write_text('{"format": "multi_render.queue", "version": 1, "blend": "/x.blend"')
+    (folder / "2-2.queue.jsonl").write_text(
         json.dumps({"format": "something.else", "code": f"open({str(marker)!r}, 'w')"})
     )
     blender.exec(f"{KEEPING}.refresh_offers()")

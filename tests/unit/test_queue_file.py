@@ -32,15 +32,60 @@ def record(owner: int = 4242, statuses: str = "DD RP", updated: float | None = N
 
 def test_a_record_reads_back_as_written(tmp_path: Path) -> None:
     path = tmp_path / queue_file.file_name(4242, "2026-11-29T13:02:11")
-    assert path.name == "4242-20261129130211.queue.json"
+    assert path.name == "4242-20261129130211.queue.jsonl"
     written = record()
     queue_file.write(str(path), written)
     assert queue_file.read(str(path)) == written
     assert [each.name for each in tmp_path.iterdir()] == [path.name]  # no temporary file left
 
 
+def test_each_change_is_a_line_and_reads_back_applied(tmp_path: Path) -> None:
+    path = str(tmp_path / "1-1.queue.jsonl")
+    queue_file.write(path, record(statuses="PP", updated=100.0))
+    first = os.path.getsize(path)
+    done = QueuedShot("Scene0", 0, "shot00", ShotStatus.DONE, "/r/a.png")
+    queue_file.append(path, queue_file.change_line(0, done, 150.0))
+    queue_file.append(path, queue_file.change_line(1, QueuedShot("Scene0", 1, "shot01", ShotStatus.RENDERING), 160.0))
+    assert os.path.getsize(path) - first < 200  # a short line per change, not the whole queue again
+    kept = queue_file.read(path)
+    assert [(shot.status, shot.output) for shot in kept.shots] == [
+        (ShotStatus.DONE, "/r/a.png"),
+        (ShotStatus.RENDERING, ""),
+    ]
+    assert kept.updated == 160.0
+
+
+def test_a_change_cut_short_by_a_crash_is_as_if_not_made(tmp_path: Path) -> None:
+    path = str(tmp_path / "1-1.queue.jsonl")
+    queue_file.write(path, record(statuses="PP"))
+    line = queue_file.change_line(0, QueuedShot("Scene0", 0, "shot00", ShotStatus.DONE, "/r/a.png"), 150.0)
+    queue_file.append(path, line[: len(line) // 2])
+    assert [shot.status for shot in queue_file.read(path).shots] == [ShotStatus.PENDING] * 2
+    # The same line anywhere but last is damage: refused.
+    queue_file.append(path, "\n" + line)
+    with pytest.raises(QueueFileError, match="line 2: not JSON"):
+        queue_file.read(path)
+
+
+@pytest.mark.parametrize(
+    ("change", "reason"),
+    [
+        ('{"shot": 5, "status": "DONE", "output": "", "updated": 1.0}', "line 2: no shot 5 \\(the queue has 2\\)"),
+        ('{"shot": 0, "status": "GONE", "output": "", "updated": 1.0}', "line 2: unknown status 'GONE'"),
+        ('{"shot": 0, "status": "DONE", "output": "", "updated": 1.0, "run": "x"}', "line 2: must have exactly"),
+        ('{"shot": -1, "status": "DONE", "output": "", "updated": 1.0}', "line 2: 'shot' must be a whole number"),
+    ],
+)
+def test_each_change_is_checked(tmp_path: Path, change: str, reason: str) -> None:
+    path = tmp_path / "1-1.queue.jsonl"
+    queue_file.write(str(path), record(statuses="PP"))
+    path.write_text(path.read_text() + change + "\n" + change + "\n")
+    with pytest.raises(QueueFileError, match=reason):
+        queue_file.read(str(path))
+
+
 def test_a_write_replaces_the_file_whole_or_not_at_all(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    path = str(tmp_path / "1-1.queue.json")
+    path = str(tmp_path / "1-1.queue.jsonl")
     queue_file.write(path, record(statuses="DP"))
 
     def full_disk(*_args: object) -> None:
@@ -51,7 +96,7 @@ def test_a_write_replaces_the_file_whole_or_not_at_all(tmp_path: Path, monkeypat
         queue_file.write(path, record(statuses="DD"))
     # The old version stands, and the half-written one is gone.
     assert [shot.status for shot in queue_file.read(path).shots] == [ShotStatus.DONE, ShotStatus.PENDING]
-    assert os.listdir(tmp_path) == ["1-1.queue.json"]
+    assert os.listdir(tmp_path) == ["1-1.queue.jsonl"]
 
 
 def test_the_offer_says_how_many_shots_when_and_how_many_done() -> None:
@@ -103,28 +148,28 @@ def test_each_field_is_checked(change: object, reason: str) -> None:
 
 
 def test_an_oversized_or_unreadable_file_is_refused(tmp_path: Path) -> None:
-    binary = tmp_path / "2-2.queue.json"
+    binary = tmp_path / "2-2.queue.jsonl"
     binary.write_bytes(b"\xff\xfe\x00")
     with pytest.raises(QueueFileError, match="cannot be read"):
         queue_file.read(str(binary))
     with pytest.raises(QueueFileError, match="cannot be read"):
-        queue_file.read(str(tmp_path / "missing.queue.json"))
+        queue_file.read(str(tmp_path / "missing.queue.jsonl"))
 
 
 def test_left_behind_are_the_queues_whose_lock_nobody_holds(tmp_path: Path) -> None:
-    queue_file.write(str(tmp_path / "1-1.queue.json"), record(owner=1, updated=200.0))
-    queue_file.write(str(tmp_path / "2-2.queue.json"), record(owner=2, updated=100.0))
-    (tmp_path / "3-3.queue.json").write_text("{broken")
+    queue_file.write(str(tmp_path / "1-1.queue.jsonl"), record(owner=1, updated=200.0))
+    queue_file.write(str(tmp_path / "2-2.queue.jsonl"), record(owner=2, updated=100.0))
+    (tmp_path / "3-3.queue.jsonl").write_text("{broken")
     (tmp_path / "notes.txt").write_text("not a queue")
-    (tmp_path / ".writing-x.queue.json").write_text("{half")  # a write under way
-    running = FileLock(queue_file.lock_path(str(tmp_path / "1-1.queue.json")))  # its Blender lives
+    (tmp_path / ".writing-x.queue.jsonl").write_text("{half")  # a write under way
+    running = FileLock(queue_file.lock_path(str(tmp_path / "1-1.queue.jsonl")))  # its Blender lives
     try:
         found = queue_file.left_behind(str(tmp_path), held=is_held)
     finally:
         running.release()
     assert [(os.path.basename(each.path), bool(each.problem)) for each in found] == [
-        ("3-3.queue.json", True),
-        ("2-2.queue.json", False),
+        ("3-3.queue.jsonl", True),
+        ("2-2.queue.jsonl", False),
     ]
     assert queue_file.left_behind(str(tmp_path / "nowhere"), held=is_held) == []
 
