@@ -77,7 +77,7 @@ def test_processes_that_may_not_fit_in_memory_are_warned_about(blender: BlenderA
     blender.exec("scene.multi_render.process_peak_mb = 50_000_000  # as if a process had needed 50 TB")
     blender.exec("bpy.ops.multi_render.render_shots('INVOKE_DEFAULT')")
     blender.wait_until(f"not {RUNNING}", timeout=120)
-    warning = "2 processes may need about 95367.4 GB of memory (47683.7 GB each)"
+    warning = "2 processes may need about 97656.2 GB of memory (48828.1 GB each)"
     assert warning in blender.log_text()  # the operator's report
     assert blender.eval(STATUSES) == ["DONE"] * 6  # a warning, not a refusal
 
