@@ -56,12 +56,14 @@ data.active_shot_index = 2
 """
 RUNNING = "bpy.context.window_manager.multi_render.is_running"
 
-# Two files beside the shots' own: one with shots, one without; the panel
-# then lists them and a file that is no .blend. Other Files opened, the
-# shot details closed, as a person looking at that list does.
+# Two files made of the shots' scene: one with its shots, one without (its
+# shots cleared, as the open scene's are then); the panel lists them and a
+# file that is no .blend, Other Files opened.
 OTHER_FILES = """
 import json, os, sys, time
 folder = {folder!r}
+area.type = "VIEW_3D"  # the preferences' picture borrowed it
+scene.render.engine = "BLENDER_WORKBENCH"
 bpy.ops.wm.save_as_mainfile(filepath=os.path.join(folder, "product_shots.blend"), copy=True)
 shots.clear()
 scene.frame_start, scene.frame_end = 1, 3
@@ -69,25 +71,24 @@ scene.camera = bpy.data.objects["Cam_Blue"]
 bpy.ops.wm.save_as_mainfile(filepath=os.path.join(folder, "turntable.blend"), copy=True)
 with open(os.path.join(folder, "notes.blend"), "w") as note:
     note.write("not a .blend file")
-bpy.ops.wm.read_homefile(use_empty=False)
-bpy.context.preferences.view.render_display_type = "NONE"
 names = ["product_shots.blend", "turntable.blend", "notes.blend"]
 bpy.ops.multi_render.other_files_add(directory=folder + os.sep, files=[{{"name": n}} for n in names])
 data = bpy.context.scene.multi_render
 data.other_files[1].without_shots = "ANIMATION"
 data.active_other_file_index = 1
 data.processes = 2
-for panel in (bpy.types.MULTIRENDER_PT_other_files,):
-    bpy.utils.unregister_class(panel)
-    panel.bl_options = set()
-    bpy.utils.register_class(panel)
+# Open, as a person opens it: a panel of a new name is drawn open the first time.
+closed = bpy.types.MULTIRENDER_PT_other_files
+bpy.utils.unregister_class(closed)
+bpy.utils.register_class(
+    type("MULTIRENDER_PT_other_files_open", (closed,), {{"bl_idname": closed.bl_idname + "_open", "bl_options": set()}})
+)
 """
 # A queue a Blender died in: its file beside the add-on's own queues.
 LEFT_QUEUE = """
 keeping = sys.modules[next(n for n in sys.modules if n.endswith("multi_render.run.queue_keeping"))]
 blend = os.path.join(folder, "product_shots.blend")
-bpy.ops.wm.open_mainfile(filepath=blend)
-shots = bpy.context.scene.multi_render.shots
+shots = [type("Shot", (), {{"name": name}}) for name in ("Cam_Blue", "Cam_Green", "Cam_Red", "Cam_Yellow")]
 queue = {{"format": "multi_render.queue", "version": 1, "blend": blend, "owner": 999999999,
          "started": "2026-11-29T13:02:11", "updated": time.time() - 600,
          "shots": [{{"scene": "Scene", "index": i, "name": s.name, "status": "DONE" if i < 2 else "PENDING",
@@ -168,13 +169,18 @@ def other_files_pictures(app: BlenderApp, workdir: Path) -> list[Path]:
     """Other Files after a run, then a queue left unfinished offered in the panel."""
     app.exec(OTHER_FILES.format(folder=str(workdir)))
     app.open_render_shots_tab()
+    widen_sidebar(app, 420 - app.eval("sidebar.width"))  # the editor was swapped: its sidebar is new
     app.exec("bpy.ops.multi_render.render_other_files('INVOKE_DEFAULT')")
     app.wait_until("bpy.context.window_manager.multi_render.files_running", timeout=10)
     app.wait_until("not bpy.context.window_manager.multi_render.files_running", timeout=180)
     app.exec("[region.tag_redraw() for area in bpy.context.screen.areas for region in area.regions]")
+    # The run's error report ("1 failed") pops up by the pointer: Esc over it closes it.
+    app.key("Escape", at=(app.eval("sidebar.x") - 20, 300))
+    app.xdotool("mousemove", "300", "400")
+    time.sleep(1.0)
     pictures = [crop(app, "other_files")]
     app.exec(LEFT_QUEUE.format())  # doubled braces: the JSON's own
-    app.open_render_shots_tab()
+    app.exec("[region.tag_redraw() for area in bpy.context.screen.areas for region in area.regions]")
     pictures.append(crop(app, "resume"))
     app.exec("bpy.ops.multi_render.queue_discard(path=os.path.join(keeping.folder(), '999999999-1.queue.jsonl'))")
     return pictures

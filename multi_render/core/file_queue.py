@@ -70,9 +70,9 @@ def result_of(exit_code: int | None, output: str, error_tail: str) -> FileResult
     files = tuple(str(path) for shot in done for path in shot.get("files", ()))
     failed = [shot for shot in shots if shot.get("status") not in _WROTE]
     if not failed and exit_code == 0:
-        names = ", ".join(str(shot.get("name", "")) for shot in done)
+        # Short: the row is narrow.
         count = f"{len(done)} shot" + ("" if len(done) == 1 else "s")
-        return FileResult(ShotStatus.DONE, f"{count} done ({names}), {len(files)} files", files)
+        return FileResult(ShotStatus.DONE, f"{count} done, {len(files)} files", files)
     first = failed[0] if failed else {}
     reason = str(first.get("reason") or record.get("report") or f"ended with code {exit_code}")
     return FileResult(ShotStatus.FAILED, f"{first.get('name', 'a shot')}: {reason}", files)

@@ -63,8 +63,8 @@ def test_two_files_render_in_background_processes_and_a_bad_one_fails_first(
         seen.update(blender.eval(f"{FILES_RUN}.process_ids if {FILES_RUN} else []"))
         time.sleep(0.1)
     rows = blender.eval(ROWS)
-    assert rows[0][0] == "DONE" and rows[0][1].startswith("2 shots done (Cam_Green, Cam_Red), 2 files"), rows
-    assert rows[2] == ["DONE", "1 shot done (Animation), 2 files"], rows
+    assert rows[0][0] == "DONE" and rows[0][1] == "2 shots done, 2 files", rows
+    assert rows[2] == ["DONE", "1 shot done, 2 files"], rows
     assert sorted(p.name for p in (tmp_path / "shots").iterdir()) == ["Cam_Green.png", "Cam_Red.png"]
     assert sorted(p.name for p in (tmp_path / "frames").iterdir()) == ["f_0001.png", "f_0002.png"]
     assert (

@@ -55,7 +55,7 @@ def record(*shots: tuple[str, str, list[str], str]) -> str:
 def test_a_file_whose_shots_are_all_done_is_done() -> None:
     output = record(("A", "DONE", ["/r/A.png"], ""), ("B", "SKIPPED", ["/r/B.png"], "its file exists"))
     result = file_queue.result_of(0, output, "")
-    assert result == file_queue.FileResult(ShotStatus.DONE, "2 shots done (A, B), 2 files", ("/r/A.png", "/r/B.png"))
+    assert result == file_queue.FileResult(ShotStatus.DONE, "2 shots done, 2 files", ("/r/A.png", "/r/B.png"))
 
 
 def test_the_record_is_found_among_other_lines() -> None:
