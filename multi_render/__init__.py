@@ -24,7 +24,7 @@ from .operators import (
     stop_keys,
 )
 from .results import thumbnails
-from .run import file_events, session
+from .run import file_events, queue_keeping, session
 from .run import other_files as other_files_run
 from .ui import menus, panel
 from .ui import other_files as other_files_ui
@@ -66,6 +66,7 @@ def unregister() -> None:
     session.abort_active("the add-on was disabled", layout="now")
     other_files_run.abort_active("the add-on was disabled")
     queue_offers.unregister()
+    queue_keeping.release_all()
     child_process.end_all_at_exit(watch=False)
     cli.unregister()
     notify.unregister()

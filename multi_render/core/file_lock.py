@@ -7,6 +7,7 @@ new process may have taken over."""
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import sys
 from typing import IO
@@ -15,6 +16,10 @@ if sys.platform == "win32":
     import msvcrt
 else:
     import fcntl
+
+
+# What taking a lock says when someone holds it (Windows: EACCES or EDEADLOCK).
+_HELD = {errno.EAGAIN, errno.EWOULDBLOCK, errno.EACCES, getattr(errno, "EDEADLOCK", errno.EDEADLK)}
 
 
 class LockHeldError(OSError):
@@ -29,20 +34,25 @@ class FileLock:
         self._stream: IO[bytes] | None = open(path, "a+b")  # noqa: SIM115 - held until release()
         try:
             _lock(self._stream)
-        except OSError:
+        except OSError as error:
             self._stream.close()
             self._stream = None
-            raise LockHeldError(f"{path} is locked by another process") from None
+            if error.errno in _HELD:
+                raise LockHeldError(f"{path} is locked by another process") from None
+            raise
 
     def release(self, remove: bool = False) -> None:
         """Let the lock go (and remove its file, while still holding it)."""
         if self._stream is None:
             return
-        if remove:
+        if remove and sys.platform != "win32":
             with contextlib.suppress(OSError):
-                os.remove(self.path)
+                os.remove(self.path)  # while held: nobody takes a lock on a file about to go
         self._stream.close()  # closing drops the lock
         self._stream = None
+        if remove and sys.platform == "win32":
+            with contextlib.suppress(OSError):
+                os.remove(self.path)  # Windows removes no file that is open
 
 
 def is_held(path: str) -> bool:

@@ -111,25 +111,24 @@ def dumps(record: QueueRecord) -> str:
                     for shot in record.shots
                 ],
             },
-            ensure_ascii=False,
         )
-        + "\n"
+        + "\n"  # ASCII only (\\u escapes): a line cut short never splits a character
     )
 
 
 def change_line(place: int, shot: QueuedShot, updated: float) -> str:
     """The line that says the shot at `place` changed."""
     change = {"shot": place, "status": shot.status.value, "output": shot.output, "updated": updated}
-    return json.dumps(change, ensure_ascii=False) + "\n"
+    return json.dumps(change) + "\n"
 
 
 def loads(text: str) -> QueueRecord:
     """The queue in `text` with every change applied, every field checked;
     QueueFileError otherwise."""
-    first, _newline, rest = text.partition("\n")
+    first, _newline, rest = text.partition("\n")  # ASCII lines: only "\n" ends one
     record = _first_line(first)
     shots, updated = list(record.shots), record.updated
-    lines = rest.splitlines()
+    lines = rest.rstrip("\n").split("\n") if rest.strip() else []
     for number, line in enumerate(lines, start=2):
         try:
             change = json.loads(line)
@@ -297,7 +296,8 @@ def left_behind(folder: str, held: Callable[[str], bool]) -> list[LeftBehind]:
         try:
             found.append(LeftBehind(path, read(path)))
         except QueueFileError as error:
-            found.append(LeftBehind(path, None, str(error)))
+            if os.path.exists(path):  # else its queue just ended
+                found.append(LeftBehind(path, None, str(error)))
     return sorted(found, key=lambda each: each.record.updated if each.record else 0.0)
 
 

@@ -87,7 +87,10 @@ def _render_rest(path: str) -> str | None:
     try:
         bpy.ops.multi_render.render_shots("EXEC_DEFAULT", resume_file=path)  # type: ignore[attr-defined]
     except RuntimeError as error:  # the operator's own error report
-        message = str(error).removeprefix("Error: ").strip()
+        # Its last line is the report (called without a window, the message
+        # carries the nested call's traceback first).
+        lines = [line.strip() for line in str(error).splitlines() if line.strip()]
+        message = (lines[-1] if lines else "Cannot resume the queue").removeprefix("Error: ")
         log.error("%s", message)
         runtime_state().last_report = message
         return message

@@ -108,13 +108,31 @@ class MULTIRENDER_OT_render_shots(bpy.types.Operator):
 
     # -- the non-blocking queue ---------------------------------------------------------
     def _start(self, context: bpy.types.Context) -> OperatorResult:
+        if not self.resume_file:
+            return self._start_queue(context, None)
+        # A resume: the left-behind queue is claimed (locked) until the new
+        # run keeps its own file, and let go on every other way out.
+        places, why_not = queue_keeping.resume_places(self.resume_file)
+        if why_not:
+            self.report({"ERROR"}, "Cannot resume the queue: " + "; ".join(why_not))
+            return {"CANCELLED"}
+        try:
+            result = self._start_queue(context, places)
+        except BaseException:
+            queue_keeping.unclaim(self.resume_file)
+            raise
+        queue = self._session
+        if "RUNNING_MODAL" not in result or queue is None:
+            queue_keeping.unclaim(self.resume_file)
+        elif queue.is_kept:
+            queue_keeping.unclaim(self.resume_file, remove=True)  # the new run's file says the rest
+        else:
+            queue.resumes = self.resume_file  # not kept: the old one stays claimed until the run ends
+        queue_keeping.refresh_offers()
+        return result
+
+    def _start_queue(self, context: bpy.types.Context, places: dict[str, list[int]] | None) -> OperatorResult:
         scene: bpy.types.Scene = context.scene  # type: ignore[assignment]
-        places = None
-        if self.resume_file:
-            places, why_not = queue_keeping.resume_places(self.resume_file)
-            if why_not:
-                self.report({"ERROR"}, "Cannot resume the queue: " + "; ".join(why_not))
-                return {"CANCELLED"}
         all_scenes = self.all_scenes or (places is not None and set(places) != {scene.name})
         queue: session.QueueSession | None
         if _in_background(context):
@@ -126,8 +144,6 @@ class MULTIRENDER_OT_render_shots(bpy.types.Operator):
                 scene, self.only_remaining, sees_stop_keys=True, all_scenes=all_scenes, only_places=places
             )
         if queue is None:
-            if self.resume_file:
-                queue_keeping.unclaim(self.resume_file)
             self.report({"ERROR"}, validation.summary(problems))
             return {"CANCELLED"}
         for warning in queue.warnings[:3]:
@@ -140,10 +156,6 @@ class MULTIRENDER_OT_render_shots(bpy.types.Operator):
         queue.on_end = self._remove_timer
         queue.begin(guard_layout=True)
         window_manager.modal_handler_add(self)
-        if self.resume_file:
-            # The resumed run keeps its own file from here on.
-            queue_keeping.unclaim(self.resume_file, remove=True)
-            queue_keeping.refresh_offers()
         return {"RUNNING_MODAL"}
 
     def modal(self, context: bpy.types.Context, event: bpy.types.Event) -> OperatorResult:

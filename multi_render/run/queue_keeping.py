@@ -57,6 +57,7 @@ class QueueKeeper:
         self._lock = FileLock(queue_file.lock_path(self.path))
         self._written: list[QueuedShot] = []  # the shots as the file says them
         self._places = {id(shot): place for place, shot in enumerate(shots)}
+        self._broken = False  # a change could not be written: none is written after it
 
     @classmethod
     def start(cls, shots: Sequence[ShotRun], started: str) -> QueueKeeper | None:
@@ -66,36 +67,45 @@ class QueueKeeper:
             _kept_here.pop().discard()
         if not bpy.data.filepath:
             return None
+        keeper = None
         try:
             keeper = cls(shots, os.path.abspath(bpy.data.filepath), started)
             keeper.note()
         except OSError as error:
             log.warning("the queue is not kept for a resume: %s", error)
+            if keeper is not None:
+                keeper.discard()
             return None
         return keeper
 
     def note(self, shot: ShotRun | None = None) -> None:
-        """Write what changed: the whole queue the first time, then a line
-        when `shot` (or, without one, any shot) changed since it was written."""
+        """Write what changed: the whole queue the first time (its error is
+        the caller's), then a line when `shot` (or, without one, any shot)
+        changed since it was written."""
+        if not self._written:
+            written = [_queued(each) for each in self._shots]
+            record = QueueRecord(self._blend, os.getpid(), self._started, time.time(), tuple(written))
+            queue_file.write(self.path, record)
+            self._written = written
+            return
+        if self._broken:
+            return
+        known = shot is not None and id(shot) in self._places
+        places = [self._places[id(shot)]] if known else range(len(self._shots))
+        now, lines = time.time(), []
+        for place in places:
+            queued = _queued(self._shots[place])
+            if queued != self._written[place]:
+                self._written[place] = queued
+                lines.append(queue_file.change_line(place, queued, now))
         try:
-            if not self._written:
-                self._written = [_queued(each) for each in self._shots]
-                record = QueueRecord(self._blend, os.getpid(), self._started, time.time(), tuple(self._written))
-                queue_file.write(self.path, record)
-                return
-            places = (
-                [self._places[id(shot)]] if shot is not None and id(shot) in self._places else range(len(self._shots))
-            )
-            now, lines = time.time(), []
-            for place in places:
-                queued = _queued(self._shots[place])
-                if queued != self._written[place]:
-                    self._written[place] = queued
-                    lines.append(queue_file.change_line(place, queued, now))
             if lines:
                 queue_file.append(self.path, "".join(lines))
         except OSError as error:
-            log.warning("could not keep the queue for a resume: %s", error)
+            # A line may be cut short: anything after it would be read as
+            # damage. The file keeps what it had (a resume renders more).
+            self._broken = True
+            log.warning("could not keep the queue for a resume any more: %s", error)
 
     def end(self, blender_ended_it: bool) -> None:
         """The queue ended. Kept only if Blender itself ended it (quit, its
@@ -125,6 +135,16 @@ def _remove(path: str) -> None:
         pass
     except OSError as error:
         log.warning("could not remove the queue file %s: %s", path, error)
+
+
+def release_all() -> None:
+    """The add-on is disabled: let every lock of this Blender go, keeping the
+    queues' files (kept ones are offered by the next Blender; claimed ones
+    are left as they were)."""
+    while _kept_here:
+        _kept_here.pop()._lock.release()
+    for path in list(_claims):
+        unclaim(path)
 
 
 def left_behind() -> list[LeftBehind]:

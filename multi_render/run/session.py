@@ -73,6 +73,9 @@ class QueueSession(QueueHandle):
         # Blender itself ended the queue (quit, its window closed): its file
         # stays, and the next Blender offers to finish it.
         self.keeps_queue_file = False
+        # The left-behind queue this run resumes, when its own is not kept:
+        # held until this run ends, then removed unless Blender ended it.
+        self.resumes = ""
         self.report_text = ""
         self.contact_sheet_note = ""  # what the report says of the contact sheet
         self.record: RunRecord | None = None  # the finished run (history, --json)
@@ -282,9 +285,16 @@ class QueueSession(QueueHandle):
         for shot in self.run.shots:
             self._sync_shot(shot)
 
+    @property
+    def is_kept(self) -> bool:
+        """This run's queue is kept for a resume (queue_keeping.py)."""
+        return self._keeper is not None
+
     def _end_keeping(self) -> None:
         if self._keeper is not None:
             self._keeper.end(blender_ended_it=self.keeps_queue_file)
+        if self.resumes:
+            queue_keeping.unclaim(self.resumes, remove=not self.keeps_queue_file)
 
     def _write_contact_sheet(self, record: RunRecord) -> str:
         return ending.write_contact_sheet(record, self.contact_sheet)

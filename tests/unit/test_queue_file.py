@@ -219,3 +219,15 @@ def test_a_resume_renders_every_shot_not_done_or_skipped_where_it_still_is() -> 
     assert queue_file.resume_places(record(statuses="DS"), lists)[1] == [
         "Every shot of the queue is done: nothing remains to render"
     ]
+
+
+def test_a_non_ascii_path_is_written_in_ascii_and_a_torn_line_of_it_is_ignored(tmp_path: Path) -> None:
+    path = tmp_path / "1-1.queue.jsonl"
+    queue_file.write(str(path), record(statuses="PP"))
+    odd = QueuedShot("Scene0", 0, "shot00", ShotStatus.DONE, "/r/ünïcode\u2028line.png")
+    line = queue_file.change_line(0, odd, 150.0)
+    assert line.isascii()
+    queue_file.append(str(path), line)
+    assert queue_file.read(str(path)).shots[0].output == "/r/ünïcode\u2028line.png"
+    queue_file.append(str(path), line[:20])
+    assert queue_file.read(str(path)).shots[0].status == ShotStatus.DONE
