@@ -33,6 +33,13 @@ STATUS_ICONS = {
     ShotStatus.CANCELLED: "CANCEL",
 }
 
+
+def status_icon(status: str) -> str:
+    """A stored status's icon; one this version does not know (a .blend from
+    a newer one) shows as a question mark."""
+    return STATUS_ICONS[ShotStatus(status)] if ShotStatus.known(status) else "QUESTION"
+
+
 _STATUS_ITEMS = [
     (status.value, status.value.title(), f"The shot's last run: {status.value.lower()}", STATUS_ICONS[status], number)
     for number, status in enumerate(ShotStatus)

@@ -8,9 +8,8 @@ from typing import Any
 
 import bpy
 
-from ..core.status import ShotStatus
-from ..props import STATUS_ICONS, runtime_state, scene_shots
-from .panel import CATEGORY
+from ..props import runtime_state, scene_shots, status_icon
+from .panel import SubPanel
 
 
 class MULTIRENDER_UL_other_files(bpy.types.UIList):
@@ -35,19 +34,14 @@ class MULTIRENDER_UL_other_files(bpy.types.UIList):
             result = row.row()
             result.active = False  # greyed: the row's detail
             result.label(text=item.result)
-        known = ShotStatus.known(item.status)
-        row.label(text="", icon=STATUS_ICONS[ShotStatus(item.status)] if known else "QUESTION")  # type: ignore[arg-type]
+        row.label(text="", icon=status_icon(item.status))  # type: ignore[arg-type]
 
 
-class MULTIRENDER_PT_other_files(bpy.types.Panel):
+class MULTIRENDER_PT_other_files(SubPanel):
     """Other .blend files, rendered without opening them here."""
 
     bl_idname = "MULTIRENDER_PT_other_files"
     bl_label = "Other Files"
-    bl_space_type = "VIEW_3D"
-    bl_region_type = "UI"
-    bl_category = CATEGORY
-    bl_parent_id = "MULTIRENDER_PT_shots"
     bl_options = {"DEFAULT_CLOSED"}
 
     def draw(self, context: bpy.types.Context) -> None:

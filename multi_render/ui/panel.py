@@ -12,7 +12,7 @@ from ..core import estimate
 from ..core.overrides import OVERRIDES
 from ..core.property_paths import PathError, parse_path, parse_value
 from ..core.status import ShotStatus
-from ..props import STATUS_ICONS, runtime_state, scene_shots
+from ..props import runtime_state, scene_shots, status_icon
 from ..results import thumbnails
 from ..shot import property_overrides, scene_reader
 
@@ -61,9 +61,7 @@ class MULTIRENDER_UL_shots(bpy.types.UIList):
         picture = thumbnails.icon(item.output) if item.status in _WROTE else 0
         if picture:
             row.label(text="", icon_value=picture)
-        # A status this version does not know (a .blend from a newer one) reads as "".
-        known = ShotStatus.known(item.status)
-        row.label(text="", icon=STATUS_ICONS[ShotStatus(item.status)] if known else "QUESTION")  # type: ignore[arg-type]
+        row.label(text="", icon=status_icon(item.status))  # type: ignore[arg-type]
 
 
 class MULTIRENDER_MT_shot_list(bpy.types.Menu):
@@ -174,13 +172,17 @@ def _selected(context: bpy.types.Context) -> tuple[int, Any] | None:
     return (index, data.shots[index]) if 0 <= index < len(data.shots) else None
 
 
-class ShotSubPanel(bpy.types.Panel):
-    """A part of the selected shot's details, under the main panel."""
+class SubPanel(bpy.types.Panel):
+    """A sub-panel of the Render Shots panel (not registered itself)."""
 
     bl_space_type = "VIEW_3D"
     bl_region_type = "UI"
     bl_category = CATEGORY
     bl_parent_id = "MULTIRENDER_PT_shots"
+
+
+class ShotSubPanel(SubPanel):
+    """A part of the selected shot's details, under the main panel."""
 
     @classmethod
     def poll(cls, context: bpy.types.Context) -> bool:
@@ -348,15 +350,11 @@ def _draw_property_overrides(box: bpy.types.UILayout, shot: Any) -> None:
     column.operator("multi_render.property_override_new", icon="ADD")
 
 
-class MULTIRENDER_PT_history(bpy.types.Panel):
+class MULTIRENDER_PT_history(SubPanel):
     """The last runs, newest first; the newest one's shots below it."""
 
     bl_idname = "MULTIRENDER_PT_history"
     bl_label = "History"
-    bl_space_type = "VIEW_3D"
-    bl_region_type = "UI"
-    bl_category = CATEGORY
-    bl_parent_id = "MULTIRENDER_PT_shots"
     bl_options = {"DEFAULT_CLOSED"}
 
     def draw(self, context: bpy.types.Context) -> None:
